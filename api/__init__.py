@@ -1,0 +1,1 @@
+"""The outer layer: settings, the composition root, the CLI (and later the HTTP API)."""

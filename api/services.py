@@ -1,0 +1,133 @@
+"""The composition root: builds every service from ``Settings`` and closes them in reverse.
+
+Nothing below ``api`` reads settings or builds its own dependencies; they are passed in
+from here (tests pass their own embedder or clock the same way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.settings import Settings
+from knowledge.chunking import ChunkingConfig
+from knowledge.database import make_engine, session_factory
+from knowledge.ingest import IngestConfig, IngestPipeline
+from knowledge.store import ManifestStore
+from knowledge.tokens import install_offline_encoding
+from retrieval.embedding_cache import SqlVectorCache
+from retrieval.embeddings import CachedEmbedder, E5Embedder, Embedder, HashingEmbedder, OpenAICompatibleEmbedder
+from retrieval.hybrid import HybridSearcher, SearchConfig
+from retrieval.index import KnowledgeIndex
+from retrieval.vector_index import VectorIndex, open_chroma
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+SAMPLE_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sample"
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass
+class Services:
+    """Everything a command or the app needs, built once."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    manifest: ManifestStore
+    embedder: CachedEmbedder
+    index: KnowledgeIndex
+    searcher: HybridSearcher
+    now: Clock
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def ingest_pipeline(self) -> IngestPipeline:
+        """A pipeline writing to this index and manifest."""
+        ingest = self.settings.ingest
+        config = IngestConfig(
+            max_file_bytes=int(ingest.max_file_mb * 1024 * 1024),
+            chunking=ChunkingConfig(max_tokens=ingest.chunk_tokens, overlap_tokens=ingest.chunk_overlap),
+        )
+        return IngestPipeline(self.index, self.manifest, config, now=self.now)
+
+    def close(self) -> None:
+        """Release resources, last built first."""
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedding model (without cache)."""
+    config = settings.embedding
+    if config.provider == "e5":
+        return E5Embedder(batch_size=config.batch_size)
+    if config.provider == "hashing":
+        return HashingEmbedder(dimensions=config.dimensions)
+    assert config.base_url is not None  # checked by EmbeddingSettings
+    return OpenAICompatibleEmbedder(config.base_url, config.model, config.api_key.get_secret_value(), config.dimensions)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database schema to the latest Alembic revision."""
+    if not MIGRATIONS_DIR.is_dir():
+        raise RuntimeError(
+            f"Alembic migrations not found at {MIGRATIONS_DIR}; install Sportello from a checkout with "
+            "`pip install -e .` (see README)"
+        )
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def build_services(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    now: Clock | None = None,
+    vector_cache: SqlVectorCache | None = None,
+) -> Services:
+    """Build database, embedder, index and searcher from settings.
+
+    ``embedder`` and ``now`` replace the configured model and the clock (tests, eval);
+    ``vector_cache`` lets a throw-away index share another data directory's embedding cache.
+    """
+    clock = now or (lambda: dt.datetime.now(dt.UTC))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    install_offline_encoding(settings.cache_dir / "tiktoken")
+
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    sessions = session_factory(engine)
+    model = embedder or build_embedder(settings)
+    cached = CachedEmbedder(model, vector_cache or SqlVectorCache(sessions))
+    client = open_chroma(settings.chroma_dir, settings.chroma.url)
+    vectors = VectorIndex(client, settings.chroma.collection, model.name)
+    index = KnowledgeIndex(vectors, cached, settings.keyword_dir)
+    search = settings.search
+    searcher = HybridSearcher(
+        index,
+        SearchConfig(
+            candidates=search.candidates,
+            rrf_k=search.rrf_k,
+            dense_weight=search.dense_weight,
+            keyword_weight=search.keyword_weight,
+            max_query_chars=search.max_query_chars,
+        ),
+        now=clock,
+    )
+    services = Services(settings, engine, sessions, ManifestStore(sessions), cached, index, searcher, clock)
+    services._closers.append(engine.dispose)
+    return services

@@ -1,0 +1,100 @@
+"""Token-aware, heading-aware chunking: chunks never cross a section, and carry its path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from knowledge.documents import Document, Kind
+from knowledge.language import detect_language
+from knowledge.tokens import count_tokens, encoding
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    """Sizes in cl100k_base tokens; the embedding model reads at most ~512 of its own."""
+
+    max_tokens: int = 320
+    overlap_tokens: int = 40
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage to index, with everything a citation and a filter need."""
+
+    chunk_id: str
+    doc_id: str
+    origin: str
+    source: str
+    title: str
+    section: tuple[str, ...]
+    page: int | None
+    kind: Kind
+    language: str | None
+    programme: str | None
+    countries: tuple[str, ...]
+    url: str | None
+    opens: dt.date | None
+    deadline: dt.datetime | None
+    text: str
+    content_hash: str
+
+    @property
+    def search_text(self) -> str:
+        """What is embedded and keyword-indexed: title and section give a passage its context."""
+        return search_text(self.title, self.section, self.text)
+
+
+def search_text(title: str, section: tuple[str, ...], text: str) -> str:
+    """Title, section path and body as one string (shared with index rebuilds)."""
+    heading = " > ".join(part for part in section if part != title)
+    return "\n".join(part for part in (title, heading, text) if part)
+
+
+def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:
+    """Split each section to at most ``config.max_tokens`` tokens, keeping its heading path."""
+    splitter = _splitter(config)
+    doc_language = document.language or detect_language(document.text())
+    chunks: list[Chunk] = []
+    for section in document.sections:
+        pieces = [section.text] if count_tokens(section.text) <= config.max_tokens else splitter.split_text(section.text)
+        for piece in pieces:
+            body = piece.strip()
+            if not body:
+                continue
+            index = len(chunks)
+            text = search_text(document.title, section.heading_path, body)
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{document.doc_id}-{index:04d}",
+                    doc_id=document.doc_id,
+                    origin=document.origin,
+                    source=document.source,
+                    title=document.title,
+                    section=section.heading_path,
+                    page=section.page,
+                    kind=document.kind,
+                    language=document.language or detect_language(body, default=doc_language),
+                    programme=document.programme,
+                    countries=document.countries,
+                    url=document.url,
+                    opens=document.opens,
+                    deadline=document.deadline,
+                    text=body,
+                    content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                )
+            )
+    return chunks
+
+
+def _splitter(config: ChunkingConfig) -> RecursiveCharacterTextSplitter:
+    encoding()  # installs the offline BPE file before langchain asks tiktoken for it
+    return RecursiveCharacterTextSplitter.from_tiktoken_encoder(
+        encoding_name="cl100k_base",
+        chunk_size=config.max_tokens,
+        chunk_overlap=config.overlap_tokens,
+        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+    )

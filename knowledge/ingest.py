@@ -1,0 +1,323 @@
+"""The ingest pipeline: files and folders in, an up-to-date index and a report out.
+
+Incremental by content hash: a file whose bytes (and chunking settings) are unchanged is
+skipped without parsing; a changed file is re-chunked and only its changed documents
+are sent to the index; a file gone from an ingested folder is pruned. One bad file never
+stops the rest, and a file that fails keeps its previously indexed content.
+
+The index is reached through ``ChunkSink`` because ``knowledge`` may not import
+``retrieval``; the composition root passes the real index in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from knowledge.catalog import Catalog, CatalogError, parse_catalog
+from knowledge.catalog_text import entry_document
+from knowledge.chunking import Chunk, ChunkingConfig, chunk_document
+from knowledge.documents import Document
+from knowledge.errors import FileTooLargeError, KnowledgeError, UnsupportedFormatError
+from knowledge.loaders import CATALOG_SUFFIXES, SUPPORTED_SUFFIXES, load_document
+from knowledge.loaders._common import decode_text
+from knowledge.store import DocumentRecord, ManifestStore
+
+log = logging.getLogger(__name__)
+
+# Bump when loaders or rendering change in a way that should re-chunk unchanged files.
+PIPELINE_VERSION = "1"
+
+
+class ChunkSink(Protocol):
+    """Where chunks go: the search index, as seen from ``knowledge``."""
+
+    def replace(self, doc_id: str, chunks: Sequence[Chunk]) -> None:
+        """Make ``chunks`` the document's only chunks (add new ones first, then drop stale ones)."""
+
+    def delete(self, doc_ids: Sequence[str]) -> None:
+        """Remove every chunk of these documents."""
+
+    def commit(self) -> None:
+        """Called once at the end of a run (e.g. to rebuild and persist the keyword index)."""
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """Limits and sizes for a run."""
+
+    max_file_bytes: int = 20 * 1024 * 1024
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A source that could not be ingested, and why."""
+
+    source: str
+    code: str
+    message: str
+
+
+@dataclass
+class IngestReport:
+    """What a run did, per document (``failed`` and ``skipped`` are per file)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    chunks_indexed: int = 0
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no source failed."""
+        return not self.failed
+
+    def counts(self) -> dict[str, int]:
+        """Number of documents per outcome."""
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "removed": len(self.removed),
+            "unchanged": len(self.unchanged),
+            "failed": len(self.failed),
+            "skipped": len(self.skipped),
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form, stored with the sync run."""
+        data = asdict(self)
+        data["started_at"] = self.started_at.isoformat() if self.started_at else None
+        data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        data["counts"] = self.counts()
+        return data
+
+
+ProgressCallback = Callable[[int, int, str], None]
+"""Called as ``(chunks_done, chunks_total, current_source)`` while indexing."""
+
+
+@dataclass
+class _ParsedFile:
+    origin: str
+    file_hash: str
+    size: int
+    documents: list[Document]
+
+
+@dataclass
+class _Plan:
+    parsed: _ParsedFile
+    to_index: list[tuple[Document, list[Chunk], str]]
+    unchanged: list[DocumentRecord]
+    removed: list[DocumentRecord]
+
+
+class IngestPipeline:
+    """Runs an ingest of paths into a ``ChunkSink``, keeping the manifest in step."""
+
+    def __init__(
+        self,
+        sink: ChunkSink,
+        manifest: ManifestStore,
+        config: IngestConfig | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self._sink = sink
+        self._manifest = manifest
+        self._config = config or IngestConfig()
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+
+    def run(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
+        """Ingest files and folders; see the module docstring for the rules."""
+        report = IngestReport(started_at=self._now())
+        files, roots = self._discover([Path(p) for p in paths], report)
+        stored_hashes = self._manifest.file_hashes()
+        catalogs = self._parse_catalogs([f for f in files if f.suffix.lower() in CATALOG_SUFFIXES], report)
+
+        plans: list[_Plan] = []
+        for path in files:
+            origin = str(path)
+            if any(f.source == origin for f in report.failed):
+                continue
+            parsed = self._parse(path, catalogs, stored_hashes.get(origin), report)
+            if parsed is not None:
+                plans.append(self._plan(parsed))
+
+        self._index(plans, report, on_progress)
+        self._prune(files, roots, report)
+        self._sink.commit()
+        report.finished_at = self._now()
+        self._manifest.record_run(report.started_at, report.finished_at, report.counts(), report.to_dict())  # type: ignore[arg-type]
+        return report
+
+    def _discover(self, paths: list[Path], report: IngestReport) -> tuple[list[Path], list[Path]]:
+        files: list[Path] = []
+        roots: list[Path] = []
+        for raw in paths:
+            path = raw.expanduser().resolve()
+            if path.is_dir():
+                roots.append(path)
+                for child in sorted(path.rglob("*")):
+                    if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                        continue
+                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        files.append(child)
+                    else:
+                        report.skipped.append(str(child))
+            elif path.is_file():
+                if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(path)
+                else:
+                    error = UnsupportedFormatError(
+                        str(path), f"unsupported file type {path.suffix!r} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+                    )
+                    report.failed.append(IngestFailure(str(path), error.code, str(error)))
+            else:
+                report.failed.append(IngestFailure(str(raw), "not_found", f"{raw}: no such file or folder"))
+        return list(dict.fromkeys(files)), roots
+
+    def _parse_catalogs(self, paths: list[Path], report: IngestReport) -> dict[str, Catalog]:
+        """Every catalog file is parsed (cheap) so cross-file references can be checked."""
+        catalogs: dict[str, Catalog] = {}
+        for path in paths:
+            try:
+                text = decode_text(self._read(path), str(path))
+                catalogs[str(path)] = parse_catalog(text, str(path))
+            except KnowledgeError as exc:
+                report.failed.append(IngestFailure(str(path), exc.code, str(exc)))
+        known_rules = {rule.id for catalog in catalogs.values() for rule in catalog.reimbursement_rules}
+        known_rules |= {
+            doc.source.rpartition("#")[2]
+            for doc in self._manifest.documents()
+            if doc.kind == "reimbursement" and "#" in doc.source and doc.origin not in catalogs
+        }
+        for origin, catalog in list(catalogs.items()):
+            for index, mission in enumerate(catalog.missions):
+                if mission.reimbursement_rule and mission.reimbursement_rule not in known_rules:
+                    error = CatalogError(
+                        origin,
+                        f"missions[{index}].reimbursement_rule: no rule with id {mission.reimbursement_rule!r}",
+                        field=f"missions[{index}].reimbursement_rule",
+                    )
+                    report.failed.append(IngestFailure(origin, error.code, str(error)))
+                    del catalogs[origin]
+                    break
+        return catalogs
+
+    def _read(self, path: Path) -> bytes:
+        size = path.stat().st_size
+        if size > self._config.max_file_bytes:
+            raise FileTooLargeError(
+                str(path), f"{size:,} bytes is over the limit of {self._config.max_file_bytes:,} bytes"
+            )
+        return path.read_bytes()
+
+    def _parse(
+        self, path: Path, catalogs: dict[str, Catalog], stored_hash: str | None, report: IngestReport
+    ) -> _ParsedFile | None:
+        origin = str(path)
+        try:
+            data = self._read(path)
+            file_hash = self._file_hash(data)
+            if file_hash == stored_hash:
+                report.unchanged.extend(doc.source for doc in self._manifest.documents([origin]))
+                return None
+            if path.suffix.lower() in CATALOG_SUFFIXES:
+                documents = [entry_document(entry, origin) for entry in catalogs[origin].entries()]
+            else:
+                documents = [load_document(path, self._config.max_file_bytes)]
+        except KnowledgeError as exc:
+            report.failed.append(IngestFailure(origin, exc.code, str(exc)))
+            return None
+        except OSError as exc:
+            report.failed.append(IngestFailure(origin, "unreadable", f"{origin}: cannot read ({exc.strerror})"))
+            return None
+        return _ParsedFile(origin, file_hash, len(data), documents)
+
+    def _file_hash(self, data: bytes) -> str:
+        chunking = self._config.chunking
+        tag = f"v{PIPELINE_VERSION}/{chunking.max_tokens}/{chunking.overlap_tokens}/".encode()
+        return hashlib.sha256(tag + data).hexdigest()
+
+    def _plan(self, parsed: _ParsedFile) -> _Plan:
+        previous = {doc.doc_id: doc for doc in self._manifest.documents([parsed.origin])}
+        to_index: list[tuple[Document, list[Chunk], str]] = []
+        unchanged: list[DocumentRecord] = []
+        for document in parsed.documents:
+            chunks = chunk_document(document, self._config.chunking)
+            content_hash = hashlib.sha256("".join(c.content_hash for c in chunks).encode()).hexdigest()
+            before = previous.get(document.doc_id)
+            if before is not None and before.content_hash == content_hash:
+                unchanged.append(before)
+            else:
+                to_index.append((document, chunks, content_hash))
+        kept = {document.doc_id for document in parsed.documents}
+        removed = [doc for doc_id, doc in previous.items() if doc_id not in kept]
+        return _Plan(parsed, to_index, unchanged, removed)
+
+    def _index(self, plans: list[_Plan], report: IngestReport, on_progress: ProgressCallback | None) -> None:
+        total = sum(len(chunks) for plan in plans for _, chunks, _ in plan.to_index)
+        done = 0
+        for plan in plans:
+            origin = plan.parsed.origin
+            previous_ids = {doc.doc_id for doc in self._manifest.documents([origin])}
+            try:
+                for document, chunks, _ in plan.to_index:
+                    self._sink.replace(document.doc_id, chunks)
+                    done += len(chunks)
+                    if on_progress:
+                        on_progress(done, total, document.source)
+                self._sink.delete([doc.doc_id for doc in plan.removed])
+            except Exception as exc:  # an index or embedder failure must not stop the other files
+                log.exception("indexing %s failed", origin)
+                report.failed.append(IngestFailure(origin, "index_error", f"{origin}: indexing failed ({exc})"))
+                continue
+            records = [*plan.unchanged, *(_record(origin, doc, chunks, h) for doc, chunks, h in plan.to_index)]
+            self._manifest.record_file(origin, plan.parsed.file_hash, plan.parsed.size, records, self._now())
+            for document, chunks, _ in plan.to_index:
+                (report.updated if document.doc_id in previous_ids else report.added).append(document.source)
+                report.chunks_indexed += len(chunks)
+            report.unchanged.extend(doc.source for doc in plan.unchanged)
+            report.removed.extend(doc.source for doc in plan.removed)
+
+    def _prune(self, files: list[Path], roots: list[Path], report: IngestReport) -> None:
+        """Forget files that were under an ingested folder and are not there any more."""
+        present = {str(f) for f in files}
+        stored = self._manifest.file_hashes()
+        gone = [
+            origin
+            for origin in stored
+            if origin not in present and any(Path(origin).is_relative_to(root) for root in roots)
+        ]
+        if not gone:
+            return
+        documents = self._manifest.documents(gone)
+        self._sink.delete([doc.doc_id for doc in documents])
+        self._manifest.forget_files(gone)
+        report.removed.extend(doc.source for doc in documents)
+
+
+def _record(origin: str, document: Document, chunks: list[Chunk], content_hash: str) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=document.doc_id,
+        origin=origin,
+        source=document.source,
+        title=document.title,
+        kind=document.kind,
+        language=document.language or (chunks[0].language if chunks else None),
+        content_hash=content_hash,
+        chunk_count=len(chunks),
+        entry_kind=document.extra.get("entry_kind"),
+        record_json=document.record_json,
+    )

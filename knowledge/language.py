@@ -1,0 +1,28 @@
+"""Language detection for chunks and queries (lingua, offline)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+SUPPORTED = ("it", "en", "fr")
+# German and Spanish are detected too so that such a text is labelled truthfully
+# instead of being forced into one of the three supported languages.
+_LANGUAGES = (Language.ITALIAN, Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANISH)
+
+
+@cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*_LANGUAGES).with_preloaded_language_models().build()
+
+
+def detect_language(text: str, default: str | None = None) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or ``default`` when it cannot tell."""
+    sample = text[:2000]
+    if sum(ch.isalpha() for ch in sample) < 3:
+        return default
+    found = _detector().detect_language_of(sample)
+    if found is None:
+        return default
+    return str(found.iso_code_639_1.name).lower()

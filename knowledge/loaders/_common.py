@@ -1,0 +1,154 @@
+"""What every loader needs: safe reading, decoding, front matter and metadata hints."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from knowledge.documents import KINDS, Document, Kind, Section, document_id
+from knowledge.errors import BinaryContentError, EmptyDocumentError, EncodingError, FileTooLargeError
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_KIND_HINTS: tuple[tuple[str, Kind], ...] = (
+    ("faq", "faq"),
+    ("glossar", "glossary"),
+    ("glossaire", "glossary"),
+    ("rimbors", "reimbursement"),
+    ("reimburs", "reimbursement"),
+    ("rembours", "reimbursement"),
+    ("mission", "mission"),
+    ("bando", "call"),
+    ("bandi", "call"),
+    ("call", "call"),
+    ("appel", "call"),
+)
+
+
+@dataclass
+class Hints:
+    """Metadata a file states about itself (front matter, meta tags, document properties)."""
+
+    title: str | None = None
+    kind: Kind | None = None
+    programme: str | None = None
+    countries: tuple[str, ...] = ()
+    url: str | None = None
+    language: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def read_checked(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refusing files over ``max_bytes`` before reading them, and empty ones."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileTooLargeError(str(path), f"{size:,} bytes is over the limit of {max_bytes:,} bytes")
+    if size == 0:
+        raise EmptyDocumentError(str(path), "the file is empty")
+    return path.read_bytes()
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Decode UTF-8 text, refusing binary content and other encodings with a named error."""
+    head = data[:8192]
+    if b"\x00" in head or _control_ratio(head) > 0.1:
+        raise BinaryContentError(source, "the file holds binary data, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            source,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+        ) from exc
+    if not text.strip():
+        raise EmptyDocumentError(source, "the file holds only whitespace")
+    return text
+
+
+def _control_ratio(data: bytes) -> float:
+    if not data:
+        return 0.0
+    controls = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(data)
+
+
+def split_front_matter(text: str, source: str) -> tuple[Hints, str]:
+    """Front matter between ``---`` lines at the top, as hints, and the remaining body."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return Hints(), text
+    try:
+        raw = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError:
+        # Not front matter after all (a Markdown horizontal rule, say): keep the text whole.
+        return Hints(), text
+    if not isinstance(raw, dict):
+        return Hints(), text
+    return hints_from_mapping({str(k): v for k, v in raw.items()}), text[match.end() :]
+
+
+def parse_keywords(keywords: str | None) -> dict[str, str]:
+    """``"kind=glossary; programme=EU-ALLIANCE"`` (PDF/DOCX keywords) as a mapping."""
+    pairs: dict[str, str] = {}
+    for part in (keywords or "").split(";"):
+        key, sep, value = part.partition("=")
+        if sep and key.strip():
+            pairs[key.strip().lower()] = value.strip()
+    return pairs
+
+
+def hints_from_mapping(raw: dict[str, object]) -> Hints:
+    """Hints from a front-matter or keyword mapping; unknown kinds are ignored, not trusted."""
+    kind_value = str(raw.get("kind", "")).strip().lower()
+    countries_value = raw.get("countries") or ()
+    if isinstance(countries_value, str):
+        countries_value = countries_value.split(",")
+    countries = tuple(
+        str(c).strip().upper() for c in countries_value if isinstance(c, str) and c.strip()
+    ) if isinstance(countries_value, list | tuple) else ()
+    return Hints(
+        title=_text_or_none(raw.get("title")),
+        kind=next((k for k in KINDS if k == kind_value), None),
+        programme=_text_or_none(raw.get("programme")),
+        countries=countries,
+        url=_text_or_none(raw.get("url")),
+        language=_text_or_none(raw.get("language")),
+    )
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def infer_kind(path: Path) -> Kind:
+    """A kind guessed from the file name, for files that do not state one."""
+    name = path.stem.lower()
+    return next((kind for hint, kind in _KIND_HINTS if hint in name), "other")
+
+
+def build_document(path: Path, sections: list[Section], hints: Hints, fallback_title: str | None) -> Document:
+    """Assemble a Document, refusing one without text."""
+    kept = tuple(s for s in sections if s.text.strip())
+    if not kept:
+        raise EmptyDocumentError(str(path), "no text could be extracted")
+    source = str(path)
+    return Document(
+        doc_id=document_id(source),
+        origin=source,
+        source=source,
+        title=hints.title or fallback_title or path.stem.replace("-", " ").replace("_", " "),
+        sections=kept,
+        kind=hints.kind or infer_kind(path),
+        language=hints.language,
+        programme=hints.programme,
+        countries=hints.countries,
+        url=hints.url,
+    )
+
+
+def collapse_blank_lines(text: str) -> str:
+    """Trim trailing spaces and squeeze runs of blank lines, keeping paragraph breaks."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,72 @@
+"""Markdown and plain text: headings become the section path."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from knowledge.documents import Document, Section
+from knowledge.loaders._common import (
+    build_document,
+    collapse_blank_lines,
+    decode_text,
+    read_checked,
+    split_front_matter,
+)
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*(?!\s)|(?<!\w)_(?!\s))")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def load_markdown(path: Path, max_bytes: int) -> Document:
+    """Sections under each heading, with the heading path (H1 > H2 > H3) kept."""
+    text = decode_text(read_checked(path, max_bytes), str(path))
+    hints, body = split_front_matter(text, str(path))
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    lines: list[str] = []
+    first_h1: str | None = None
+    in_fence = False
+
+    def flush() -> None:
+        content = collapse_blank_lines("\n".join(lines))
+        if content:
+            sections.append(Section(text=content, heading_path=tuple(t for _, t in stack)))
+        lines.clear()
+
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            lines.append(line)
+            continue
+        heading = None if in_fence else _HEADING.match(line)
+        if heading:
+            flush()
+            level, title = len(heading.group(1)), _inline(heading.group(2))
+            first_h1 = first_h1 or (title if level == 1 else None)
+            stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, title)]
+        else:
+            lines.append(_inline(line))
+    flush()
+    return build_document(path, sections, hints, first_h1)
+
+
+def load_text(path: Path, max_bytes: int) -> Document:
+    """Plain text: one section; the first line is the title unless front matter gives one."""
+    text = decode_text(read_checked(path, max_bytes), str(path))
+    hints, body = split_front_matter(text, str(path))
+    body = collapse_blank_lines(body)
+    first_line = body.splitlines()[0].strip() if body else None
+    title = first_line if first_line and len(first_line) <= 120 else None
+    return build_document(path, [Section(text=body)], hints, title)
+
+
+def _inline(line: str) -> str:
+    line = _IMAGE.sub(r"\1", line)
+    line = _LINK.sub(r"\1 (\2)", line)
+    line = _HTML_TAG.sub("", line)
+    return _EMPHASIS.sub("", line)

@@ -1,0 +1,39 @@
+"""Alembic environment: one metadata for every package's tables.
+
+Run through ``api.services.migrate`` (``sportello init`` and every command), which passes
+an open connection; ``alembic`` on the command line works too with ``sqlalchemy.url``
+set in a config file or ``SPORTELLO_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import Connection
+
+import knowledge.store  # noqa: F401  (registers the knowledge tables)
+import retrieval.embedding_cache  # noqa: F401  (registers the retrieval tables)
+from knowledge.database import Base, make_engine
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    url = context.config.get_main_option("sqlalchemy.url") or os.environ["SPORTELLO_DATABASE_URL"]
+    with make_engine(url).connect() as fresh:
+        _run(fresh)
+        fresh.commit()

@@ -1,0 +1,113 @@
+"""Hybrid search: dense (Chroma) and BM25 candidates fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from retrieval.errors import EmptyQueryError, QueryTooLongError
+from retrieval.filters import SearchFilters
+from retrieval.index import KnowledgeIndex
+from retrieval.keyword_index import KeywordIndex
+from retrieval.passages import Passage, passage_from
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Knobs of the hybrid search (see docs/retrieval.md for how they were chosen)."""
+
+    candidates: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    max_query_chars: int = 1000
+    generation_check_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Ranked passages and where the time went."""
+
+    passages: list[Passage]
+    embed_ms: float
+    search_ms: float
+
+
+class HybridSearcher:
+    """Ranks passages for a query by fusing vector and keyword rankings."""
+
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        config: SearchConfig | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self._index = index
+        self._config = config or SearchConfig()
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._checked_at = float("-inf")
+        self._keywords: KeywordIndex | None = None
+
+    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> SearchResult:
+        """Top ``k`` passages; raises ``EmptyQueryError`` / ``QueryTooLongError`` on bad queries."""
+        text = self.validate(query)
+        started = time.perf_counter()
+        vector = self._index.embedder.embed_query(text)
+        embedded = time.perf_counter()
+        now = self._now()
+        where = filters.chroma_where(now) if filters else None
+        n = max(self._config.candidates, k)
+        dense = self._index.vectors.query(vector, n, where)
+        keyword = self._keyword_index().search(text, n, filters, now)
+
+        fused: dict[str, float] = {}
+        dense_by_id = {hit.chunk_id: (rank, hit) for rank, hit in enumerate(dense, start=1)}
+        keyword_by_id = {hit.chunk_id: (rank, hit) for rank, hit in enumerate(keyword, start=1)}
+        for chunk_id, (rank, _) in dense_by_id.items():
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + self._config.dense_weight / (self._config.rrf_k + rank)
+        for chunk_id, (rank, _) in keyword_by_id.items():
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + self._config.keyword_weight / (self._config.rrf_k + rank)
+        top = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+
+        stored = {hit.chunk_id: (hit.text, hit.metadata) for hit in dense}
+        stored.update(self._index.vectors.fetch([cid for cid in top if cid not in stored]))
+        passages: list[Passage] = []
+        for chunk_id in top:
+            if chunk_id not in stored:
+                continue  # deleted between the two lookups
+            text_, metadata = stored[chunk_id]
+            dense_hit = dense_by_id.get(chunk_id)
+            keyword_hit = keyword_by_id.get(chunk_id)
+            passages.append(
+                passage_from(chunk_id, text_, metadata).with_scores(
+                    dense_score=dense_hit[1].similarity if dense_hit else None,
+                    dense_rank=dense_hit[0] if dense_hit else None,
+                    keyword_score=keyword_hit[1].score if keyword_hit else None,
+                    keyword_rank=keyword_hit[0] if keyword_hit else None,
+                    fused_score=fused[chunk_id],
+                )
+            )
+        finished = time.perf_counter()
+        return SearchResult(passages, (embedded - started) * 1000, (finished - started) * 1000)
+
+    def validate(self, query: str) -> str:
+        """The query, trimmed, or a named error saying why it cannot be searched."""
+        text = " ".join(query.split())
+        if len(text) > self._config.max_query_chars:
+            raise QueryTooLongError(
+                f"the question is {len(text)} characters long; the limit is {self._config.max_query_chars}"
+            )
+        if not any(ch.isalnum() for ch in text):
+            raise EmptyQueryError("the question is empty: write what you are looking for")
+        return text
+
+    def _keyword_index(self) -> KeywordIndex:
+        # Asking Chroma for the generation on every query would cost a round trip;
+        # check at most every few seconds.
+        now = time.monotonic()
+        if self._keywords is None or now - self._checked_at > self._config.generation_check_seconds:
+            self._keywords = self._index.keywords()
+            self._checked_at = now
+        return self._keywords

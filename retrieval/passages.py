@@ -1,0 +1,102 @@
+"""Passages: what a search returns, and how a chunk is stored as index metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from knowledge.chunking import Chunk, search_text
+from retrieval.filters import day_number
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with each retriever's score and rank, and the fused score."""
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: tuple[str, ...]
+    page: int | None
+    kind: str
+    language: str | None
+    programme: str | None
+    countries: tuple[str, ...]
+    url: str | None
+    opens: dt.date | None
+    deadline: dt.datetime | None
+    text: str
+    dense_score: float | None = None
+    dense_rank: int | None = None
+    keyword_score: float | None = None
+    keyword_rank: int | None = None
+    fused_score: float = 0.0
+
+    @property
+    def search_text(self) -> str:
+        """The text that was embedded and keyword-indexed."""
+        return search_text(self.title, self.section, self.text)
+
+    def citation(self) -> str:
+        """``Title — Section > Sub, p. 3`` for showing where a passage comes from."""
+        parts = [self.title]
+        section = " > ".join(s for s in self.section if s != self.title)
+        if section:
+            parts.append(section)
+        label = " — ".join(parts)
+        return f"{label}, p. {self.page}" if self.page else label
+
+    def with_scores(self, **scores: Any) -> Passage:
+        """A copy with scores set."""
+        return replace(self, **scores)
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    """Flat, None-free metadata as Chroma stores it (also kept beside the BM25 index)."""
+    metadata: dict[str, Any] = {
+        "doc_id": chunk.doc_id,
+        "origin": chunk.origin,
+        "source": chunk.source,
+        "title": chunk.title,
+        "section": json.dumps(list(chunk.section), ensure_ascii=False),
+        "kind": chunk.kind,
+        "content_hash": chunk.content_hash,
+        "opens_day": day_number(chunk.opens) if chunk.opens else 0,
+        "deadline_ts": int(chunk.deadline.timestamp()) if chunk.deadline else 0,
+    }
+    optional = {
+        "page": chunk.page,
+        "language": chunk.language,
+        "programme": chunk.programme,
+        "url": chunk.url,
+        "opens": chunk.opens.isoformat() if chunk.opens else None,
+        "deadline": chunk.deadline.isoformat() if chunk.deadline else None,
+        "countries": list(chunk.countries) or None,
+    }
+    metadata.update({key: value for key, value in optional.items() if value is not None})
+    return metadata
+
+
+def passage_from(chunk_id: str, text: str, metadata: dict[str, Any]) -> Passage:
+    """Rebuild a passage from stored text and metadata."""
+    opens = metadata.get("opens")
+    deadline = metadata.get("deadline")
+    return Passage(
+        chunk_id=chunk_id,
+        doc_id=str(metadata.get("doc_id", "")),
+        source=str(metadata.get("source", "")),
+        title=str(metadata.get("title", "")),
+        section=tuple(json.loads(metadata.get("section") or "[]")),
+        page=int(metadata["page"]) if "page" in metadata else None,
+        kind=str(metadata.get("kind", "other")),
+        language=metadata.get("language"),
+        programme=metadata.get("programme"),
+        countries=tuple(metadata.get("countries") or ()),
+        url=metadata.get("url"),
+        opens=dt.date.fromisoformat(opens) if opens else None,
+        deadline=dt.datetime.fromisoformat(deadline) if deadline else None,
+        text=text,
+    )

@@ -1,0 +1,57 @@
+"""Keyword analysis for BM25 in Italian, English and French: tokens, stopwords, stems.
+
+Passages are stemmed in their own language. A query's language is often unclear
+("visura camerale ATECO"), so its words are stemmed in all three and the stems pooled:
+a query term then meets a passage term whichever language's rules made the stem.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_ITALIAN
+
+_LANGUAGES = {"it": "italian", "en": "english", "fr": "french"}
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+STOPWORDS = frozenset(w.casefold() for w in (*STOPWORDS_ITALIAN, *STOPWORDS_FRENCH, *STOPWORDS_EN_PLUS))
+_local = threading.local()
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    # PyStemmer objects are not thread-safe; one per thread and language.
+    stemmers: dict[str, Stemmer.Stemmer] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    if language not in stemmers:
+        stemmers[language] = Stemmer.Stemmer(_LANGUAGES[language])
+    return stemmers[language]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens without stopwords (elisions like dell'impresa are split)."""
+    return [w for w in _TOKEN.findall(text.casefold()) if w not in STOPWORDS]
+
+
+@cache
+def _fold(stem: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(ch))
+
+
+def passage_terms(text: str, language: str | None) -> list[str]:
+    """Terms of a passage, stemmed with its language's rules (English if unknown)."""
+    stemmer = _stemmer(language if language in _LANGUAGES else "en")
+    return [_fold(stem) for stem in stemmer.stemWords(words(text))]
+
+
+def query_terms(text: str) -> list[str]:
+    """Terms of a query: each word's stems in it/en/fr, deduplicated, in order."""
+    tokens = words(text)
+    terms: dict[str, None] = {}
+    for language in _LANGUAGES:
+        for stem in _stemmer(language).stemWords(tokens):
+            terms[_fold(stem)] = None
+    return list(terms)
