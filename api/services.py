@@ -24,7 +24,14 @@ from knowledge.ingest import IngestConfig, IngestPipeline
 from knowledge.store import ManifestStore
 from knowledge.tokens import install_offline_encoding
 from retrieval.embedding_cache import SqlVectorCache
-from retrieval.embeddings import CachedEmbedder, E5Embedder, Embedder, HashingEmbedder, OpenAICompatibleEmbedder
+from retrieval.embeddings import (
+    CachedEmbedder,
+    E5Embedder,
+    Embedder,
+    HashingEmbedder,
+    OpenAICompatibleEmbedder,
+    VectorCache,
+)
 from retrieval.hybrid import HybridSearcher, SearchConfig
 from retrieval.index import KnowledgeIndex
 from retrieval.vector_index import VectorIndex, open_chroma
@@ -97,7 +104,7 @@ def build_services(
     *,
     embedder: Embedder | None = None,
     now: Clock | None = None,
-    vector_cache: SqlVectorCache | None = None,
+    vector_cache: VectorCache | None = None,
 ) -> Services:
     """Build database, embedder, index and searcher from settings.
 
@@ -124,6 +131,8 @@ def build_services(
             rrf_k=search.rrf_k,
             dense_weight=search.dense_weight,
             keyword_weight=search.keyword_weight,
+            expansion_weight=search.expansion_weight,
+            max_per_document=search.max_per_document,
             max_query_chars=search.max_query_chars,
         ),
         now=clock,

@@ -29,7 +29,9 @@ class EmbeddingSettings(BaseModel):
         description="e5 = bundled multilingual-e5-small (offline); openai = an OpenAI-compatible "
         "endpoint; hashing = deterministic fake for tests and quick dev runs (not for real use).",
     )
-    base_url: str | None = Field(default=None, description="OpenAI-compatible server root, e.g. http://127.0.0.1:8080/v1.")
+    base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server root, e.g. http://127.0.0.1:8080/v1."
+    )
     model: str = Field(default="text-embedding-3-small", description="Model name sent to the endpoint.")
     api_key: SecretStr = Field(default=SecretStr("not-needed"), description="Key for the endpoint, if it wants one.")
     dimensions: int = Field(default=384, ge=8, description="Vector size the endpoint returns.")
@@ -45,7 +47,9 @@ class EmbeddingSettings(BaseModel):
 class ChromaSettings(BaseModel):
     """Where vectors live."""
 
-    url: str | None = Field(default=None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded on disk.")
+    url: str | None = Field(
+        default=None, description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded on disk."
+    )
     collection: str = Field(default="sportello", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
 
 
@@ -63,8 +67,12 @@ class SearchSettings(BaseModel):
     max_query_chars: int = Field(default=1000, ge=10, description="Longer questions are refused with a clear error.")
     candidates: int = Field(default=30, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
-    dense_weight: float = Field(default=1.0, ge=0)
-    keyword_weight: float = Field(default=1.0, ge=0)
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the vector ranking in the fusion.")
+    keyword_weight: float = Field(default=0.7, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    expansion_weight: float = Field(
+        default=0.7, ge=0, le=1, description="Weight of the it/en/fr lexicon translations of query words in BM25."
+    )
+    max_per_document: int = Field(default=2, ge=1, description="Passages from one document before others get a turn.")
 
 
 class Settings(BaseSettings):

@@ -125,9 +125,7 @@ class Mission(_Record):
     participation_fee: Amount | None = None
     currency: str = "EUR"
     organiser_covers: list[str] = Field(default_factory=list)
-    reimbursement_rule: EntryId | None = Field(
-        default=None, description="Id of the reimbursement_rule that applies."
-    )
+    reimbursement_rule: EntryId | None = Field(default=None, description="Id of the reimbursement_rule that applies.")
     b2b_meetings: str = ""
     contact: Contact | None = None
 

@@ -108,7 +108,8 @@ def entry_document(entry: CatalogEntry, origin: str) -> Document:
     if isinstance(entry, Call):
         sections = _call_sections(entry, lang)
         countries: tuple[str, ...] = tuple(entry.countries)
-        opens, deadline = entry.opens, entry.deadline
+        opens: dt.date | None = entry.opens
+        deadline: dt.datetime | None = entry.deadline
     elif isinstance(entry, Mission):
         sections = _mission_sections(entry, lang)
         countries = (entry.country,)
@@ -121,7 +122,10 @@ def entry_document(entry: CatalogEntry, origin: str) -> Document:
         origin=origin,
         source=source,
         title=entry.title,
-        sections=tuple(Section(text=text, heading_path=(entry.title, *path)) for path, text in sections if text),
+        sections=(
+            *(Section(text=text, heading_path=(entry.title, *path)) for path, text in sections if text),
+            *_translated_overviews(entry),
+        ),
         kind=_KIND_OF[entry.kind],
         language=lang,
         programme=entry.programme,
@@ -132,6 +136,34 @@ def entry_document(entry: CatalogEntry, origin: str) -> Document:
         extra={"entry_id": entry.id, "entry_kind": entry.kind},
         record_json=entry.model_dump_json(),
     )
+
+
+def _translated_overviews(entry: CatalogEntry) -> list[Section]:
+    """The record's facts (dates, amounts, places) also in the two other languages.
+
+    Free-text fields stay in the source language, but the structured part can be
+    written in any language, so a French or English question finds an Italian entry.
+    """
+    sections = []
+    for lang in _LANG_INDEX:
+        if lang == entry.language:
+            continue
+        if isinstance(entry, Call):
+            parts = _call_sections(entry, lang)
+        elif isinstance(entry, Mission):
+            parts = _mission_sections(entry, lang)
+        else:
+            parts = _rule_sections(entry, lang)
+        overview = _overview_only(parts[0][1], entry.summary)
+        categories = parts[1][1] if isinstance(entry, ReimbursementRule) else ""
+        text = "\n".join(filter(None, [overview, categories]))
+        sections.append(Section(text=text, heading_path=(entry.title, lang.upper()), language=lang))
+    return sections
+
+
+def _overview_only(overview: str, summary: str) -> str:
+    """The labelled facts without the (untranslated) summary."""
+    return overview.removeprefix(summary.strip()).strip()
 
 
 def format_date(value: dt.date, lang: str) -> str:
@@ -220,7 +252,8 @@ def _mission_sections(mission: Mission, lang: str) -> list[tuple[tuple[str, ...]
         (t["cities"], ", ".join(mission.cities)),
         (t["sectors"], ", ".join(mission.sectors)),
         (t["dates"], f"{t['from']} {format_date(mission.starts, lang)} {t['to']} {format_date(mission.ends, lang)}"),
-        (t["registration_opens"], format_date(mission.registration_opens, lang) if mission.registration_opens else None),
+        (t["registration_opens"],
+         format_date(mission.registration_opens, lang) if mission.registration_opens else None),
         (t["registration"], format_deadline(mission.registration_deadline, lang)),
         (t["places"], str(mission.places) if mission.places is not None else None),
         (t["fee"], (format_amount(fee, mission.currency, lang) if fee else t["free"]) if fee is not None else None),

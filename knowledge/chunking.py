@@ -60,7 +60,9 @@ def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:
     doc_language = document.language or detect_language(document.text())
     chunks: list[Chunk] = []
     for section in document.sections:
-        pieces = [section.text] if count_tokens(section.text) <= config.max_tokens else splitter.split_text(section.text)
+        pieces = (
+            [section.text] if count_tokens(section.text) <= config.max_tokens else splitter.split_text(section.text)
+        )
         for piece in pieces:
             body = piece.strip()
             if not body:
@@ -77,7 +79,7 @@ def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:
                     section=section.heading_path,
                     page=section.page,
                     kind=document.kind,
-                    language=document.language or detect_language(body, default=doc_language),
+                    language=section.language or document.language or detect_language(body, default=doc_language),
                     programme=document.programme,
                     countries=document.countries,
                     url=document.url,

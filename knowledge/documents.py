@@ -18,6 +18,8 @@ class Section:
     text: str
     heading_path: tuple[str, ...] = ()
     page: int | None = None
+    language: str | None = None
+    """Set when a section is known to differ from its document's language."""
 
 
 @dataclass(frozen=True)

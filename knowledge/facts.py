@@ -29,7 +29,9 @@ _MONTHS["sept"] = 9
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _SPACE = r"[ \u00a0\u202f]"
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:°|º|er|st|nd|rd|th)?{_SPACE}+({_MONTH_ALT})\.?(?:{_SPACE}+(\d{{4}}))?\b")
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(\d{{1,2}})(?:°|º|er|st|nd|rd|th)?{_SPACE}+({_MONTH_ALT})\.?(?:{_SPACE}+(\d{{4}}))?\b"
+)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?{_SPACE}+(\d{{1,2}})(?:st|nd|rd|th)?,?(?:{_SPACE}+(\d{{4}}))?\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -37,7 +39,9 @@ _TIME = re.compile(r"\b([01]?\d|2[0-3])[:.h]([0-5]\d)\b")
 _PERCENT = re.compile(
     rf"(\d+(?:[.,]\d+)?){_SPACE}*(?:%|per{_SPACE}?cento|pour{_SPACE}?cent|percent|per{_SPACE}cent)",
 )
-_NUMBER = re.compile(rf"(?<![\d.,])\d{{1,3}}(?:(?:[.,]|{_SPACE})\d{{3}})+(?:[.,]\d+)?(?![\d])|(?<![\d.,])\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(
+    rf"(?<![\d.,])\d{{1,3}}(?:(?:[.,]|{_SPACE})\d{{3}})+(?:[.,]\d+)?(?![\d])|(?<![\d.,])\d+(?:[.,]\d+)?"
+)
 
 
 def canonical_facts(text: str) -> set[str]:
@@ -128,10 +132,8 @@ def parse_number(raw: str) -> Decimal | None:
     elif dots or commas:
         sep = "." if dots else ","
         groups = compact.split(sep)
-        if len(groups) > 2 or len(groups[-1]) == 3:
-            compact = compact.replace(sep, "")
-        else:
-            compact = compact.replace(sep, ".")
+        is_thousands = len(groups) > 2 or len(groups[-1]) == 3
+        compact = compact.replace(sep, "" if is_thousands else ".")
     try:
         return Decimal(compact)
     except InvalidOperation:

@@ -19,11 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from knowledge.catalog import Catalog, CatalogError, parse_catalog
+from knowledge.catalog import Catalog, parse_catalog
 from knowledge.catalog_text import entry_document
 from knowledge.chunking import Chunk, ChunkingConfig, chunk_document
 from knowledge.documents import Document
-from knowledge.errors import FileTooLargeError, KnowledgeError, UnsupportedFormatError
+from knowledge.errors import CatalogError, FileTooLargeError, KnowledgeError, UnsupportedFormatError
 from knowledge.loaders import CATALOG_SUFFIXES, SUPPORTED_SUFFIXES, load_document
 from knowledge.loaders._common import decode_text
 from knowledge.store import DocumentRecord, ManifestStore
@@ -31,7 +31,7 @@ from knowledge.store import DocumentRecord, ManifestStore
 log = logging.getLogger(__name__)
 
 # Bump when loaders or rendering change in a way that should re-chunk unchanged files.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 class ChunkSink(Protocol):

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from pydantic import SecretStr
 
 
 class Embedder(Embeddings):
@@ -60,9 +61,9 @@ class OpenAICompatibleEmbedder(Embedder):
 
         # check_embedding_ctx_length=False: send raw strings; local servers reject token ids.
         self._client = OpenAIEmbeddings(
-            base_url=base_url,
+            openai_api_base=base_url,
             model=model,
-            api_key=api_key,  # type: ignore[arg-type]
+            openai_api_key=SecretStr(api_key),
             check_embedding_ctx_length=False,
             request_timeout=timeout,
             max_retries=2,

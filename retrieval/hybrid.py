@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from retrieval.errors import EmptyQueryError, QueryTooLongError
 from retrieval.filters import SearchFilters
@@ -21,8 +22,10 @@ class SearchConfig:
     candidates: int = 30
     rrf_k: int = 60
     dense_weight: float = 1.0
-    keyword_weight: float = 1.0
+    keyword_weight: float = 0.7
+    expansion_weight: float = 0.7
     max_query_chars: int = 1000
+    max_per_document: int = 2
     generation_check_seconds: float = 5.0
 
 
@@ -60,7 +63,7 @@ class HybridSearcher:
         where = filters.chroma_where(now) if filters else None
         n = max(self._config.candidates, k)
         dense = self._index.vectors.query(vector, n, where)
-        keyword = self._keyword_index().search(text, n, filters, now)
+        keyword = self._keyword_index().search(text, n, filters, now, self._config.expansion_weight)
 
         fused: dict[str, float] = {}
         dense_by_id = {hit.chunk_id: (rank, hit) for rank, hit in enumerate(dense, start=1)}
@@ -69,14 +72,12 @@ class HybridSearcher:
             fused[chunk_id] = fused.get(chunk_id, 0.0) + self._config.dense_weight / (self._config.rrf_k + rank)
         for chunk_id, (rank, _) in keyword_by_id.items():
             fused[chunk_id] = fused.get(chunk_id, 0.0) + self._config.keyword_weight / (self._config.rrf_k + rank)
-        top = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
-
         stored = {hit.chunk_id: (hit.text, hit.metadata) for hit in dense}
-        stored.update(self._index.vectors.fetch([cid for cid in top if cid not in stored]))
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+        stored.update(self._index.vectors.fetch([cid for cid in ranked[: 3 * k] if cid not in stored]))
+        top = self._diversified(ranked, stored, k)
         passages: list[Passage] = []
         for chunk_id in top:
-            if chunk_id not in stored:
-                continue  # deleted between the two lookups
             text_, metadata = stored[chunk_id]
             dense_hit = dense_by_id.get(chunk_id)
             keyword_hit = keyword_by_id.get(chunk_id)
@@ -91,6 +92,28 @@ class HybridSearcher:
             )
         finished = time.perf_counter()
         return SearchResult(passages, (embedded - started) * 1000, (finished - started) * 1000)
+
+    def _diversified(self, ranked: list[str], stored: dict[str, tuple[str, dict[str, Any]]], k: int) -> list[str]:
+        """Best first, at most ``max_per_document`` passages per document while others remain.
+
+        One catalog entry or long page can fill the whole list with near-duplicates;
+        an answer and its reader are better served by the best passages of several sources.
+        """
+        chosen: list[str] = []
+        deferred: list[str] = []
+        per_doc: dict[str, int] = {}
+        for chunk_id in ranked:
+            if chunk_id not in stored:
+                continue  # deleted since ranked, or beyond the fetched window
+            doc_id = str(stored[chunk_id][1].get("doc_id", chunk_id))
+            if per_doc.get(doc_id, 0) < self._config.max_per_document:
+                chosen.append(chunk_id)
+                per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+            else:
+                deferred.append(chunk_id)
+            if len(chosen) == k:
+                return chosen
+        return (chosen + deferred)[:k]
 
     def validate(self, query: str) -> str:
         """The query, trimmed, or a named error saying why it cannot be searched."""

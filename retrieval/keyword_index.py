@@ -65,14 +65,25 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def search(self, query: str, k: int, filters: SearchFilters | None, now: dt.datetime) -> list[KeywordHit]:
-        """Top ``k`` chunks by BM25 among those passing ``filters``."""
+    def search(
+        self, query: str, k: int, filters: SearchFilters | None, now: dt.datetime, expansion_weight: float = 0.7
+    ) -> list[KeywordHit]:
+        """Top ``k`` chunks by BM25 among those passing ``filters``.
+
+        The query's own words score in full; their lexicon translations score
+        ``expansion_weight`` times as much, so a same-language match still wins.
+        """
         if self._model is None or k <= 0:
             return []
-        terms = [t for t in query_terms(query) if t in self._vocab]
-        if not terms:
+        own = [t for t in query_terms(query, expand=False) if t in self._vocab]
+        translated = [t for t in query_terms(query) if t in self._vocab and t not in own]
+        if not own and not translated:
             return []
-        scores = np.asarray(self._model.get_scores(terms), dtype=np.float32)
+        scores = np.zeros(len(self._ids), dtype=np.float32)
+        if own:
+            scores += np.asarray(self._model.get_scores(own), dtype=np.float32)
+        if translated and expansion_weight > 0:
+            scores += expansion_weight * np.asarray(self._model.get_scores(translated), dtype=np.float32)
         if filters is not None and not filters.empty:
             mask = np.fromiter((filters.matches(m, now) for m in self._metadata), dtype=bool, count=len(self._ids))
             scores = np.where(mask, scores, 0.0)

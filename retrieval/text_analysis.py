@@ -2,7 +2,9 @@
 
 Passages are stemmed in their own language. A query's language is often unclear
 ("visura camerale ATECO"), so its words are stemmed in all three and the stems pooled:
-a query term then meets a passage term whichever language's rules made the stem.
+a query term then meets a passage term whichever language's rules made the stem. The
+query is also expanded with the translations of its help-desk words (``lexicon``), so a
+French question can match an Italian passage by keywords too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from functools import cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_ITALIAN
+
+from retrieval.lexicon import CONCEPTS
 
 _LANGUAGES = {"it": "italian", "en": "english", "fr": "french"}
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -47,11 +51,32 @@ def passage_terms(text: str, language: str | None) -> list[str]:
     return [_fold(stem) for stem in stemmer.stemWords(words(text))]
 
 
-def query_terms(text: str) -> list[str]:
-    """Terms of a query: each word's stems in it/en/fr, deduplicated, in order."""
-    tokens = words(text)
-    terms: dict[str, None] = {}
+def _all_stems(tokens: list[str]) -> list[str]:
+    stems: dict[str, None] = {}
     for language in _LANGUAGES:
         for stem in _stemmer(language).stemWords(tokens):
-            terms[_fold(stem)] = None
+            stems[_fold(stem)] = None
+    return list(stems)
+
+
+@cache
+def _lexicon() -> tuple[dict[str, frozenset[int]], tuple[tuple[str, ...], ...]]:
+    """stem -> concept ids, and each concept's stems in all three languages."""
+    concept_stems = tuple(tuple(_all_stems([w.casefold() for w in group])) for group in CONCEPTS)
+    by_stem: dict[str, set[int]] = {}
+    for concept_id, stems in enumerate(concept_stems):
+        for stem in stems:
+            by_stem.setdefault(stem, set()).add(concept_id)
+    return {stem: frozenset(ids) for stem, ids in by_stem.items()}, concept_stems
+
+
+def query_terms(text: str, expand: bool = True) -> list[str]:
+    """Terms of a query: each word's stems in it/en/fr, plus (``expand``) the stems of
+    its translations from the lexicon, deduplicated, in order."""
+    terms = dict.fromkeys(_all_stems(words(text)))
+    if expand:
+        by_stem, concept_stems = _lexicon()
+        for stem in list(terms):
+            for concept_id in sorted(by_stem.get(stem, ())):
+                terms.update(dict.fromkeys(concept_stems[concept_id]))
     return list(terms)

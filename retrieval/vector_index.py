@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
@@ -76,7 +77,7 @@ class VectorIndex:
             end = start + _PAGE
             self._collection.upsert(
                 ids=list(ids[start:end]),
-                embeddings=[list(v) for v in vectors[start:end]],
+                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
                 documents=list(texts[start:end]),
                 metadatas=list(metadatas[start:end]),
             )
@@ -85,7 +86,8 @@ class VectorIndex:
         """Ids of every chunk of these documents."""
         if not doc_ids:
             return []
-        return list(self._collection.get(where={"doc_id": {"$in": list(doc_ids)}}, include=[])["ids"])
+        where: Any = {"doc_id": {"$in": list(doc_ids)}}
+        return list(self._collection.get(where=where, include=[])["ids"])
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Remove chunks by id."""
@@ -97,7 +99,7 @@ class VectorIndex:
         if k <= 0:
             return []
         result = self._collection.query(
-            query_embeddings=[list(vector)],
+            query_embeddings=np.asarray([vector], dtype=np.float32),
             n_results=k,
             where=where,
             include=["distances", "documents", "metadatas"],

@@ -77,8 +77,14 @@ def evaluate(questions: Sequence[EvalQuestion], search: SearchFn) -> list[ItemRe
         latency = (time.perf_counter() - started) * 1000
         hit_rank = None
         if question.expected_doc:
+            accepted = [question.expected_doc, *question.alternate_docs]
             hit_rank = next(
-                (rank for rank, p in enumerate(passages, 1) if source_matches(question.expected_doc, p.source)), None
+                (
+                    rank
+                    for rank, p in enumerate(passages, 1)
+                    if any(source_matches(expected, p.source) for expected in accepted)
+                ),
+                None,
             )
         context = "\n".join(p.search_text for p in passages[:CONTEXT_DEPTH])
         missing = [fact for fact in question.expected_facts if not fact_in_text(fact, context)]
@@ -132,9 +138,7 @@ def _grouped(items: Sequence[ItemResult], key: Callable[[ItemResult], str]) -> d
     groups: dict[str, list[ItemResult]] = {}
     for item in items:
         groups.setdefault(key(item), []).append(item)
-    return {
-        name: {"n": len(group), "retrieval": retrieval_metrics(group)} for name, group in sorted(groups.items())
-    }
+    return {name: {"n": len(group), "retrieval": retrieval_metrics(group)} for name, group in sorted(groups.items())}
 
 
 def _percentile(sorted_values: Sequence[float], percent: int) -> float | None:

@@ -23,6 +23,10 @@ class EvalQuestion(BaseModel):
     question: str
     answerable: bool
     expected_doc: str | None = None
+    alternate_docs: list[str] = Field(
+        default_factory=list,
+        description="Other documents that state the same expected facts; a hit on any of them counts.",
+    )
     expected_facts: list[str] = Field(default_factory=list)
     category: str = "general"
 

@@ -105,9 +105,11 @@ def hints_from_mapping(raw: dict[str, object]) -> Hints:
     countries_value = raw.get("countries") or ()
     if isinstance(countries_value, str):
         countries_value = countries_value.split(",")
-    countries = tuple(
-        str(c).strip().upper() for c in countries_value if isinstance(c, str) and c.strip()
-    ) if isinstance(countries_value, list | tuple) else ()
+    countries = (
+        tuple(str(c).strip().upper() for c in countries_value if isinstance(c, str) and c.strip())
+        if isinstance(countries_value, list | tuple)
+        else ()
+    )
     return Hints(
         title=_text_or_none(raw.get("title")),
         kind=next((k for k in KINDS if k == kind_value), None),

@@ -38,7 +38,7 @@ def load_html(path: Path, max_bytes: int) -> Document:
     hints = _meta_hints(soup)
     page_title = soup.title.get_text(" ", strip=True) if soup.title else None
     _strip_boilerplate(soup)
-    root = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    root = soup.find("main") or soup.find("article") or soup.find(None, {"role": "main"}) or soup.body or soup
     sections = _sections(root) if isinstance(root, Tag) else []
     first_h1 = root.find("h1") if isinstance(root, Tag) else None
     title = hints.title or (first_h1.get_text(" ", strip=True) if first_h1 else None) or page_title

@@ -1,0 +1,77 @@
+"""A small it/en/fr lexicon of help-desk words, to let keyword search cross languages.
+
+BM25 only matches words; a French question ("date limite d'inscription, mission au
+Japon") shares none with the Italian catalog ("Scadenza iscrizioni", "Giappone"). Each
+group below lists words that mean the same thing in the three languages; a query word
+found in a group brings the group's other words along (see ``text_analysis.query_terms``).
+Keep groups tight — one meaning each — or the expansion adds noise.
+"""
+
+from __future__ import annotations
+
+CONCEPTS: tuple[tuple[str, ...], ...] = (
+    # what SMEs ask about
+    ("rimborso", "rimborsi", "rimborsare", "rimborsato", "reimbursement", "refund", "reimburse", "reimbursed",
+     "remboursement", "rembourser", "remboursé"),
+    ("scadenza", "scade", "termine", "deadline", "échéance", "limite"),
+    ("iscrizione", "iscrizioni", "iscriversi", "iscrivermi", "registrazione", "registration", "register",
+     "enrol", "inscription", "inscrire", "inscrit"),
+    ("missione", "missioni", "mission", "missions", "trip"),
+    ("bando", "bandi", "avviso", "call", "calls", "appel", "appels"),
+    ("volo", "voli", "aereo", "flight", "flights", "airfare", "plane", "vol", "vols", "avion"),
+    ("biglietto", "biglietti", "ticket", "tickets", "billet", "billets"),
+    ("alloggio", "albergo", "hotel", "pernottamento", "pernottamenti", "accommodation", "lodging",
+     "hébergement", "hôtel", "logement"),
+    ("notte", "notti", "night", "nights", "nuit", "nuits", "nuitée", "nuitées"),
+    ("quota", "costo", "costa", "prezzo", "fee", "fees", "cost", "price", "coût", "coûte", "frais", "prix", "tarif"),
+    ("spese", "spesa", "costs", "expenses", "expense", "expenditure", "dépenses", "dépense"),
+    ("documenti", "documento", "documentazione", "documents", "document", "paperwork", "justificatifs", "pièces"),
+    ("fattura", "fatture", "invoice", "invoices", "facture", "factures"),
+    ("ricevuta", "ricevute", "receipt", "receipts", "reçu", "reçus"),
+    ("carta", "imbarco", "boarding", "embarquement"),
+    ("pmi", "sme", "smes", "pme"),
+    ("impresa", "imprese", "azienda", "aziende", "company", "companies", "business", "firm", "entreprise",
+     "entreprises", "société"),
+    ("dipendenti", "addetti", "occupati", "employees", "staff", "headcount", "salariés", "employés", "effectif"),
+    ("fatturato", "turnover", "revenue", "chiffre"),
+    ("bilancio", "balance", "sheet", "bilan"),
+    ("orari", "orario", "apre", "hours", "opening", "horaires", "ouverture"),
+    ("sportello", "ufficio", "desk", "office", "bureau", "guichet"),
+    ("telefono", "telefonare", "chiamare", "phone", "telephone", "téléphone", "appeler"),
+    ("email", "mail", "posta", "e-mail", "courriel"),
+    ("contatto", "contatti", "referente", "contattare", "contact", "contacts", "contacter", "interlocuteur"),
+    ("appuntamento", "appointment", "meeting", "rendez-vous"),
+    ("visto", "visa", "visas"),
+    ("treno", "train", "trains"),
+    ("annullare", "annullamento", "cancellazione", "disdetta", "rinuncia", "rinunciare", "cancel",
+     "cancellation", "withdraw", "withdrawal", "annuler", "annulation", "désistement", "renoncer"),
+    ("pagamento", "pagare", "pagato", "bonifico", "payment", "pay", "paid", "paiement", "payer", "payé", "virement"),
+    ("requisiti", "requisito", "ammissibile", "ammissibili", "ammissibilità", "eligible", "eligibility",
+     "requirements", "éligible", "éligibles", "éligibilité", "critères"),
+    ("domanda", "candidatura", "candidarsi", "partecipare", "application", "apply", "candidature", "candidater",
+     "participer"),
+    ("contributo", "finanziamento", "agevolazione", "funding", "grant", "contribution", "financement",
+     "subvention"),
+    ("fiera", "fiere", "fair", "fairs", "exhibition", "salon", "salons", "foire"),
+    ("posti", "disponibili", "places", "seats", "available", "disponibles"),
+    ("dotazione", "budget", "enveloppe"),
+    ("visita", "cards", "cartes", "visite"),
+    ("settore", "settori", "sector", "sectors", "secteur", "secteurs"),
+    ("tessile", "tessili", "textile", "textiles"),
+    ("difesa", "defence", "defense", "défense"),
+    ("sicurezza", "security", "sécurité"),
+    ("assicurazione", "insurance", "assurance"),
+    ("trasporto", "trasporti", "transport", "transports", "taxi"),
+    ("giorni", "giorno", "days", "day", "jours", "jour"),
+    ("lavorativi", "working", "ouvrables", "ouvrés"),
+    ("massimo", "massimale", "tetto", "maximum", "cap", "ceiling", "plafond", "maximal"),
+    ("percentuale", "percentage", "rate", "pourcentage", "taux"),
+    ("anticipo", "advance", "avance"),
+    ("firma", "signature", "signed", "firmato", "signé"),
+    ("giappone", "japan", "japanese", "japon", "japonais", "tokyo", "osaka"),
+    ("stati", "uniti", "usa", "america", "united", "states", "états", "unis", "amérique"),
+    ("canada", "canadese", "canadian", "canadien", "montreal", "ottawa"),
+    ("indonesia", "indonesian", "indonésie", "indonésien", "giacarta", "jakarta", "bandung"),
+    ("europa", "europeo", "europea", "europe", "european", "européen", "européenne"),
+    ("annullata", "chiuso", "chiusa", "closed", "clôturé", "fermé"),
+)  # fmt: skip
