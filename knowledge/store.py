@@ -99,7 +99,7 @@ class ManifestStore:
     def file_hashes(self) -> dict[str, str]:
         """origin -> hash of the bytes last ingested."""
         with self._sessions() as session:
-            return dict(session.execute(select(SourceFile.origin, SourceFile.file_hash)).tuples().all())
+            return dict(session.execute(select(SourceFile.origin, SourceFile.file_hash)).all())
 
     def documents(self, origins: Iterable[str] | None = None) -> list[DocumentRecord]:
         """Indexed documents, optionally only those from ``origins``."""
@@ -115,7 +115,7 @@ class ManifestStore:
             IndexedDocument.record_json.is_not(None)
         )
         with self._sessions() as session:
-            return [entry_from_json(kind, data) for kind, data in session.execute(query).tuples() if kind and data]
+            return [entry_from_json(kind, data) for kind, data in session.execute(query).all() if kind and data]
 
     def record_file(
         self, origin: str, file_hash: str, size: int, documents: Sequence[DocumentRecord], now: dt.datetime

@@ -44,7 +44,7 @@ class SqlVectorCache:
                     select(CachedVector.text_hash, CachedVector.vector).where(
                         CachedVector.model == model, CachedVector.text_hash.in_(batch)
                     )
-                ).tuples()
+                ).all()
                 for key, blob in rows:
                     found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
         return found

@@ -35,7 +35,7 @@ CONCEPTS: tuple[tuple[str, ...], ...] = (
     ("dipendenti", "addetti", "occupati", "employees", "staff", "headcount", "salariés", "employés", "effectif"),
     ("fatturato", "turnover", "revenue", "chiffre"),
     ("bilancio", "balance", "sheet", "bilan"),
-    ("orari", "orario", "apre", "hours", "opening", "horaires", "ouverture"),
+    ("orari", "orario", "hours", "horaires"),
     ("sportello", "ufficio", "desk", "office", "bureau", "guichet"),
     ("telefono", "telefonare", "chiamare", "phone", "telephone", "téléphone", "appeler"),
     ("email", "mail", "posta", "e-mail", "courriel"),

@@ -56,13 +56,55 @@ def load_markdown(path: Path, max_bytes: int) -> Document:
 
 
 def load_text(path: Path, max_bytes: int) -> Document:
-    """Plain text: one section; the first line is the title unless front matter gives one."""
+    """Plain text; lines in capitals ("ORARI DI APERTURA") are read as headings.
+
+    The first line is the title unless front matter gives one.
+    """
     text = decode_text(read_checked(path, max_bytes), str(path))
     hints, body = split_front_matter(text, str(path))
     body = collapse_blank_lines(body)
-    first_line = body.splitlines()[0].strip() if body else None
-    title = first_line if first_line and len(first_line) <= 120 else None
-    return build_document(path, [Section(text=body)], hints, title)
+    lines = body.splitlines()
+    first_line = lines[0].strip() if lines else ""
+    title = _sentence_case(first_line) if first_line and len(first_line) <= 120 else None
+    sections: list[Section] = []
+    heading: tuple[str, ...] = ()
+    buffer: list[str] = []
+    for index, line in enumerate(lines):
+        if _is_caps_heading(line):
+            if index == 0:
+                continue  # the title, already taken
+            _flush_text(sections, buffer, heading)
+            heading = (_sentence_case(line.strip()),)
+        else:
+            buffer.append(line)
+    _flush_text(sections, buffer, heading)
+    return build_document(path, sections, hints, title)
+
+
+def _is_caps_heading(line: str) -> bool:
+    stripped = line.strip()
+    letters = [ch for ch in stripped if ch.isalpha()]
+    mostly_letters = len(letters) >= 0.6 * len(stripped.replace(" ", ""))  # not a code such as an IBAN
+    return (
+        3 <= len(letters)
+        and len(stripped) <= 80
+        and mostly_letters
+        and all(ch.isupper() for ch in letters)
+        and not stripped.endswith(".")
+    )
+
+
+def _sentence_case(text: str) -> str:
+    if not any(ch.islower() for ch in text):
+        return text[:1].upper() + text[1:].lower()
+    return text
+
+
+def _flush_text(sections: list[Section], buffer: list[str], heading: tuple[str, ...]) -> None:
+    content = collapse_blank_lines("\n".join(buffer))
+    buffer.clear()
+    if content:
+        sections.append(Section(text=content, heading_path=heading))
 
 
 def _inline(line: str) -> str:

@@ -1,0 +1,70 @@
+"""Shared fixtures: a fixed clock, throw-away services with the fake embedder, and the
+session-wide real index of the sample knowledge base (built once: the real model
+embeds about 1,000 tokens a second here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
+from api.settings import ChromaSettings, EmbeddingSettings, Settings
+from knowledge.ingest import IngestReport
+
+# The sample knowledge base was written on this day: two calls closed, two open, one upcoming.
+SAMPLE_TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the developer's SPORTELLO_* variables, .env or home data directory."""
+    for name in list(os.environ):
+        if name.startswith("SPORTELLO_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+
+
+def fake_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for a throw-away data directory with the deterministic fake embedder."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        embedding=EmbeddingSettings(provider="hashing", dimensions=256),
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def make_services(tmp_path: Path) -> Iterator[Callable[..., Services]]:
+    """Build services on a fresh data directory (fake embedder, fixed clock); closed after the test."""
+    built: list[Services] = []
+
+    def factory(data_dir: Path | None = None, **overrides: object) -> Services:
+        services = build_services(fake_settings(data_dir or tmp_path / "data", **overrides), now=lambda: SAMPLE_TODAY)
+        built.append(services)
+        return services
+
+    yield factory
+    for services in built:
+        services.close()
+
+
+@pytest.fixture(scope="session")
+def real_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, IngestReport]]:
+    """The sample knowledge base ingested once with the real model, Chroma and SQLite."""
+    data_dir = tmp_path_factory.mktemp("real-index")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        database_url=None,
+        embedding=EmbeddingSettings(provider="e5"),
+        chroma=ChromaSettings(),
+    )
+    services = build_services(settings, now=lambda: SAMPLE_TODAY)
+    report = services.ingest_pipeline().run([SAMPLE_KNOWLEDGE_DIR])
+    yield services, report
+    services.close()

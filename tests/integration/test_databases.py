@@ -1,0 +1,76 @@
+"""Migrations and stores on SQLite, and on PostgreSQL when one is reachable on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text
+
+from api.services import MIGRATIONS_DIR, Services, migrate
+from knowledge.database import make_engine
+
+pytestmark = pytest.mark.integration
+
+POSTGRES_ADMIN = os.environ.get("SPORTELLO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+TABLES = {"knowledge_source_files", "knowledge_documents", "knowledge_sync_runs", "retrieval_embedding_cache"}
+
+
+def test_sqlite_migrations_go_up_and_down(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    assert TABLES <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert not TABLES & set(inspect(engine).get_table_names())
+    migrate(engine)  # and back up again
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=2)
+    except psycopg.OperationalError:
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN}")
+    name = f"sportello_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_postgresql_runs_the_same_ingest_and_search(
+    postgres_url: str, make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "faq.md").write_text("# FAQ\n\n## Rimborso\nIl rimborso arriva entro 90 giorni.\n", encoding="utf-8")
+    services = make_services(database_url=postgres_url)
+    assert services.engine.dialect.name == "postgresql"
+    assert TABLES <= set(inspect(services.engine).get_table_names())
+
+    first = services.ingest_pipeline().run([kb])
+    second = services.ingest_pipeline().run([kb])
+
+    assert first.counts()["added"] == 1
+    assert second.counts()["unchanged"] == 1
+    assert services.embedder.misses == 1  # the second run re-embedded nothing
+    assert services.searcher.search("rimborso", k=1).passages[0].source.endswith("faq.md")
+    last = services.manifest.last_run()
+    assert last is not None and last.report["counts"]["unchanged"] == 1  # type: ignore[index]
