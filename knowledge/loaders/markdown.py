@@ -86,7 +86,7 @@ def _is_caps_heading(line: str) -> bool:
     letters = [ch for ch in stripped if ch.isalpha()]
     mostly_letters = len(letters) >= 0.6 * len(stripped.replace(" ", ""))  # not a code such as an IBAN
     return (
-        3 <= len(letters)
+        len(letters) >= 3
         and len(stripped) <= 80
         and mostly_letters
         and all(ch.isupper() for ch in letters)

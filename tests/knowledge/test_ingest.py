@@ -170,7 +170,7 @@ def test_changed_catalog_touches_only_the_changed_entry(
 def test_entry_removed_from_catalog_is_pruned(sink: MemorySink, manifest: ManifestStore, corpus: Path) -> None:
     pipeline(sink, manifest).run([corpus])
     missions = corpus / "catalog" / "missioni.yaml"
-    missions.write_text(MISSION_YAML.split("  - id: missione-usa")[0], encoding="utf-8")
+    missions.write_text(MISSION_YAML.split("  - id: missione-usa", maxsplit=1)[0], encoding="utf-8")
 
     report = pipeline(sink, manifest).run([corpus])
 
