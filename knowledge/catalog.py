@@ -220,7 +220,9 @@ def parse_catalog(text: str, source: str) -> Catalog:
 
 def load_catalog(path: Path) -> Catalog:
     """Read and validate one catalog file."""
-    return parse_catalog(path.read_text(encoding="utf-8"), str(path))
+    from knowledge.loaders._common import decode_text  # the same UTF-8 and binary checks as every file
+
+    return parse_catalog(decode_text(path.read_bytes(), str(path)), str(path))
 
 
 def _format_location(loc: tuple[int | str, ...]) -> str:

@@ -99,4 +99,6 @@ def _splitter(config: ChunkingConfig) -> RecursiveCharacterTextSplitter:
         chunk_size=config.max_tokens,
         chunk_overlap=config.overlap_tokens,
         separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
+        # Text such as "<|endoftext|>" in a document is content, not a control token.
+        disallowed_special=(),
     )

@@ -35,7 +35,11 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?{_SPACE}+(\d{{1,2}})(?:st|nd|rd|th)?,?(?:{_SPACE}+(\d{{4}}))?\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_TIME = re.compile(r"\b([01]?\d|2[0-3])[:.h]([0-5]\d)\b")
+# "17:00", "17h00" (not a UTC offset such as "+01:00"); "17.00" only after a word that
+# announces a time ("ore 17.00"), since "12.50" is usually money.
+_TIME = re.compile(r"(?<![+\-\d.,])\b([01]?\d|2[0-3])[:h]([0-5]\d)\b")
+_UTC_OFFSET = re.compile(r"\b(?:utc|gmt)[+\-]\d{1,2}(?::\d\d)?")
+_DOTTED_TIME = re.compile(r"\b(?:ore|alle|at|a)\s+([01]?\d|2[0-3])\.([0-5]\d)\b")
 _PERCENT = re.compile(
     rf"(\d+(?:[.,]\d+)?){_SPACE}*(?:%|per{_SPACE}?cento|pour{_SPACE}?cent|percent|per{_SPACE}cent)",
 )
@@ -50,10 +54,11 @@ def canonical_facts(text: str) -> set[str]:
     Keys look like ``date:2024-06-30``, ``md:06-30`` (day and month, for facts given
     without a year), ``time:17:00``, ``pct:50`` and ``num:3000``.
     """
-    folded = _fold(text)
+    folded = _UTC_OFFSET.sub(" ", _fold(text))  # "(UTC+01:00)" is a zone, not a fact
     keys: set[str] = set()
     folded = _extract_dates(folded, keys)
-    folded = _sub(_TIME, folded, lambda m: keys.add(f"time:{int(m[1]):02d}:{m[2]}"))
+    for pattern in (_TIME, _DOTTED_TIME):
+        folded = _sub(pattern, folded, lambda m: keys.add(f"time:{int(m[1]):02d}:{m[2]}"))
     folded = _sub(_PERCENT, folded, lambda m: _add_number(keys, "pct", m[1]))
     for match in _NUMBER.finditer(folded):
         _add_number(keys, "num", match[0])
@@ -69,7 +74,7 @@ def fact_in_text(fact: str, text: str) -> bool:
     """
     wanted = canonical_facts(fact)
     if not wanted:
-        return _words(fact) in _words(text)
+        return f" {_words(fact)} " in f" {_words(text)} "
     present = canonical_facts(text)
     numbers = {key.split(":", 1)[1] for key in present if key.startswith(("num:", "pct:"))}
     for key in wanted:
@@ -146,7 +151,8 @@ def _plain(value: Decimal) -> str:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # NFKD would turn the ordinal sign of "1º marzo" into a letter; make it a degree sign first.
+    decomposed = unicodedata.normalize("NFKD", text.replace("º", "°").casefold())
     # Keep the degree/ordinal signs (1° marzo) that NFKD would turn into letters.
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
+from lxml import etree
 
 from knowledge.documents import Document, Section
 from knowledge.errors import CorruptFileError
@@ -25,7 +26,7 @@ def load_docx(path: Path, max_bytes: int) -> Document:
     read_checked(path, max_bytes)
     try:
         word = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
         raise CorruptFileError(str(path), f"the DOCX cannot be read ({exc})") from exc
     props = word.core_properties
     hints = hints_from_mapping({**parse_keywords(props.keywords), "title": props.title or None})

@@ -18,7 +18,8 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*(?!\s)|(?<!\w)_(?!\s))")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
@@ -43,7 +44,10 @@ def load_markdown(path: Path, max_bytes: int) -> Document:
             in_fence = not in_fence
             lines.append(line)
             continue
-        heading = None if in_fence else _HEADING.match(line)
+        if in_fence:
+            lines.append(line)  # code is kept verbatim
+            continue
+        heading = _HEADING.match(line)
         if heading:
             flush()
             level, title = len(heading.group(1)), _inline(heading.group(2))
@@ -78,6 +82,9 @@ def load_text(path: Path, max_bytes: int) -> Document:
         else:
             buffer.append(line)
     _flush_text(sections, buffer, heading)
+    if not sections:
+        # Only headings (a notice written all in capitals): the lines are the content.
+        sections.append(Section(text=body))
     return build_document(path, sections, hints, title)
 
 
@@ -111,4 +118,4 @@ def _inline(line: str) -> str:
     line = _IMAGE.sub(r"\1", line)
     line = _LINK.sub(r"\1 (\2)", line)
     line = _HTML_TAG.sub("", line)
-    return _EMPHASIS.sub("", line)
+    return _EMPHASIS.sub(r"\2", _STRONG.sub(r"\2", line))

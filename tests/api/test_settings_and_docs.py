@@ -79,6 +79,8 @@ def test_readme_commands_exist() -> None:
 
 def test_readme_quick_start_has_exactly_two_commands() -> None:
     for block in ("main", "tests"):
-        match = re.search(rf"<!-- quickstart:{block} -->\n```bash\n(.+?)\n```\n<!-- /quickstart:{block} -->", README, re.S)
+        match = re.search(
+            rf"<!-- quickstart:{block} -->\n```bash\n(.+?)\n```\n<!-- /quickstart:{block} -->", README, re.S
+        )
         assert match, block
         assert len(match.group(1).strip().splitlines()) == 1
