@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -290,4 +289,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    sys.exit(0)
