@@ -70,23 +70,29 @@ class CostCategory(_Record):
     rate: Percent | None = Field(default=None, description="Overrides the rule's rate if set.")
 
 
-class Call(_Record):
-    """An open call for proposals (bando)."""
+class _Entry(_Record):
+    """What every catalog entry has: an id, a title, its programme, and where to read more."""
 
-    kind: Literal["call"] = "call"
     id: EntryId
     title: str
     programme: str
-    organiser: str
     url: str | None = None
     language: Literal["it", "en", "fr"] = "it"
     summary: str = ""
+    currency: str = "EUR"
+    contact: Contact | None = None
+
+
+class Call(_Entry):
+    """An open call for proposals (bando)."""
+
+    kind: Literal["call"] = "call"
+    organiser: str
     countries: list[CountryCode] = Field(default_factory=list)
     sectors: list[str] = Field(default_factory=list)
     opens: dt.date
     deadline: AwareDatetime = Field(description="Deadline with time and timezone.")
     budget: Amount | None = None
-    currency: str = "EUR"
     funding_rate: Percent | None = None
     max_amount: Amount | None = None
     eligibility: list[str] = Field(default_factory=list)
@@ -94,7 +100,6 @@ class Call(_Record):
     ineligible_costs: list[str] = Field(default_factory=list)
     required_documents: list[str] = Field(default_factory=list)
     how_to_apply: str = ""
-    contact: Contact | None = None
 
     @model_validator(mode="after")
     def _opens_before_deadline(self) -> Call:
@@ -103,17 +108,11 @@ class Call(_Record):
         return self
 
 
-class Mission(_Record):
+class Mission(_Entry):
     """A trade mission abroad that SMEs can join."""
 
     kind: Literal["mission"] = "mission"
-    id: EntryId
-    title: str
-    programme: str
     organiser: str
-    url: str | None = None
-    language: Literal["it", "en", "fr"] = "it"
-    summary: str = ""
     country: CountryCode
     cities: list[str] = Field(default_factory=list)
     sectors: list[str] = Field(default_factory=list)
@@ -123,11 +122,9 @@ class Mission(_Record):
     registration_deadline: AwareDatetime
     places: int | None = Field(default=None, ge=0)
     participation_fee: Amount | None = None
-    currency: str = "EUR"
     organiser_covers: list[str] = Field(default_factory=list)
     reimbursement_rule: EntryId | None = Field(default=None, description="Id of the reimbursement_rule that applies.")
     b2b_meetings: str = ""
-    contact: Contact | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Mission:
@@ -138,19 +135,12 @@ class Mission(_Record):
         return self
 
 
-class ReimbursementRule(_Record):
+class ReimbursementRule(_Entry):
     """How much of an SME's costs a programme pays back, and on what conditions."""
 
     kind: Literal["reimbursement_rule"] = "reimbursement_rule"
-    id: EntryId
-    title: str
-    programme: str
-    url: str | None = None
-    language: Literal["it", "en", "fr"] = "it"
-    summary: str = ""
     rate: Percent = Field(description="Share of eligible costs reimbursed, in percent.")
     cap: Amount | None = Field(default=None, description="Maximum total per SME and trip.")
-    currency: str = "EUR"
     categories: list[CostCategory] = Field(min_length=1)
     ineligible_costs: list[str] = Field(default_factory=list)
     required_documents: list[str] = Field(default_factory=list)
@@ -158,7 +148,6 @@ class ReimbursementRule(_Record):
         default=None, ge=1, description="Days after the mission ends to send the claim."
     )
     payment_timing: str = ""
-    contact: Contact | None = None
 
 
 CatalogEntry = Call | Mission | ReimbursementRule

@@ -154,3 +154,34 @@ def collapse_blank_lines(text: str) -> str:
     """Trim trailing spaces and squeeze runs of blank lines, keeping paragraph breaks."""
     lines = [line.rstrip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class SectionBuilder:
+    """Collects text under a heading path as a loader walks a document in order.
+
+    ``heading(level, title)`` closes the current section and moves into a new one
+    (dropping deeper or equal levels from the path); ``add`` appends a block of text.
+    """
+
+    def __init__(self, joiner: str = "\n\n") -> None:
+        self._joiner = joiner
+        self._stack: list[tuple[int, str]] = []
+        self._blocks: list[str] = []
+        self.sections: list[Section] = []
+
+    def heading(self, level: int, title: str) -> None:
+        """Start a section under ``title`` at ``level`` (1 = top)."""
+        self.close()
+        self._stack = [(lvl, t) for lvl, t in self._stack if lvl < level] + [(level, title)]
+
+    def add(self, text: str) -> None:
+        """Append a block of text to the current section."""
+        self._blocks.append(text)
+
+    def close(self) -> list[Section]:
+        """Finish the current section (if it has text); returns all sections so far."""
+        content = collapse_blank_lines(self._joiner.join(self._blocks))
+        if content:
+            self.sections.append(Section(text=content, heading_path=tuple(t for _, t in self._stack)))
+        self._blocks.clear()
+        return self.sections

@@ -10,11 +10,11 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from lxml import etree
 
-from knowledge.documents import Document, Section
+from knowledge.documents import Document
 from knowledge.errors import CorruptFileError
 from knowledge.loaders._common import (
+    SectionBuilder,
     build_document,
-    collapse_blank_lines,
     hints_from_mapping,
     parse_keywords,
     read_checked,
@@ -30,37 +30,24 @@ def load_docx(path: Path, max_bytes: int) -> Document:
         raise CorruptFileError(str(path), f"the DOCX cannot be read ({exc})") from exc
     props = word.core_properties
     hints = hints_from_mapping({**parse_keywords(props.keywords), "title": props.title or None})
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    paragraphs: list[str] = []
+    builder = SectionBuilder()
     title_paragraph: str | None = None
-
-    def flush() -> None:
-        text = collapse_blank_lines("\n\n".join(paragraphs))
-        if text:
-            sections.append(Section(text=text, heading_path=tuple(t for _, t in stack)))
-        paragraphs.clear()
-
     for block in word.iter_inner_content():
         if isinstance(block, Table):
-            rows = [" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows]
-            paragraphs.append("\n".join(rows))
+            builder.add("\n".join(" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows))
             continue
-        paragraph = block
-        text = paragraph.text.strip()
-        style = paragraph.style.name if paragraph.style is not None else ""
+        text = block.text.strip()
+        style = block.style.name if block.style is not None else ""
         if not text:
             continue
         level = _heading_level(style or "")
         if style == "Title":
             title_paragraph = title_paragraph or text
         elif level:
-            flush()
-            stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, text)]
+            builder.heading(level, text)
         else:
-            paragraphs.append(f"- {text}" if "List" in (style or "") else text)
-    flush()
-    return build_document(path, sections, hints, title_paragraph)
+            builder.add(f"- {text}" if "List" in (style or "") else text)
+    return build_document(path, builder.close(), hints, title_paragraph)
 
 
 def _heading_level(style: str) -> int:

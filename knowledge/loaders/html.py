@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup, Tag
 from knowledge.documents import Document, Section
 from knowledge.loaders._common import (
     Hints,
+    SectionBuilder,
     build_document,
     collapse_blank_lines,
     decode_text,
@@ -70,26 +71,15 @@ def _strip_boilerplate(soup: BeautifulSoup) -> None:
 
 
 def _sections(root: Tag) -> list[Section]:
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    paragraphs: list[str] = []
-
-    def flush() -> None:
-        content = collapse_blank_lines("\n\n".join(paragraphs))
-        if content:
-            sections.append(Section(text=content, heading_path=tuple(t for _, t in stack)))
-        paragraphs.clear()
-
+    builder = SectionBuilder()
     for element in root.find_all((*_HEADINGS, *_BLOCKS)):
         if element.name in _HEADINGS:
-            flush()
-            level = int(element.name[1])
-            stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, element.get_text(" ", strip=True))]
+            builder.heading(int(element.name[1]), element.get_text(" ", strip=True))
         elif not element.find_parent(_BLOCKS):
             content = element.get_text(" ", strip=True)
             if content:
-                paragraphs.append(f"- {content}" if element.name == "li" else content)
-    flush()
+                builder.add(f"- {content}" if element.name == "li" else content)
+    sections = builder.close()
     if not sections:
         # A page of bare text in divs: keep it rather than call it empty.
         loose = collapse_blank_lines(root.get_text("\n", strip=True))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from knowledge.documents import Document, Section
 from knowledge.loaders._common import (
+    SectionBuilder,
     build_document,
     collapse_blank_lines,
     decode_text,
@@ -27,36 +28,25 @@ def load_markdown(path: Path, max_bytes: int) -> Document:
     """Sections under each heading, with the heading path (H1 > H2 > H3) kept."""
     text = decode_text(read_checked(path, max_bytes), str(path))
     hints, body = split_front_matter(text, str(path))
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
-    lines: list[str] = []
+    builder = SectionBuilder(joiner="\n")
     first_h1: str | None = None
     in_fence = False
-
-    def flush() -> None:
-        content = collapse_blank_lines("\n".join(lines))
-        if content:
-            sections.append(Section(text=content, heading_path=tuple(t for _, t in stack)))
-        lines.clear()
-
     for line in body.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
-            lines.append(line)
+            builder.add(line)
             continue
         if in_fence:
-            lines.append(line)  # code is kept verbatim
+            builder.add(line)  # code is kept verbatim
             continue
         heading = _HEADING.match(line)
         if heading:
-            flush()
             level, title = len(heading.group(1)), _inline(heading.group(2))
             first_h1 = first_h1 or (title if level == 1 else None)
-            stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, title)]
+            builder.heading(level, title)
         else:
-            lines.append(_inline(line))
-    flush()
-    return build_document(path, sections, hints, first_h1)
+            builder.add(_inline(line))
+    return build_document(path, builder.close(), hints, first_h1)
 
 
 def load_text(path: Path, max_bytes: int) -> Document:
@@ -70,18 +60,14 @@ def load_text(path: Path, max_bytes: int) -> Document:
     lines = body.splitlines()
     first_line = lines[0].strip() if lines else ""
     title = _sentence_case(first_line) if first_line and len(first_line) <= 120 else None
-    sections: list[Section] = []
-    heading: tuple[str, ...] = ()
-    buffer: list[str] = []
+    builder = SectionBuilder(joiner="\n")
     for index, line in enumerate(lines):
         if _is_caps_heading(line):
-            if index == 0:
-                continue  # the title, already taken
-            _flush_text(sections, buffer, heading)
-            heading = (_sentence_case(line.strip()),)
+            if index > 0:  # the first line is the title, already taken
+                builder.heading(1, _sentence_case(line.strip()))
         else:
-            buffer.append(line)
-    _flush_text(sections, buffer, heading)
+            builder.add(line)
+    sections = builder.close()
     if not sections:
         # Only headings (a notice written all in capitals): the lines are the content.
         sections.append(Section(text=body))
@@ -105,13 +91,6 @@ def _sentence_case(text: str) -> str:
     if not any(ch.islower() for ch in text):
         return text[:1].upper() + text[1:].lower()
     return text
-
-
-def _flush_text(sections: list[Section], buffer: list[str], heading: tuple[str, ...]) -> None:
-    content = collapse_blank_lines("\n".join(buffer))
-    buffer.clear()
-    if content:
-        sections.append(Section(text=content, heading_path=heading))
 
 
 def _inline(line: str) -> str:
