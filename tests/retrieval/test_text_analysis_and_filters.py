@@ -83,3 +83,45 @@ def test_country_filter_on_metadata() -> None:
     assert SearchFilters(country="JP").matches(metadata(countries=["JP", "US"]), AT)
     assert not SearchFilters(country="JP").matches(metadata(countries=["CA"]), AT)
     assert not SearchFilters(country="JP").matches(metadata(), AT)
+
+
+def test_keyword_index_filters_agree_with_filter_rules() -> None:
+    """The vectorised filter columns of the BM25 index follow exactly ``SearchFilters.matches``."""
+    import itertools
+    import json
+
+    from retrieval.keyword_index import KeywordIndex
+
+    records = []
+    for i, (kind, country, lang, opens, deadline) in enumerate(
+        itertools.product(
+            ("call", "mission", "faq"),
+            (["JP"], ["US", "CA"], []),
+            ("it", "fr"),
+            (0, 20261015, 20270118),
+            (
+                0,
+                int(dt.datetime(2026, 6, 30, tzinfo=dt.UTC).timestamp()),
+                int(dt.datetime(2027, 4, 15, tzinfo=dt.UTC).timestamp()),
+            ),
+        )
+    ):
+        meta: dict[str, object] = {"kind": kind, "language": lang, "opens_day": opens, "deadline_ts": deadline,
+                                   "section": json.dumps([]), "title": "bando"}  # fmt: skip
+        if country:
+            meta["countries"] = country
+        records.append((f"c{i}", "bando rimborso missione", meta))
+    index = KeywordIndex.build(records, "g1")
+    by_id = {chunk_id: meta for chunk_id, _, meta in records}
+    cases = [
+        SearchFilters(kinds=("call", "faq")),
+        SearchFilters(country="jp"),
+        SearchFilters(language="fr", status="open"),
+        SearchFilters(status="closed"),
+        SearchFilters(status="upcoming", kinds=("mission",)),
+        SearchFilters(status="open", at=dt.datetime(2027, 2, 1, tzinfo=dt.UTC), country="US"),
+    ]
+    for filters in cases:
+        found = {hit.chunk_id for hit in index.search("bando", len(records), filters, AT)}
+        expected = {chunk_id for chunk_id, meta in by_id.items() if filters.matches(meta, AT)}
+        assert found == expected, filters
