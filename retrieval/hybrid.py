@@ -60,10 +60,12 @@ class HybridSearcher:
         vector = self._index.embedder.embed_query(text)
         embedded = time.perf_counter()
         now = self._now()
-        where = filters.chroma_where(now) if filters else None
         n = max(self._config.candidates, k)
-        dense = self._index.vectors.query(vector, n, where)
-        keyword = self._keyword_index().search(text, n, filters, now, self._config.expansion_weight)
+        keywords = self._keyword_index()
+        filtered = filters is not None and not filters.empty
+        among = keywords.allowed_ids(filters, now) if filters is not None and filtered else None
+        dense = self._index.vectors.query(vector, n, among)
+        keyword = keywords.search(text, n, filters, now, self._config.expansion_weight)
 
         fused: dict[str, float] = {}
         dense_by_id = {hit.chunk_id: (rank, hit) for rank, hit in enumerate(dense, start=1)}

@@ -68,6 +68,11 @@ class KeywordIndex:
             self._filter_columns = _FilterColumns(self._metadata)
         return self._filter_columns
 
+    def allowed_ids(self, filters: SearchFilters, now: dt.datetime) -> list[str]:
+        """Ids of the chunks that pass ``filters`` (to restrict the vector search to them)."""
+        mask = self._columns().mask(filters, now)
+        return [self._ids[i] for i in np.flatnonzero(mask)]
+
     def __len__(self) -> int:
         return len(self._ids)
 

@@ -94,14 +94,14 @@ class VectorIndex:
         for start in range(0, len(chunk_ids), _PAGE):
             self._collection.delete(ids=list(chunk_ids[start : start + _PAGE]))
 
-    def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> list[VectorHit]:
-        """The ``k`` nearest chunks passing ``where``."""
-        if k <= 0:
+    def query(self, vector: Sequence[float], k: int, among: Sequence[str] | None = None) -> list[VectorHit]:
+        """The ``k`` nearest chunks, only ``among`` these ids when given."""
+        if k <= 0 or (among is not None and not among):
             return []
         result = self._collection.query(
             query_embeddings=np.asarray([vector], dtype=np.float32),
-            n_results=k,
-            where=where,
+            n_results=min(k, len(among)) if among is not None else k,
+            ids=list(among) if among is not None else None,
             include=["distances", "documents", "metadatas"],
         )
         ids = result["ids"][0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from retrieval.filters import SearchFilters, day_number
+from retrieval.filters import SearchFilters
 from retrieval.text_analysis import passage_terms, query_terms, words
 
 AT = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
@@ -44,7 +44,6 @@ def metadata(**values: object) -> dict[str, object]:
 def test_empty_filters_match_everything() -> None:
     filters = SearchFilters()
     assert filters.empty
-    assert filters.chroma_where(AT) is None
     assert filters.matches({}, AT)
 
 
@@ -68,15 +67,6 @@ def test_status_at_an_explicit_date_overrides_the_clock() -> None:
     later = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
     assert SearchFilters(status="closed", at=later).matches(item, AT)
     assert not SearchFilters(status="open", at=later).matches(item, AT)
-
-
-def test_chroma_where_combines_clauses() -> None:
-    where = SearchFilters(kinds=("call", "mission"), country="jp", language="it", status="open").chroma_where(AT)
-    assert where is not None
-    clauses = where["$and"]
-    assert {"kind": {"$in": ["call", "mission"]}} in clauses
-    assert {"countries": {"$contains": "JP"}} in clauses
-    assert {"opens_day": {"$lte": day_number(AT)}} in clauses
 
 
 def test_country_filter_on_metadata() -> None:
