@@ -177,10 +177,12 @@ def eval_command(
 
 
 @app.command()
-def status() -> None:
+def status(
+    documents: Annotated[bool, typer.Option("--documents", help="Also list every indexed document.")] = False,
+) -> None:
     """What is indexed, and when it was last synced."""
     with _services() as services:
-        documents = services.manifest.documents()
+        rows = services.manifest.documents()
         last = services.manifest.last_run()
         table = Table(show_header=False)
         table.add_row("Data directory", str(services.settings.data_dir))
@@ -189,11 +191,16 @@ def status() -> None:
         table.add_row("Embedding model", services.embedder.name)
         table.add_row("Passages", str(services.index.vectors.count()))
         kinds: dict[str, int] = {}
-        for doc in documents:
+        for doc in rows:
             kinds[doc.kind] = kinds.get(doc.kind, 0) + 1
-        table.add_row("Documents", f"{len(documents)} " + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())))
+        table.add_row("Documents", f"{len(rows)} " + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())))
         table.add_row("Last sync", last.finished_at.isoformat(timespec="seconds") if last else "never")
         out.print(table)
+        if documents:
+            listing = Table("Document", "Kind", "Language", "Passages", "Source")
+            for doc in rows:
+                listing.add_row(doc.title, doc.kind, doc.language or "?", str(doc.chunk_count), Path(doc.source).name)
+            out.print(listing)
 
 
 def _run_ingest(services: Services, paths: list[Path]) -> IngestReport:

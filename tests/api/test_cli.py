@@ -107,9 +107,10 @@ def test_eval_refuses_a_broken_question_file(cli_env: Path, tmp_path: Path) -> N
 def test_status_reports_last_sync(cli_env: Path, kb: Path) -> None:
     assert "never" in runner.invoke(app, ["status"]).output
     runner.invoke(app, ["ingest", str(kb)])
-    result = runner.invoke(app, ["status"])
+    result = runner.invoke(app, ["status", "--documents"])
     assert "Last sync" in result.output and "never" not in result.output
     assert "hashing-384" in result.output
+    assert "faq.md" in result.output
 
 
 def test_bad_configuration_is_reported_not_raised(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
