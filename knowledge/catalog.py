@@ -67,6 +67,9 @@ class CostCategory(_Record):
     label: str = Field(description="How the category is called in the source, e.g. 'Volo A/R'.")
     cap: Amount | None = Field(default=None, description="Maximum reimbursable, in currency.")
     cap_per: Literal["trip", "night", "day"] = "trip"
+    max_units: int | None = Field(
+        default=None, ge=1, description="For caps per night or day: how many nights or days count at most."
+    )
     rate: Percent | None = Field(default=None, description="Overrides the rule's rate if set.")
 
 

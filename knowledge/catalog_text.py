@@ -52,6 +52,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "b2b": "Incontri B2B", "rule_rate": "Percentuale di rimborso delle spese ammissibili",
         "cap": "Tetto massimo per impresa", "categories": "Categorie di spesa e massimali",
         "per_trip": "per missione", "per_night": "per notte", "per_day": "per giorno",
+        "units_night": "al massimo {n} notti", "units_day": "al massimo {n} giorni",
         "claim": "Termine per la richiesta di rimborso",
         "claim_days": "entro {days} giorni dalla fine della missione",
         "payment": "Tempi di pagamento", "time": "ore", "see_rule": "vedi la regola",
@@ -72,6 +73,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "b2b": "B2B meetings", "rule_rate": "Share of eligible costs reimbursed",
         "cap": "Maximum per company", "categories": "Cost categories and caps",
         "per_trip": "per mission", "per_night": "per night", "per_day": "per day",
+        "units_night": "at most {n} nights", "units_day": "at most {n} days",
         "claim": "Claim deadline", "claim_days": "within {days} days of the end of the mission",
         "payment": "Payment timing", "time": "at", "see_rule": "see rule",
         "summary": "Summary", "free": "free",
@@ -91,7 +93,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "reimbursement": "Remboursement", "b2b": "Rendez-vous B2B",
         "rule_rate": "Part des dépenses éligibles remboursée", "cap": "Plafond par entreprise",
         "categories": "Catégories de dépenses et plafonds", "per_trip": "par mission",
-        "per_night": "par nuit", "per_day": "par jour", "claim": "Délai de demande",
+        "per_night": "par nuit", "per_day": "par jour",
+        "units_night": "{n} nuits au maximum", "units_day": "{n} jours au maximum", "claim": "Délai de demande",
         "claim_days": "dans les {days} jours suivant la fin de la mission",
         "payment": "Délai de paiement", "time": "à", "see_rule": "voir la règle",
         "summary": "En bref", "free": "gratuite",
@@ -285,7 +288,10 @@ def _rule_sections(rule: ReimbursementRule, lang: str) -> list[tuple[tuple[str, 
         if category.rate is not None:
             parts.append(format_percent(category.rate))
         if category.cap is not None:
-            parts.append(f"max {format_amount(category.cap, rule.currency, lang)} {t['per_' + category.cap_per]}")
+            cap = f"max {format_amount(category.cap, rule.currency, lang)} {t['per_' + category.cap_per]}"
+            if category.max_units and category.cap_per != "trip":
+                cap += f" ({t['units_' + category.cap_per].format(n=category.max_units)})"
+            parts.append(cap)
         categories.append(" — ".join(parts))
     return [
         ((), "\n".join(filter(None, [rule.summary.strip(), overview]))),
