@@ -46,6 +46,9 @@ class ChunkSink(Protocol):
     def commit(self) -> None:
         """Called once at the end of a run (e.g. to rebuild and persist the keyword index)."""
 
+    def count(self) -> int:
+        """How many chunks the sink holds (to notice an index that lost its content)."""
+
 
 @dataclass(frozen=True)
 class IngestConfig:
@@ -53,6 +56,8 @@ class IngestConfig:
 
     max_file_bytes: int = 20 * 1024 * 1024
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    max_consecutive_index_errors: int = 3
+    """After this many files in a row fail to index (model or index down), the rest are not tried."""
 
 
 @dataclass(frozen=True)
@@ -138,12 +143,28 @@ class IngestPipeline:
         self._config = config or IngestConfig()
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
 
-    def run(self, paths: Iterable[Path], on_progress: ProgressCallback | None = None) -> IngestReport:
-        """Ingest files and folders; see the module docstring for the rules."""
-        report = IngestReport(started_at=self._now())
+    def run(
+        self,
+        paths: Iterable[Path],
+        on_progress: ProgressCallback | None = None,
+        *,
+        force: bool = False,
+        prune_missing: bool = False,
+    ) -> IngestReport:
+        """Ingest files and folders; see the module docstring for the rules.
+
+        ``force`` re-indexes every file even if unchanged (the embedding cache keeps that
+        cheap); ``prune_missing`` also forgets files ingested from anywhere that no longer
+        exist (a moved folder, a single file deleted).
+        """
+        started_at = self._now()
+        report = IngestReport(started_at=started_at)
         files, roots = self._discover([Path(p) for p in paths], report)
-        stored_hashes = self._manifest.file_hashes()
-        catalogs = self._parse_catalogs([f for f in files if f.suffix.lower() in CATALOG_SUFFIXES], report)
+        force = force or self._index_lost_content()
+        stored_hashes = {} if force else self._manifest.file_hashes()
+        catalogs = self._parse_catalogs(
+            [f for f in files if f.suffix.lower() in CATALOG_SUFFIXES], report, self._gone(files, roots)
+        )
 
         plans: list[_Plan] = []
         for path in files:
@@ -152,14 +173,33 @@ class IngestPipeline:
                 continue
             parsed = self._parse(path, catalogs, stored_hashes.get(origin), report)
             if parsed is not None:
-                plans.append(self._plan(parsed))
+                plans.append(self._plan(parsed, force))
 
         self._index(plans, report, on_progress)
-        self._prune(files, roots, report)
+        self._prune(self._gone(files, roots, everywhere=prune_missing), report)
         self._sink.commit()
-        report.finished_at = self._now()
-        self._manifest.record_run(report.started_at, report.finished_at, report.counts(), report.to_dict())  # type: ignore[arg-type]
+        finished_at = report.finished_at = self._now()
+        self._manifest.record_run(started_at, finished_at, report.counts(), report.to_dict())
         return report
+
+    def _index_lost_content(self) -> bool:
+        """The manifest lists chunks the index does not hold (a new collection, a deleted folder)."""
+        expected = sum(doc.chunk_count for doc in self._manifest.documents())
+        actual = self._sink.count()
+        if expected and actual < expected:
+            log.warning("the index holds %d of the %d passages the manifest lists: re-indexing", actual, expected)
+            return True
+        return False
+
+    def _gone(self, files: list[Path], roots: list[Path], everywhere: bool = False) -> list[str]:
+        """Ingested files no longer present: under the folders of this run, or (``everywhere``) on disk."""
+        present = {str(f) for f in files}
+        return [
+            origin
+            for origin in self._manifest.file_hashes()
+            if origin not in present
+            and (any(Path(origin).is_relative_to(root) for root in roots) or (everywhere and not Path(origin).exists()))
+        ]
 
     def _discover(self, paths: list[Path], report: IngestReport) -> tuple[list[Path], list[Path]]:
         files: list[Path] = []
@@ -171,11 +211,15 @@ class IngestPipeline:
                 for child in sorted(path.rglob("*")):
                     if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
                         continue
+                    if not _valid_name(child, report):
+                        continue
                     if child.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(child)
                     else:
                         report.skipped.append(str(child))
             elif path.is_file():
+                if not _valid_name(path, report):
+                    continue
                 if path.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append(path)
                 else:
@@ -187,7 +231,7 @@ class IngestPipeline:
                 report.failed.append(IngestFailure(str(raw), "not_found", f"{raw}: no such file or folder"))
         return list(dict.fromkeys(files)), roots
 
-    def _parse_catalogs(self, paths: list[Path], report: IngestReport) -> dict[str, Catalog]:
+    def _parse_catalogs(self, paths: list[Path], report: IngestReport, gone: list[str]) -> dict[str, Catalog]:
         """Every catalog file is parsed (cheap) so cross-file references can be checked."""
         catalogs: dict[str, Catalog] = {}
         for path in paths:
@@ -200,7 +244,10 @@ class IngestPipeline:
         known_rules |= {
             doc.source.rpartition("#")[2]
             for doc in self._manifest.documents()
-            if doc.kind == "reimbursement" and "#" in doc.source and doc.origin not in catalogs
+            if doc.kind == "reimbursement"
+            and "#" in doc.source
+            and doc.origin not in catalogs
+            and doc.origin not in gone
         }
         for origin, catalog in list(catalogs.items()):
             for index, mission in enumerate(catalog.missions):
@@ -243,6 +290,11 @@ class IngestPipeline:
         except OSError as exc:
             report.failed.append(IngestFailure(origin, "unreadable", f"{origin}: cannot read ({exc.strerror})"))
             return None
+        except Exception as exc:  # a parser's own error on a damaged file: one bad file never stops the rest
+            log.debug("parsing %s failed", origin, exc_info=True)
+            message = f"{origin}: the file is damaged or not what its extension says ({type(exc).__name__}: {exc})"
+            report.failed.append(IngestFailure(origin, "corrupt_file", message))
+            return None
         return _ParsedFile(origin, file_hash, len(data), documents)
 
     def _file_hash(self, data: bytes) -> str:
@@ -250,15 +302,18 @@ class IngestPipeline:
         tag = f"v{PIPELINE_VERSION}/{chunking.max_tokens}/{chunking.overlap_tokens}/".encode()
         return hashlib.sha256(tag + data).hexdigest()
 
-    def _plan(self, parsed: _ParsedFile) -> _Plan:
+    def _plan(self, parsed: _ParsedFile, force: bool) -> _Plan:
         previous = {doc.doc_id: doc for doc in self._manifest.documents([parsed.origin])}
         to_index: list[tuple[Document, list[Chunk], str]] = []
         unchanged: list[DocumentRecord] = []
         for document in parsed.documents:
             chunks = chunk_document(document, self._config.chunking)
-            content_hash = hashlib.sha256("".join(c.content_hash for c in chunks).encode()).hexdigest()
+            # The version is part of the hash so that a change in stored metadata re-indexes.
+            content_hash = hashlib.sha256(
+                (PIPELINE_VERSION + "".join(c.content_hash for c in chunks)).encode()
+            ).hexdigest()
             before = previous.get(document.doc_id)
-            if before is not None and before.content_hash == content_hash:
+            if before is not None and before.content_hash == content_hash and not force:
                 unchanged.append(before)
             else:
                 to_index.append((document, chunks, content_hash))
@@ -269,9 +324,15 @@ class IngestPipeline:
     def _index(self, plans: list[_Plan], report: IngestReport, on_progress: ProgressCallback | None) -> None:
         total = sum(len(chunks) for plan in plans for _, chunks, _ in plan.to_index)
         done = 0
+        failures_in_a_row = 0
         for plan in plans:
             origin = plan.parsed.origin
+            if failures_in_a_row >= self._config.max_consecutive_index_errors:
+                message = f"{origin}: not indexed, after {failures_in_a_row} files in a row failed to index"
+                report.failed.append(IngestFailure(origin, "index_error", message))
+                continue
             previous_ids = {doc.doc_id for doc in self._manifest.documents([origin])}
+            records = [*plan.unchanged, *(_record(origin, doc, chunks, h) for doc, chunks, h in plan.to_index)]
             try:
                 for document, chunks, _ in plan.to_index:
                     self._sink.replace(document.doc_id, chunks)
@@ -279,27 +340,23 @@ class IngestPipeline:
                     if on_progress:
                         on_progress(done, total, document.source)
                 self._sink.delete([doc.doc_id for doc in plan.removed])
-            except Exception as exc:  # an index or embedder failure must not stop the other files
-                log.exception("indexing %s failed", origin)
+                self._manifest.record_file(origin, plan.parsed.file_hash, plan.parsed.size, records, self._now())
+            except Exception as exc:  # an index, embedder or database failure must not stop the other files
+                # Chunks already upserted stay; the next run sees the file as changed and redoes it.
+                log.warning("indexing %s failed: %s", origin, exc)
+                log.debug("indexing %s failed", origin, exc_info=True)
                 report.failed.append(IngestFailure(origin, "index_error", f"{origin}: indexing failed ({exc})"))
+                failures_in_a_row += 1
                 continue
-            records = [*plan.unchanged, *(_record(origin, doc, chunks, h) for doc, chunks, h in plan.to_index)]
-            self._manifest.record_file(origin, plan.parsed.file_hash, plan.parsed.size, records, self._now())
+            failures_in_a_row = 0
             for document, chunks, _ in plan.to_index:
                 (report.updated if document.doc_id in previous_ids else report.added).append(document.source)
                 report.chunks_indexed += len(chunks)
             report.unchanged.extend(doc.source for doc in plan.unchanged)
             report.removed.extend(doc.source for doc in plan.removed)
 
-    def _prune(self, files: list[Path], roots: list[Path], report: IngestReport) -> None:
-        """Forget files that were under an ingested folder and are not there any more."""
-        present = {str(f) for f in files}
-        stored = self._manifest.file_hashes()
-        gone = [
-            origin
-            for origin in stored
-            if origin not in present and any(Path(origin).is_relative_to(root) for root in roots)
-        ]
+    def _prune(self, gone: list[str], report: IngestReport) -> None:
+        """Forget files that are gone, and remove their passages from the index."""
         if not gone:
             return
         documents = self._manifest.documents(gone)
@@ -321,3 +378,16 @@ def _record(origin: str, document: Document, chunks: list[Chunk], content_hash: 
         entry_kind=document.extra.get("entry_kind"),
         record_json=document.record_json,
     )
+
+
+def _valid_name(path: Path, report: IngestReport) -> bool:
+    """A file name that is not valid UTF-8 cannot be stored or cited: refuse it by name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(path).encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        report.failed.append(
+            IngestFailure(shown, "bad_file_name", f"{shown}: the file name is not valid UTF-8; rename it")
+        )
+        return False
+    return True

@@ -7,6 +7,8 @@ from functools import cache
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 SUPPORTED = ("it", "en", "fr")
+LANGUAGES = ("it", "en", "fr", "de", "es")
+"""Languages detected (and accepted as a document's declared language)."""
 # German and Spanish are detected too so that such a text is labelled truthfully
 # instead of being forced into one of the three supported languages.
 _LANGUAGES = (Language.ITALIAN, Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANISH)

@@ -49,6 +49,10 @@ class KnowledgeIndex:
             self.vectors.delete(self.vectors.chunk_ids(doc_ids))
             self._dirty = True
 
+    def count(self) -> int:
+        """Chunks in the vector index."""
+        return self.vectors.count()
+
     def commit(self) -> None:
         """After changes: new generation, keyword index rebuilt and saved."""
         if not self._dirty and self._keyword_dir.exists():

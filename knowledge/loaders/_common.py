@@ -10,6 +10,7 @@ import yaml
 
 from knowledge.documents import KINDS, Document, Kind, Section, document_id
 from knowledge.errors import BinaryContentError, EmptyDocumentError, EncodingError, FileTooLargeError
+from knowledge.language import LANGUAGES
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _KIND_HINTS: tuple[tuple[str, Kind], ...] = (
@@ -116,8 +117,14 @@ def hints_from_mapping(raw: dict[str, object]) -> Hints:
         programme=_text_or_none(raw.get("programme")),
         countries=countries,
         url=_text_or_none(raw.get("url")),
-        language=_text_or_none(raw.get("language")),
+        language=_language(raw.get("language")),
     )
+
+
+def _language(value: object) -> str | None:
+    """An ISO 639-1 code from a hint ("it", "it-IT", "fr_FR"); anything else is ignored and detected instead."""
+    code = str(value or "").strip().lower()[:2]
+    return code if code in LANGUAGES else None
 
 
 def _text_or_none(value: object) -> str | None:

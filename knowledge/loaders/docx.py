@@ -27,7 +27,7 @@ def load_docx(path: Path, max_bytes: int) -> Document:
     try:
         word = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
-        raise CorruptFileError(str(path), f"the DOCX cannot be read ({exc})") from exc
+        raise CorruptFileError(str(path), f"not a valid DOCX file ({type(exc).__name__})") from exc
     props = word.core_properties
     hints = hints_from_mapping({**parse_keywords(props.keywords), "title": props.title or None})
     builder = SectionBuilder()

@@ -23,10 +23,29 @@ _DROP_TAGS = (
     "aside", "form", "iframe", "button", "select", "dialog",
 )  # fmt: skip
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog"}
-_BOILERPLATE = re.compile(
-    r"cookie|consent|banner|breadcrumb|menu|navbar|sidebar|share|social|newsletter|skip-link|footer",
-    re.IGNORECASE,
-)
+# A class or id is boilerplate when every word of it is a boilerplate word and one of them
+# is a strong one: "cookie-banner", "site-footer", "main-menu" go; "has-sidebar" (a layout
+# wrapper) and "social-impact-call" (content) stay.
+_STRONG = {
+    "cookie", "cookies", "consent", "gdpr", "banner", "breadcrumb", "breadcrumbs", "menu", "navbar", "nav",
+    "navigation", "sidebar", "share", "sharing", "social", "newsletter", "skip", "footer", "header", "popup", "modal",
+}  # fmt: skip
+_WEAK = {
+    "main",
+    "site",
+    "top",
+    "bar",
+    "link",
+    "links",
+    "widget",
+    "notice",
+    "container",
+    "wrapper",
+    "area",
+    "box",
+    "block",
+}
+_WORD = re.compile(r"[a-z]+")
 _CONTENT_ROOTS = {"html", "body", "main", "article"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = ("p", "li", "dt", "dd", "pre", "blockquote", "td", "th", "caption", "figcaption")
@@ -65,9 +84,14 @@ def _strip_boilerplate(soup: BeautifulSoup) -> None:
         if tag.decomposed or tag.attrs is None or tag.name in _CONTENT_ROOTS:
             continue
         role = str(tag.get("role") or "")
-        marker = " ".join([str(tag.get("id") or ""), *[str(c) for c in tag.get("class") or []]])
-        if role in _DROP_ROLES or (marker.strip() and _BOILERPLATE.search(marker)):
+        names = [str(tag.get("id") or ""), *[str(c) for c in tag.get("class") or []]]
+        if (role in _DROP_ROLES or any(_is_boilerplate(name) for name in names)) and not tag.find("h1"):
             tag.decompose()
+
+
+def _is_boilerplate(name: str) -> bool:
+    words = _WORD.findall(name.lower())
+    return bool(words) and all(w in _STRONG or w in _WEAK for w in words) and any(w in _STRONG for w in words)
 
 
 def _sections(root: Tag) -> list[Section]:

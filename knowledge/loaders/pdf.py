@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -39,8 +40,10 @@ def load_pdf(path: Path, max_bytes: int) -> Document:
         title = str(info.title).strip() if info and info.title else None
         keywords = str(info.get("/Keywords", "")) if info else ""
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise CorruptFileError(str(path), f"the PDF cannot be read ({exc})") from exc
+    except CorruptFileError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, NotImplementedError, zlib.error) as exc:
+        raise CorruptFileError(str(path), f"the PDF cannot be read ({type(exc).__name__}: {exc})") from exc
     if not any(page.strip() for page in pages):
         raise EmptyDocumentError(str(path), "the PDF has no text layer (scanned? run OCR first)")
     hints = hints_from_mapping({**parse_keywords(keywords), "title": title})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -73,6 +74,9 @@ class MemorySink:
 
     def commit(self) -> None:
         self.commits += 1
+
+    def count(self) -> int:
+        return sum(len(chunks) for chunks in self.documents.values())
 
 
 @pytest.fixture
@@ -293,3 +297,109 @@ def test_progress_reports_every_chunk(sink: MemorySink, manifest: ManifestStore,
     assert len(totals) == 1
     assert calls[-1][0] == totals.pop()
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
+
+
+@pytest.mark.parametrize("name", ["regolamento-rimborsi.pdf", "glossario.docx"])
+def test_damaged_binary_files_never_stop_the_run(
+    sink: MemorySink, manifest: ManifestStore, tmp_path: Path, name: str
+) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "buono.txt").write_text("Buono\n\nUn documento leggibile.\n", encoding="utf-8")
+    original = (SAMPLE / name).read_bytes()
+    for step in (7, 13, 101):  # several deterministic ways of damaging the middle of the file
+        data = bytearray(original)
+        for position in range(len(data) // 3, len(data) // 3 + 400, step):
+            data[position] ^= 0xFF
+        (folder / f"rotto-{step}{Path(name).suffix}").write_bytes(bytes(data))
+
+    report = pipeline(sink, manifest).run([folder])
+
+    assert "buono.txt" in {Path(s).name for s in report.added}
+    assert {f.code for f in report.failed} <= {"corrupt_file", "empty_document"}
+
+
+def test_file_name_that_is_not_utf8_is_refused_by_name(
+    sink: MemorySink, manifest: ManifestStore, tmp_path: Path
+) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "buono.txt").write_text("Buono\n\nTesto.\n", encoding="utf-8")
+    os.close(os.open(os.path.join(os.fsencode(folder), b"citt\xe0.txt"), os.O_CREAT | os.O_WRONLY))
+
+    report = pipeline(sink, manifest).run([folder])
+
+    assert [f.code for f in report.failed] == ["bad_file_name"]
+    assert [Path(s).name for s in report.added] == ["buono.txt"]
+
+
+def test_an_index_that_lost_its_content_is_refilled(sink: MemorySink, manifest: ManifestStore, corpus: Path) -> None:
+    pipeline(sink, manifest).run([corpus])
+    sink.documents.clear()  # a new collection, or a deleted index folder
+
+    report = pipeline(sink, manifest).run([corpus])
+
+    assert len(sink.documents) == 5
+    assert report.chunks_indexed > 0
+
+
+def test_force_reindexes_unchanged_files(sink: MemorySink, manifest: ManifestStore, corpus: Path) -> None:
+    pipeline(sink, manifest).run([corpus])
+    sink.replaced.clear()
+
+    report = pipeline(sink, manifest).run([corpus], force=True)
+
+    assert len(sink.replaced) == 5
+    assert report.counts()["updated"] == 5
+
+
+def test_prune_missing_forgets_files_deleted_anywhere(
+    sink: MemorySink, manifest: ManifestStore, corpus: Path, tmp_path: Path
+) -> None:
+    single = tmp_path / "singolo.md"
+    single.write_text("# Singolo\n\nUn file ingerito da solo.\n", encoding="utf-8")
+    pipeline(sink, manifest).run([single])
+    single.unlink()
+
+    kept = pipeline(sink, manifest).run([corpus])
+    pruned = pipeline(sink, manifest).run([corpus], prune_missing=True)
+
+    assert kept.removed == []
+    assert [Path(s).name for s in pruned.removed] == ["singolo.md"]
+    assert all(Path(d.origin).name != "singolo.md" for d in manifest.documents())
+
+
+def test_deleting_the_rules_file_flags_missions_that_still_point_to_it(
+    sink: MemorySink, manifest: ManifestStore, corpus: Path
+) -> None:
+    pipeline(sink, manifest).run([corpus])
+    (corpus / "catalog" / "regole.yaml").unlink()
+    (corpus / "catalog" / "missioni.yaml").write_text(MISSION_YAML + "\n# edited\n", encoding="utf-8")
+
+    report = pipeline(sink, manifest).run([corpus])
+
+    assert any(f.code == "catalog_schema" and "reimbursement_rule" in f.message for f in report.failed)
+    assert not report.ok
+
+
+def test_repeated_index_failures_stop_trying(sink: MemorySink, manifest: ManifestStore, tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"doc{i}.md").write_text(f"# Documento {i}\n\nTesto {i}.\n", encoding="utf-8")
+
+    class BrokenSink(MemorySink):
+        calls = 0
+
+        def replace(self, doc_id: str, chunks: Sequence[Chunk]) -> None:
+            BrokenSink.calls += 1
+            raise ConnectionError("embedding server unavailable")
+
+    report = pipeline(BrokenSink(), manifest).run([folder])
+
+    assert BrokenSink.calls == 3
+    assert len(report.failed) == 6
+    assert "files in a row failed" in report.failed[-1].message

@@ -658,3 +658,28 @@ def test_markdown_prompt_injection_is_kept_as_plain_text(tmp_path: Path) -> None
     assert document.programme is None
     assert "<script" not in document.text()
     assert "onerror" not in document.text()
+
+
+def test_html_layout_wrappers_and_content_classes_are_kept(tmp_path: Path) -> None:
+    page = tmp_path / "pagina.html"
+    page.write_text(
+        '<html><body><div class="container has-sidebar"><h1>Bando export</h1>'
+        '<div class="social-impact-call"><p>Contributo per progetti a impatto sociale.</p></div>'
+        '<div class="cookie-banner"><p>Accetta i cookie</p></div>'
+        '<div class="main-menu"><p>Home Chi siamo</p></div></div></body></html>',
+        encoding="utf-8",
+    )
+    document = load_document(page, 100_000)
+    text = document.text()
+    assert document.title == "Bando export"
+    assert "impatto sociale" in text
+    assert "cookie" not in text and "Chi siamo" not in text
+
+
+def test_declared_language_must_be_a_code(tmp_path: Path) -> None:
+    note = tmp_path / "nota.md"
+    note.write_text("---\nlanguage: klingon\n---\n# Nota\n\nTesto.\n", encoding="utf-8")
+    regional = tmp_path / "note.md"
+    regional.write_text("---\nlanguage: fr-FR\n---\n# Note\n\nTexte.\n", encoding="utf-8")
+    assert load_document(note, 100_000).language is None
+    assert load_document(regional, 100_000).language == "fr"
