@@ -1,11 +1,14 @@
-"""The ``sportello`` command line. Each command parses its arguments and calls one library function."""
+"""The ``sportello`` command line. Each command parses its arguments and calls one library function.
+
+Everything that comes from documents or users is printed escaped: a title such as
+``Call [draft]`` must show as written, not be read as console markup.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,18 +17,21 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
-from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
+from api.evaluation import run_evaluation
+from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services, build_services
 from api.settings import Settings
-from bot.evaluation.harness import build_report, evaluate
-from bot.evaluation.questions import EvalQuestion, QuestionSetError, load_questions
+from bot.evaluation.questions import QuestionSetError, load_questions
+from knowledge.documents import KINDS
 from knowledge.ingest import IngestReport
+from knowledge.language import SUPPORTED
 from retrieval.errors import RetrievalError
 from retrieval.filters import STATUSES, SearchFilters, Status
-from retrieval.langchain_retriever import passage_document
-from retrieval.passages import Passage
+from retrieval.passages import snippet
 
 app = typer.Typer(
     name="sportello",
@@ -38,16 +44,25 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
-def _services(settings: Settings | None = None) -> Iterator[Services]:
-    """Settings read here (the entry point), services built and closed around a command."""
+def _services() -> Iterator[Services]:
+    """Settings read here (the entry point), services built and closed around a command.
+
+    What can go wrong before any work starts (configuration, an unreachable database or
+    Chroma server, an index built with another model) is one line and exit code 2.
+    """
     try:
-        settings = settings or Settings()
+        settings = Settings()
     except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc}")
+        err.print(f"[red]Configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
-    services = build_services(settings)
+    for noisy in ("bm25s", "pypdf"):
+        logging.getLogger(noisy).setLevel(max(logging.ERROR, logging.getLevelName(settings.log_level)))
+    try:
+        services = build_services(settings)
+    except (RetrievalError, SQLAlchemyError, ValueError, ConnectionError, OSError) as exc:
+        err.print(f"[red]Cannot start:[/red] {escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}")
+        raise typer.Exit(2) from exc
     try:
         yield services
     finally:
@@ -62,10 +77,10 @@ def init(
 ) -> None:
     """Create the data directory and database, and load the sample knowledge base."""
     with _services() as services:
-        out.print(f"Data directory: {services.settings.data_dir}")
-        out.print(f"Database: {_safe_url(services.settings.resolved_database_url())}")
+        out.print(f"Data directory: {escape(str(services.settings.data_dir))}")
+        out.print(f"Database: {escape(_safe_url(services.settings.resolved_database_url()))}")
         if sample and not services.manifest.documents():
-            out.print(f"Ingesting the sample knowledge base from {SAMPLE_KNOWLEDGE_DIR} …")
+            out.print(f"Ingesting the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
             report = _run_ingest(services, [SAMPLE_KNOWLEDGE_DIR])
             _print_report(report)
             if not report.ok:
@@ -76,11 +91,15 @@ def init(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    force: Annotated[bool, typer.Option("--force", help="Re-index unchanged files too.")] = False,
+    prune_missing: Annotated[
+        bool, typer.Option("--prune-missing", help="Also forget files ingested earlier that no longer exist anywhere.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Ingest files and folders incrementally; exit code 1 if any file failed."""
     with _services() as services:
-        report = _run_ingest(services, paths)
+        report = _run_ingest(services, paths, force=force, prune_missing=prune_missing)
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
@@ -93,7 +112,7 @@ def ingest(
 def search(
     query: Annotated[str, typer.Argument(help="The question or keywords.")],
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many passages.")] = 5,
-    kind: Annotated[list[str] | None, typer.Option(help="call, mission, reimbursement, faq, glossary, other.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help=f"One of: {', '.join(KINDS)} (repeatable).")] = None,
     programme: Annotated[str | None, typer.Option(help="e.g. EU-ALLIANCE")] = None,
     country: Annotated[str | None, typer.Option(help="ISO code, e.g. JP")] = None,
     lang: Annotated[str | None, typer.Option(help="Passage language: it, en, fr.")] = None,
@@ -103,10 +122,10 @@ def search(
 ) -> None:
     """Ranked passages with their scores and sources."""
     filters = SearchFilters(
-        kinds=tuple(kind or ()),
+        kinds=_kinds(kind),
         programme=programme,
-        country=country,
-        language=lang,
+        country=_country(country),
+        language=_language(lang),
         status=_status(status),
         at=_date(at),
     )
@@ -114,12 +133,13 @@ def search(
         try:
             result = services.searcher.search(query, k=k, filters=filters)
         except RetrievalError as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(2) from exc
     if as_json:
-        rows = [{**_passage_json(p), "rank": rank} for rank, p in enumerate(result.passages, start=1)]
-        out.print_json(json.dumps({"query": query, "embed_ms": result.embed_ms, "search_ms": result.search_ms,
-                                   "passages": rows}))  # fmt: skip
+        rows = [{**p.to_dict(), "rank": rank} for rank, p in enumerate(result.passages, start=1)]
+        out.print_json(
+            json.dumps({"query": query, "embed_ms": result.embed_ms, "search_ms": result.search_ms, "passages": rows})
+        )
         return
     if not result.passages:
         out.print("No passage found. Try other words, or remove filters.")
@@ -128,11 +148,13 @@ def search(
         scores = (
             f"fused {passage.fused_score:.4f} · dense {_fmt(passage.dense_score)} · bm25 {_fmt(passage.keyword_score)}"
         )
-        out.print(f"[bold]{rank}. {passage.citation()}[/bold]  [dim]({passage.kind}, {passage.language or '?'})[/dim]")
+        out.print(
+            f"[bold]{rank}. {escape(passage.citation())}[/bold]  "
+            f"[dim]({escape(passage.kind)}, {escape(passage.language or '?')})[/dim]"
+        )
         out.print(f"   [dim]{scores}[/dim]")
         out.print(f"   {passage.url or passage.source}", markup=False, highlight=False)
-        snippet = " ".join(passage.text.split())
-        out.print("   " + (snippet[:300] + "…" if len(snippet) > 300 else snippet), markup=False, highlight=False)
+        out.print("   " + snippet(passage.text, query), markup=False, highlight=False)
     out.print(f"[dim]{result.search_ms:.1f} ms (query embedding {result.embed_ms:.1f} ms)[/dim]")
 
 
@@ -144,36 +166,25 @@ def eval_command(
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
 ) -> None:
-    """Measure retrieval (and, later, answers) on a question set."""
+    """Measure retrieval (and, later, answers) on a question set; exit code 1 if the corpus had failures."""
     try:
         items = load_questions(questions)
     except QuestionSetError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
+    if corpus is not None and not corpus.is_dir():
+        err.print(f"[red]{escape(str(corpus))}: not a folder[/red]")
+        raise typer.Exit(2)
     with _services() as services:
-        if corpus is None:
-            report = _evaluate(services, items)
-        else:
-            if not corpus.is_dir():
-                err.print(f"[red]{corpus}: not a folder[/red]")
-                raise typer.Exit(2)
-            with tempfile.TemporaryDirectory(prefix="sportello-eval-") as tmp:
-                scratch = services.settings.model_copy(
-                    update={"data_dir": Path(tmp), "database_url": None,
-                            "chroma": services.settings.chroma.model_copy(update={"url": None})}
-                )  # fmt: skip
-                throwaway = build_services(scratch, vector_cache=services.embedder.cache, now=services.now)
-                try:
-                    ingest_report = _run_ingest(throwaway, [corpus])
-                    if ingest_report.failed:
-                        _print_report(ingest_report)
-                    report = _evaluate(throwaway, items)
-                finally:
-                    throwaway.close()
-    _print_eval(report)
+        run = run_evaluation(services, items, corpus)
+    if run.corpus_ingest is not None and not run.corpus_ingest.ok:
+        _print_report(run.corpus_ingest)
+    _print_eval(run.report)
     if json_out:
-        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-        out.print(f"Report written to {json_out}")
+        json_out.write_text(json.dumps(run.report, indent=2, ensure_ascii=False), encoding="utf-8")
+        out.print(f"Report written to {escape(str(json_out))}")
+    if run.corpus_ingest is not None and not run.corpus_ingest.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -185,38 +196,50 @@ def status(
         rows = services.manifest.documents()
         last = services.manifest.last_run()
         table = Table(show_header=False)
-        table.add_row("Data directory", str(services.settings.data_dir))
-        table.add_row("Database", _safe_url(services.settings.resolved_database_url()))
-        table.add_row("Vector store", services.settings.chroma.url or str(services.settings.chroma_dir))
-        table.add_row("Embedding model", services.embedder.name)
+        table.add_row("Data directory", escape(str(services.settings.data_dir)))
+        table.add_row("Database", escape(_safe_url(services.settings.resolved_database_url())))
+        table.add_row("Vector store", escape(services.settings.chroma.url or str(services.settings.chroma_dir)))
+        table.add_row("Embedding model", escape(services.embedder.name))
         table.add_row("Passages", str(services.index.vectors.count()))
         kinds: dict[str, int] = {}
         for doc in rows:
             kinds[doc.kind] = kinds.get(doc.kind, 0) + 1
         table.add_row("Documents", f"{len(rows)} " + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())))
-        table.add_row("Last sync", last.finished_at.isoformat(timespec="seconds") if last else "never")
+        table.add_row("Last sync", f"{last.finished_at:%Y-%m-%d %H:%M:%S %Z}" if last else "never")
         out.print(table)
         if documents:
             listing = Table("Document", "Kind", "Language", "Passages", "Source")
             for doc in rows:
-                listing.add_row(doc.title, doc.kind, doc.language or "?", str(doc.chunk_count), Path(doc.source).name)
+                listing.add_row(
+                    escape(doc.title),
+                    doc.kind,
+                    doc.language or "?",
+                    str(doc.chunk_count),
+                    escape(Path(doc.source).name),
+                )
             out.print(listing)
 
 
-def _run_ingest(services: Services, paths: list[Path]) -> IngestReport:
+def _run_ingest(
+    services: Services, paths: list[Path], *, force: bool = False, prune_missing: bool = False
+) -> IngestReport:
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())  # fmt: skip
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("Embedding passages", total=None)
+    try:
+        with (
+            services.ingest_lock(),
+            Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar,
+        ):
+            task = bar.add_task("Reading files", total=None)
 
-        def on_progress(done: int, total: int, source: str) -> None:
-            progress.update(task, completed=done, total=total, description=f"Embedding {Path(source).name[:40]}")
+            def on_progress(done: int, total: int, source: str) -> None:
+                name = escape(Path(source).name[:40])
+                bar.update(task, completed=done, total=total, description=f"Embedding {name}")
 
-        return services.ingest_pipeline().run(paths, on_progress=on_progress)
-
-
-def _evaluate(services: Services, items: list[EvalQuestion]) -> dict[str, Any]:
-    return build_report(evaluate(items, lambda q: services.searcher.search(q, k=10).passages))
+            return services.ingest_pipeline().run(paths, on_progress, force=force, prune_missing=prune_missing)
+    except IngestBusyError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def _print_report(report: IngestReport) -> None:
@@ -225,22 +248,27 @@ def _print_report(report: IngestReport) -> None:
         "Ingest: "
         + ", ".join(f"{name} {counts[name]}" for name in ("added", "updated", "removed", "unchanged", "failed"))
         + f" · {report.chunks_indexed} passages embedded"
+        + (f" · {counts['skipped']} files of other types skipped" if counts["skipped"] else "")
     )
+    for skipped in report.skipped[:10]:
+        out.print(f"  skipped (not a supported type): {skipped}", markup=False, highlight=False)
+    if len(report.skipped) > 10:
+        out.print(f"  … and {len(report.skipped) - 10} more skipped")
     for failure in report.failed:
-        out.print(f"  [red]failed[/red] [{failure.code}] {failure.message}", highlight=False)
+        err.print(f"  failed [{failure.code}] {failure.message}", markup=False, highlight=False)
 
 
 def _print_eval(report: dict[str, Any]) -> None:
-    table = Table(title=f"Retrieval on {report['n']} questions (answerable only)")
+    retrieval = report["retrieval"]
+    table = Table(title=f"Retrieval: {retrieval['n']} answerable of {report['n']} questions")
     for column in ("group", "n", "hit@1", "hit@3", "hit@5", "MRR", "facts in top 3"):
         table.add_column(column, justify="right" if column != "group" else "left")
 
     def row(name: str, metrics: dict[str, Any]) -> None:
-        table.add_row(
-            name, *(_fmt(metrics.get(key)) for key in ("n", "hit@1", "hit@3", "hit@5", "mrr", "context_fact_recall"))
-        )
+        keys = ("n", "hit@1", "hit@3", "hit@5", "mrr", "context_fact_recall")
+        table.add_row(escape(name), *(_fmt(metrics.get(key)) for key in keys))
 
-    row("overall", report["retrieval"])
+    row("overall", retrieval)
     for group in ("by_lang", "by_category"):
         for name, data in report[group].items():
             row(f"{group[3:]}: {name}", data["retrieval"])
@@ -250,9 +278,23 @@ def _print_eval(report: dict[str, Any]) -> None:
     out.print("Answer metrics: not measured yet (the assistant lands with the next issue).")
 
 
-def _passage_json(passage: Passage) -> dict[str, object]:
-    document = passage_document(passage)
-    return {"text": document.page_content, **document.metadata}
+def _kinds(values: list[str] | None) -> tuple[str, ...]:
+    unknown = [v for v in values or () if v not in KINDS]
+    if unknown:
+        raise typer.BadParameter(f"unknown kind {unknown[0]!r}; use one of {', '.join(KINDS)}", param_hint="--kind")
+    return tuple(values or ())
+
+
+def _language(value: str | None) -> str | None:
+    if value is not None and value not in SUPPORTED:
+        raise typer.BadParameter(f"use one of {', '.join(SUPPORTED)}", param_hint="--lang")
+    return value
+
+
+def _country(value: str | None) -> str | None:
+    if value is not None and not (len(value) == 2 and value.isalpha()):
+        raise typer.BadParameter("use a two-letter ISO code such as JP", param_hint="--country")
+    return value.upper() if value else None
 
 
 def _status(value: str | None) -> Status | None:
@@ -261,7 +303,7 @@ def _status(value: str | None) -> Status | None:
     for known in STATUSES:
         if value == known:
             return known
-    raise typer.BadParameter(f"status must be one of {', '.join(STATUSES)}")
+    raise typer.BadParameter(f"status must be one of {', '.join(STATUSES)}", param_hint="--status")
 
 
 def _date(value: str | None) -> dt.datetime | None:
@@ -270,7 +312,7 @@ def _date(value: str | None) -> dt.datetime | None:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise typer.BadParameter("use YYYY-MM-DD") from exc
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--at") from exc
     return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
 
 

@@ -7,14 +7,16 @@ from here (tests pass their own embedder or clock the same way).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings
@@ -44,6 +46,10 @@ SAMPLE_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "s
 Clock = Callable[[], dt.datetime]
 
 
+class IngestBusyError(RuntimeError):
+    """Another ingest holds the data directory."""
+
+
 @dataclass
 class Services:
     """Everything a command or the app needs, built once."""
@@ -67,6 +73,22 @@ class Services:
         )
         return IngestPipeline(self.index, self.manifest, config, now=self.now)
 
+    @contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """One ingest at a time per data directory (embedded Chroma is not multi-process safe)."""
+        path = self.settings.data_dir / ".ingest.lock"
+        with path.open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IngestBusyError(
+                    f"another ingest is running on {self.settings.data_dir}; try again when it ends"
+                ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def close(self) -> None:
         """Release resources, last built first."""
         for closer in reversed(self._closers):
@@ -82,7 +104,13 @@ def build_embedder(settings: Settings) -> Embedder:
     if config.provider == "hashing":
         return HashingEmbedder(dimensions=config.dimensions)
     assert config.base_url is not None  # checked by EmbeddingSettings
-    return OpenAICompatibleEmbedder(config.base_url, config.model, config.api_key.get_secret_value(), config.dimensions)
+    return OpenAICompatibleEmbedder(
+        config.base_url,
+        config.model,
+        config.api_key.get_secret_value(),
+        config.dimensions,
+        batch_size=config.batch_size,
+    )
 
 
 def migrate(engine: Engine) -> None:
@@ -95,6 +123,9 @@ def migrate(engine: Engine) -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several workers may start at once: one migrates, the others wait (released at commit).
+            connection.execute(text("SELECT pg_advisory_xact_lock(7716504)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

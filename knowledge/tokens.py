@@ -25,18 +25,28 @@ _lock = threading.Lock()
 
 
 def install_offline_encoding(cache_dir: Path) -> Path:
-    """Place the bundled cl100k_base file where tiktoken looks, and point tiktoken there."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / hashlib.sha1(_BLOB_URL.encode()).hexdigest()
+    """Place the bundled cl100k_base file where tiktoken looks, and point tiktoken there.
+
+    ``TIKTOKEN_CACHE_DIR`` is process-wide by tiktoken's design (langchain's splitters and
+    ``get_num_tokens`` read it too), so it is set once: a later call for another folder
+    (a throw-away evaluation index) leaves a working setting alone.
+    """
     with _lock:
+        current = os.environ.get("TIKTOKEN_CACHE_DIR")
+        if current and _has_expected_hash(Path(current) / _cache_key()):
+            return Path(current) / _cache_key()
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        target = cache_dir / _cache_key()
         if not _has_expected_hash(target):
-            data = _bundled_bytes()
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(data)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(_bundled_bytes())
             tmp.replace(target)
-        # tiktoken reads this variable at load time; setting it is the documented hook.
         os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
     return target
+
+
+def _cache_key() -> str:
+    return hashlib.sha1(_BLOB_URL.encode()).hexdigest()
 
 
 def _has_expected_hash(path: Path) -> bool:

