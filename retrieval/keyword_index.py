@@ -20,10 +20,10 @@ import bm25s
 import numpy as np
 
 from knowledge.chunking import search_text
-from retrieval.filters import SearchFilters, day_number
+from retrieval.filters import SearchFilters
 from retrieval.text_analysis import passage_terms, query_terms
 
-_FILTER_KEYS = ("kind", "programme", "countries", "language", "opens_day", "deadline_ts")
+_FILTER_KEYS = ("kind", "programme", "countries", "language", "opens_ts", "deadline_ts")
 
 
 @dataclass(frozen=True)
@@ -133,21 +133,21 @@ class KeywordIndex:
 
 class _FilterColumns:
     """The filter metadata as numpy columns: a filtered search over 50k chunks costs
-    a few vector operations instead of 50k Python calls (``SearchFilters.matches``)."""
+    a few vector operations instead of 50k Python calls."""
 
     def __init__(self, metadata: list[dict[str, Any]]) -> None:
         self._text = {
             key: np.array([str(m.get(key) or "") for m in metadata], dtype=object)
             for key in ("kind", "programme", "language")
         }
-        self._opens_day = np.array([int(m.get("opens_day", 0)) for m in metadata], dtype=np.int64)
+        self._opens_ts = np.array([int(m.get("opens_ts", 0)) for m in metadata], dtype=np.int64)
         self._deadline_ts = np.array([int(m.get("deadline_ts", 0)) for m in metadata], dtype=np.int64)
         self._countries = [frozenset(m.get("countries") or ()) for m in metadata]
         self._by_country: dict[str, np.ndarray] = {}
         self._size = len(metadata)
 
     def mask(self, filters: SearchFilters, now: dt.datetime) -> np.ndarray:
-        """Boolean mask of the chunks passing ``filters`` (same rules as ``SearchFilters.matches``)."""
+        """Boolean mask of the chunks passing ``filters`` (rules in ``SearchFilters``)."""
         mask = np.ones(self._size, dtype=bool)
         if filters.kinds:
             mask &= np.isin(self._text["kind"], list(filters.kinds))
@@ -159,14 +159,14 @@ class _FilterColumns:
             mask &= self._country(filters.country.upper())
         if filters.status:
             at = filters.at or now
-            day, ts = day_number(at), int(at.timestamp())
+            ts = int(at.timestamp())
             mask &= self._deadline_ts > 0
             if filters.status == "open":
-                mask &= (self._opens_day <= day) & (self._deadline_ts >= ts)
+                mask &= (self._opens_ts <= ts) & (self._deadline_ts >= ts)
             elif filters.status == "closed":
                 mask &= self._deadline_ts < ts
             else:
-                mask &= self._opens_day > day
+                mask &= self._opens_ts > ts
         return mask
 
     def _country(self, code: str) -> np.ndarray:

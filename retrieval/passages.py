@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from knowledge.chunking import Chunk, search_text
-from retrieval.filters import day_number
 from retrieval.text_analysis import words
 
 
@@ -76,7 +75,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "section": json.dumps(list(chunk.section), ensure_ascii=False),
         "kind": chunk.kind,
         "content_hash": chunk.content_hash,
-        "opens_day": day_number(chunk.opens) if chunk.opens else 0,
+        "opens_ts": opens_timestamp(chunk.opens, chunk.deadline) if chunk.opens else 0,
         "deadline_ts": int(chunk.deadline.timestamp()) if chunk.deadline else 0,
     }
     optional = {
@@ -90,6 +89,13 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
     }
     metadata.update({key: value for key, value in optional.items() if value is not None})
     return metadata
+
+
+def opens_timestamp(opens: dt.date, deadline: dt.datetime | None) -> int:
+    """Midnight of the opening day in the deadline's time zone (a call opening "on 22
+    November" in Rome is open from 23:00 UTC the day before)."""
+    zone = deadline.tzinfo if deadline is not None and deadline.tzinfo is not None else dt.UTC
+    return int(dt.datetime.combine(opens, dt.time(0), tzinfo=zone).timestamp())
 
 
 def passage_from(chunk_id: str, text: str, metadata: dict[str, Any]) -> Passage:
