@@ -22,7 +22,8 @@ class SourceFile(Base):
 
     __tablename__ = "knowledge_source_files"
 
-    origin: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    # Paths are Text: a deep folder easily passes any fixed width (PostgreSQL would refuse it).
+    origin: Mapped[str] = mapped_column(Text, primary_key=True)
     file_hash: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -35,9 +36,9 @@ class IndexedDocument(Base):
 
     doc_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     origin: Mapped[str] = mapped_column(
-        String(1024), ForeignKey("knowledge_source_files.origin", ondelete="CASCADE"), index=True
+        Text, ForeignKey("knowledge_source_files.origin", ondelete="CASCADE"), index=True
     )
-    source: Mapped[str] = mapped_column(String(1100))
+    source: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(String(500))
     kind: Mapped[str] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(8))

@@ -59,7 +59,10 @@ def test_postgresql_runs_the_same_ingest_and_search(
     postgres_url: str, make_services: Callable[..., Services], tmp_path: Path
 ) -> None:
     kb = tmp_path / "kb"
-    kb.mkdir()
+    for part in range(6):  # a path well over a thousand characters
+        kb = kb / (f"cartella-{part}-" + "x" * 200)
+    kb.mkdir(parents=True)
+    assert len(str(kb)) > 1200
     (kb / "faq.md").write_text("# FAQ\n\n## Rimborso\nIl rimborso arriva entro 90 giorni.\n", encoding="utf-8")
     services = make_services(database_url=postgres_url)
     assert services.engine.dialect.name == "postgresql"
