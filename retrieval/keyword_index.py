@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,20 +105,25 @@ class KeywordIndex:
 
     def save(self, directory: Path) -> None:
         """Write atomically: build in a sibling folder, then swap it in."""
-        staging = directory.with_name(directory.name + ".staging")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        # Unique names: two processes saving at once must not share a staging folder.
+        staging = Path(tempfile.mkdtemp(prefix=directory.name + ".staging-", dir=directory.parent))
         if self._model is not None:
             self._model.save(str(staging / "bm25"))
         (staging / "chunks.json").write_text(
             json.dumps({"generation": self.generation, "ids": self._ids, "metadata": self._metadata}),
             encoding="utf-8",
         )
-        old = directory.with_name(directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if directory.exists():
-            directory.rename(old)
-        staging.rename(directory)
+        old = Path(tempfile.mkdtemp(prefix=directory.name + ".old-", dir=directory.parent))
+        try:
+            directory.rename(old / "index")
+        except FileNotFoundError:
+            pass  # first save
+        try:
+            staging.rename(directory)
+        except OSError:
+            # Another process swapped its copy in first; both copies hold the same generation.
+            shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
