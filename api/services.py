@@ -113,8 +113,8 @@ def build_embedder(settings: Settings) -> Embedder:
     )
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database schema to the latest Alembic revision."""
+def migrate(engine: Engine, target: str = "head") -> None:
+    """Bring the database schema to the latest (or ``target``) Alembic revision."""
     if not MIGRATIONS_DIR.is_dir():
         raise RuntimeError(
             f"Alembic migrations not found at {MIGRATIONS_DIR}; install Sportello from a checkout with "
@@ -122,12 +122,22 @@ def migrate(engine: Engine) -> None:
         )
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Several workers may start at once: one migrates, the others wait (released at commit).
-            connection.execute(text("SELECT pg_advisory_xact_lock(7716504)"))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite migrations rebuild tables (batch mode); with foreign keys on, dropping the
+            # old table would cascade-delete the rows that point at it. Off while migrating.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            if not sqlite:
+                # Several workers may start at once: one migrates, the others wait (released at commit).
+                connection.execute(text("SELECT pg_advisory_xact_lock(7716504)"))
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def build_services(

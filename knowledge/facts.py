@@ -43,16 +43,19 @@ _DOTTED_TIME = re.compile(r"\b(?:ore|alle|at|a)\s+([01]?\d|2[0-3])\.([0-5]\d)\b"
 _PERCENT = re.compile(
     rf"(\d+(?:[.,]\d+)?){_SPACE}*(?:%|per{_SPACE}?cento|pour{_SPACE}?cent|percent|per{_SPACE}cent)",
 )
+_AMOUNT = rf"\d{{1,3}}(?:(?:[.,]|{_SPACE})\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_MONEY = re.compile(rf"(?:€|\beur\b|\beuro\b)\s*({_AMOUNT})|({_AMOUNT})\s*(?:€|eur\b|euro\b|euros\b)")
 _NUMBER = re.compile(
     rf"(?<![\d.,])\d{{1,3}}(?:(?:[.,]|{_SPACE})\d{{3}})+(?:[.,]\d+)?(?![\d])|(?<![\d.,])\d+(?:[.,]\d+)?"
 )
 
 
 def canonical_facts(text: str) -> set[str]:
-    """Typed keys for every date, time, percentage and number in ``text``.
+    """Typed keys for every date, time, percentage, amount and number in ``text``.
 
     Keys look like ``date:2024-06-30``, ``md:06-30`` (day and month, for facts given
-    without a year), ``time:17:00``, ``pct:50`` and ``num:3000``.
+    without a year), ``time:17:00``, ``pct:50``, ``money:3000`` (a number next to €,
+    EUR or euro) and ``num:3000`` (every number, amounts and percentages included).
     """
     folded = _UTC_OFFSET.sub(" ", _fold(text))  # "(UTC+01:00)" is a zone, not a fact
     keys: set[str] = set()
@@ -60,6 +63,8 @@ def canonical_facts(text: str) -> set[str]:
     for pattern in (_TIME, _DOTTED_TIME):
         folded = _sub(pattern, folded, lambda m: keys.add(f"time:{int(m[1]):02d}:{m[2]}"))
     folded = _sub(_PERCENT, folded, lambda m: _add_number(keys, "pct", m[1]))
+    for match in _MONEY.finditer(folded):
+        _add_number(keys, "money", match[1] or match[2])
     for match in _NUMBER.finditer(folded):
         _add_number(keys, "num", match[0])
     return keys
@@ -68,23 +73,15 @@ def canonical_facts(text: str) -> set[str]:
 def fact_in_text(fact: str, text: str) -> bool:
     """Whether ``fact`` is stated in ``text``, comparing dates and numbers by value.
 
-    A fact with dates, numbers or percentages matches when each of them appears in the
-    text (a percentage or amount also matches the bare number); a fact with none is
-    matched as normalised words.
+    A fact with dates, numbers, amounts or percentages matches when each of them appears
+    in the text with its kind: "50%" needs a percentage, "€ 2.500" an amount in euro,
+    while a bare "250" is found in any number. A fact with none is matched as
+    normalised words.
     """
     wanted = canonical_facts(fact)
     if not wanted:
         return f" {_words(fact)} " in f" {_words(text)} "
-    present = canonical_facts(text)
-    numbers = {key.split(":", 1)[1] for key in present if key.startswith(("num:", "pct:"))}
-    for key in wanted:
-        kind, _, value = key.partition(":")
-        if key in present:
-            continue
-        if kind in ("num", "pct") and value in numbers:
-            continue
-        return False
-    return True
+    return wanted <= canonical_facts(text)
 
 
 def _extract_dates(text: str, keys: set[str]) -> str:
@@ -118,6 +115,7 @@ def _add_number(keys: set[str], kind: str, raw: str) -> None:
     value = parse_number(raw)
     if value is not None:
         keys.add(f"{kind}:{_plain(value)}")
+        keys.add(f"num:{_plain(value)}")
 
 
 def parse_number(raw: str) -> Decimal | None:

@@ -77,3 +77,31 @@ def test_postgresql_runs_the_same_ingest_and_search(
     assert services.searcher.search("rimborso", k=1).passages[0].source.endswith("faq.md")
     last = services.manifest.last_run()
     assert last is not None and last.report["counts"]["unchanged"] == 1  # type: ignore[index]
+
+
+def test_upgrading_sqlite_keeps_the_manifest(make_services: Callable[..., Services], tmp_path: Path) -> None:
+    """Batch migrations rebuild tables; rows must survive (foreign keys are off while migrating)."""
+    from knowledge.database import Base  # noqa: F401
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    migrate(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO knowledge_source_files (origin, file_hash, size, ingested_at) "
+                "VALUES ('/kb/faq.md', 'h', 10, '2026-11-21 10:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO knowledge_documents (doc_id, origin, source, title, kind, language, content_hash, "
+                "chunk_count, ingested_at) VALUES ('d1', '/kb/faq.md', '/kb/faq.md', 'FAQ', 'faq', 'it', 'c', 3, "
+                "'2026-11-21 10:00:00')"
+            )
+        )
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM knowledge_documents")).scalar() == 1
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()

@@ -22,7 +22,8 @@ EQUIVALENT_GROUPS = {
     ],
     "percent": ["50%", "50 %", "50 per cento", "50 percent", "50 pour cent", "50\u00a0%"],
     "time": ["17:00", "ore 17.00", "17h00"],
-    "decimal": ["1.200,50", "1,200.50", "€ 1.200,50", "1 200,50 €"],
+    "decimal": ["1.200,50", "1,200.50"],
+    "decimal amount": ["€ 1.200,50", "1 200,50 €", "EUR 1,200.50"],
     "first of the month": ["1° marzo 2027", "1er mars 2027", "1st March 2027", "01/03/2027"],
 }
 
@@ -38,9 +39,9 @@ def test_equivalent_writings_match_each_other(fact: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "keys"),
     [
-        ("€ 3.000", {"num:3000"}),
+        ("€ 3.000", {"money:3000", "num:3000"}),
         ("30 giugno 2024", {"date:2024-06-30", "md:06-30", "num:2024"}),
-        ("50 per cento", {"pct:50"}),
+        ("50 per cento", {"pct:50", "num:50"}),
         ("entro le 9:05", {"time:09:05"}),
         ("1.200,50", {"num:1200.5"}),
         ("3,5", {"num:3.5"}),
@@ -79,9 +80,12 @@ def test_a_fact_with_several_values_needs_all_of_them() -> None:
     assert not fact_in_text("50% fino a 3.000 euro", text)
 
 
-def test_a_percentage_or_amount_also_matches_the_bare_number() -> None:
-    assert fact_in_text("50%", "Il tasso di rimborso è pari a 50 (cinquanta).")
+def test_a_bare_number_is_found_in_amounts_and_percentages_but_not_the_reverse() -> None:
     assert fact_in_text("10", "I posti disponibili sono il 10% delle domande.")
+    assert fact_in_text("2.500", "fino a € 2.500 per impresa")
+    # "50%" is a percentage: fifty companies do not state it, nor does the year 2500 an amount.
+    assert not fact_in_text("50%", "Hanno partecipato 50 PMI.")
+    assert not fact_in_text("€ 2.500", "Nel 2500 d.C.")
 
 
 def test_day_and_month_without_year_match_a_full_date() -> None:
