@@ -8,6 +8,7 @@ Only what filtering needs is kept beside the BM25 matrix; texts come from Chroma
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -115,10 +116,8 @@ class KeywordIndex:
             encoding="utf-8",
         )
         old = Path(tempfile.mkdtemp(prefix=directory.name + ".old-", dir=directory.parent))
-        try:
+        with contextlib.suppress(FileNotFoundError):  # nothing to move aside on the first save
             directory.rename(old / "index")
-        except FileNotFoundError:
-            pass  # first save
         try:
             staging.rename(directory)
         except OSError:

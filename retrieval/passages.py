@@ -121,21 +121,27 @@ def passage_from(chunk_id: str, text: str, metadata: dict[str, Any]) -> Passage:
 
 
 def snippet(text: str, query: str, width: int = 300) -> str:
-    """About ``width`` characters of ``text`` around the place that shares most words with ``query``.
+    """About ``width`` characters of ``text`` starting at the line that best matches ``query``.
 
-    Shows an SME the line that answers (a deadline deep in a catalog entry), not just the
-    first lines of the passage.
+    Each query word found in a line counts once, weighted by how rare it is in the
+    passage: "iscrizioni" (twice) outweighs "missione" (everywhere), so the snippet
+    starts at the registration dates rather than at the title lines.
     """
     flat = " ".join(text.split())
     if len(flat) <= width:
         return flat
     wanted = {w[:5] for w in words(query)}
-    best_start, best_score = 0, -1
-    for match in re.finditer(r"\S+", flat):
-        window = flat[match.start() : match.start() + width]
-        score = sum(1 for w in words(window) if w[:5] in wanted)
-        if score > best_score:
-            best_start, best_score = match.start(), score
-    start = max(0, min(best_start - width // 5, len(flat) - width))
+    counts: dict[str, int] = {}
+    for w in words(flat):
+        if w[:5] in wanted:
+            counts[w[:5]] = counts.get(w[:5], 0) + 1
+    best_line, best_score = "", 0.0
+    for line in re.split(r"\n|(?<=[.!?;])\s+", text):
+        present = {w[:5] for w in words(line)} & counts.keys()
+        score = sum(1 / counts[p] for p in present)
+        if score > best_score + 1e-9:
+            best_line, best_score = " ".join(line.split()), score
+    start = flat.find(best_line) if best_line else 0
+    start = max(0, min(start, len(flat) - width))
     piece = flat[start : start + width]
     return ("…" if start > 0 else "") + piece + ("…" if start + width < len(flat) else "")

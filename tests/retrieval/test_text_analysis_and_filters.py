@@ -148,3 +148,17 @@ def test_keyword_index_filters_agree_with_the_rules() -> None:
 def test_empty_filters_are_empty() -> None:
     assert SearchFilters().empty
     assert not SearchFilters(language="it").empty
+
+
+def test_snippet_lands_on_the_rare_query_words() -> None:
+    from retrieval.passages import snippet
+
+    text = (
+        "Missione in Giappone. " * 12
+        + "Apertura iscrizioni: 1 dicembre 2026. Scadenza iscrizioni: 15 marzo 2027, ore 17:00. "
+        + "Altre informazioni sulla missione. " * 10
+    )
+    shown = snippet(text, "Entro quando devo iscrivermi alla missione in Giappone?", width=160)
+    assert "15 marzo 2027" in shown
+    assert len(shown) <= 162
+    assert snippet("breve", "qualsiasi") == "breve"
