@@ -60,6 +60,12 @@ class IngestSettings(BaseModel):
     chunk_tokens: int = Field(default=320, ge=50, le=480, description="Chunk size in cl100k tokens.")
     chunk_overlap: int = Field(default=40, ge=0, le=200, description="Overlap between consecutive chunks.")
 
+    @model_validator(mode="after")
+    def _overlap_smaller_than_chunk(self) -> IngestSettings:
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ValueError("ingest.chunk_overlap must be smaller than ingest.chunk_tokens")
+        return self
+
 
 class SearchSettings(BaseModel):
     """Hybrid search knobs."""

@@ -61,6 +61,7 @@ def test_default_data_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path:
         ("SPORTELLO_CHROMA__COLLECTION", "a b"),
         ("SPORTELLO_INGEST__CHUNK_TOKENS", "10"),
         ("SPORTELLO_LOG_LEVEL", "LOUD"),
+        ("SPORTELLO_INGEST__CHUNK_OVERLAP", "200"),
     ],
 )
 def test_invalid_settings_are_refused(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
