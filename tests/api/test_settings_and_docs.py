@@ -61,7 +61,6 @@ def test_default_data_dir_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path:
         ("SPORTELLO_CHROMA__COLLECTION", "a b"),
         ("SPORTELLO_INGEST__CHUNK_TOKENS", "10"),
         ("SPORTELLO_LOG_LEVEL", "LOUD"),
-        ("SPORTELLO_INGEST__CHUNK_OVERLAP", "200"),
     ],
 )
 def test_invalid_settings_are_refused(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
@@ -85,3 +84,10 @@ def test_readme_quick_start_has_exactly_two_commands() -> None:
         )
         assert match, block
         assert len(match.group(1).strip().splitlines()) == 1
+
+
+def test_chunk_overlap_must_be_smaller_than_the_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPORTELLO_INGEST__CHUNK_TOKENS", "60")
+    monkeypatch.setenv("SPORTELLO_INGEST__CHUNK_OVERLAP", "100")
+    with pytest.raises(ValidationError, match="chunk_overlap must be smaller"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
