@@ -12,6 +12,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
+import bot.store  # noqa: F401  (registers the conversation tables)
 import knowledge.store  # noqa: F401  (registers the knowledge tables)
 import retrieval.embedding_cache  # noqa: F401  (registers the retrieval tables)
 from knowledge.database import Base, make_engine

@@ -1,0 +1,337 @@
+"""Conversation storage: contacts, conversations, messages, escalations, feedback, unanswered questions.
+
+Every method commits before it returns: an inbound message is stored before anything
+processes it, a reply is stored before it is sent (DESIGN.md, "Nothing is lost"). All of
+``bot``'s queries live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.database import Base
+
+Role = Literal["user", "assistant", "staff", "system"]
+Decision = Literal["answer", "clarify", "handoff"]
+HandoffReason = Literal["user_request", "low_confidence", "personal_case", "frustration", "policy_topic", "error"]
+EscalationStatus = Literal["open", "assigned", "answered", "resolved"]
+HANDOFF_REASONS: tuple[HandoffReason, ...] = (
+    "user_request", "low_confidence", "personal_case", "frustration", "policy_topic", "error",
+)  # fmt: skip
+MAX_TEXT_CHARS = 20_000
+"""Longer texts are cut before storing (the assistant refuses long input earlier, politely)."""
+
+
+class ContactRow(Base):
+    """Someone who wrote to the desk on one channel."""
+
+    __tablename__ = "bot_contacts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8))
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationRow(Base):
+    """A conversation of one contact on one channel."""
+
+    __tablename__ = "bot_conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("bot_contacts.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_message_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class MessageRow(Base):
+    """One message, with what the assistant decided and why."""
+
+    __tablename__ = "bot_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    citations_json: Mapped[str] = mapped_column(Text, default="[]")
+    decision: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EscalationRow(Base):
+    """A question handed to staff."""
+
+    __tablename__ = "bot_escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FeedbackRow(Base):
+    """Thumbs up or down on an assistant message."""
+
+    __tablename__ = "bot_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("bot_messages.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnansweredRow(Base):
+    """A question the assistant could not answer (for staff and analytics)."""
+
+    __tablename__ = "bot_unanswered"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message as read back."""
+
+    id: int
+    conversation_id: int
+    role: Role
+    text: str
+    language: str | None
+    citations: list[dict[str, Any]]
+    decision: Decision | None
+    reason: str | None
+    confidence: float | None
+    latency_ms: float | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredEscalation:
+    """An escalation as read back."""
+
+    id: int
+    conversation_id: int
+    reason: HandoffReason
+    status: EscalationStatus
+    summary: str
+    details: dict[str, str]
+    assignee: str | None
+    created_at: dt.datetime
+
+
+class ConversationStore:
+    """Reads and writes conversations; every write is committed when the call returns."""
+
+    def __init__(self, sessions: sessionmaker[Session], now: Callable[[], dt.datetime]) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    def contact(self, channel: str, external_id: str, name: str | None = None, language: str | None = None) -> int:
+        """The contact's id, created on first contact."""
+        with self._sessions.begin() as session:
+            row = session.scalars(
+                select(ContactRow).where(ContactRow.channel == channel, ContactRow.external_id == external_id)
+            ).first()
+            if row is None:
+                row = ContactRow(
+                    channel=channel, external_id=external_id, name=_clean(name, 200), language=language,
+                    created_at=self._now(),
+                )  # fmt: skip
+                session.add(row)
+                session.flush()
+            elif language and row.language != language:
+                row.language = language
+            return row.id
+
+    def record_consent(self, contact_id: int) -> None:
+        """The contact accepted the privacy notice now."""
+        with self._sessions.begin() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is not None:
+                row.consent_at = self._now()
+
+    def start_conversation(self, contact_id: int, language: str | None = None) -> int:
+        """A new conversation for the contact."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = ConversationRow(contact_id=contact_id, language=language, started_at=now, last_message_at=now)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: Role,
+        text: str,
+        *,
+        language: str | None = None,
+        citations: Sequence[dict[str, Any]] = (),
+        decision: Decision | None = None,
+        reason: str | None = None,
+        confidence: float | None = None,
+        latency_ms: float | None = None,
+    ) -> int:
+        """Store a message (committed on return) and touch the conversation."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = MessageRow(
+                conversation_id=conversation_id, role=role, text=_clean(text, MAX_TEXT_CHARS) or "",
+                language=language, citations_json=json.dumps(list(citations), ensure_ascii=False),
+                decision=decision, reason=reason, confidence=confidence, latency_ms=latency_ms, created_at=now,
+            )  # fmt: skip
+            session.add(row)
+            conversation = session.get(ConversationRow, conversation_id)
+            if conversation is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            conversation.last_message_at = now
+            session.flush()
+            return row.id
+
+    def messages(self, conversation_id: int, last: int | None = None) -> list[StoredMessage]:
+        """The conversation's messages in order (only the ``last`` ones if given)."""
+        query = select(MessageRow).where(MessageRow.conversation_id == conversation_id).order_by(MessageRow.id.desc())
+        if last is not None:
+            query = query.limit(last)
+        with self._sessions() as session:
+            rows = list(session.scalars(query))
+        return [_message(row) for row in reversed(rows)]
+
+    def open_escalation(
+        self, conversation_id: int, reason: HandoffReason, summary: str, details: dict[str, str] | None = None
+    ) -> int:
+        """Hand the conversation to staff; an escalation already open is returned instead of a second one."""
+        if reason not in HANDOFF_REASONS:
+            raise ValueError(f"unknown handoff reason {reason!r}")
+        with self._sessions.begin() as session:
+            existing = session.scalars(
+                select(EscalationRow).where(
+                    EscalationRow.conversation_id == conversation_id, EscalationRow.status != "resolved"
+                )
+            ).first()
+            if existing is not None:
+                return existing.id
+            row = EscalationRow(
+                conversation_id=conversation_id, reason=reason, status="open", summary=_clean(summary, 2000) or "",
+                details_json=json.dumps(details or {}, ensure_ascii=False), created_at=self._now(),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def active_escalation(self, conversation_id: int) -> StoredEscalation | None:
+        """The conversation's escalation that staff have not resolved yet."""
+        with self._sessions() as session:
+            row = session.scalars(
+                select(EscalationRow).where(
+                    EscalationRow.conversation_id == conversation_id, EscalationRow.status != "resolved"
+                )
+            ).first()
+            return _escalation(row) if row else None
+
+    def set_escalation_status(self, escalation_id: int, status: EscalationStatus, assignee: str | None = None) -> None:
+        """Move an escalation along: assigned, answered, resolved (each time is recorded)."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = session.get(EscalationRow, escalation_id)
+            if row is None:
+                raise KeyError(f"no escalation {escalation_id}")
+            row.status = status
+            if status == "assigned":
+                row.assignee, row.assigned_at = assignee, now
+            elif status == "answered":
+                row.answered_at = now
+            elif status == "resolved":
+                row.resolved_at = now
+
+    def add_feedback(self, message_id: int, rating: int, comment: str | None = None) -> int:
+        """Thumbs up (+1) or down (-1) on a message."""
+        if rating not in (1, -1):
+            raise ValueError("rating must be +1 or -1")
+        with self._sessions.begin() as session:
+            row = FeedbackRow(
+                message_id=message_id, rating=rating, comment=_clean(comment, 2000), created_at=self._now()
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def record_unanswered(
+        self, conversation_id: int, question: str, reason: str, language: str | None, confidence: float | None
+    ) -> int:
+        """Remember a question the assistant did not answer."""
+        with self._sessions.begin() as session:
+            row = UnansweredRow(
+                conversation_id=conversation_id, question=_clean(question, MAX_TEXT_CHARS) or "", reason=reason,
+                language=language, confidence=confidence, created_at=self._now(),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def erase_contact(self, contact_id: int) -> bool:
+        """Delete a contact and everything that hangs from it (GDPR erasure)."""
+        with self._sessions.begin() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    """NUL cannot be stored in PostgreSQL text; overlong text is cut."""
+    if text is None:
+        return None
+    return text.replace("\x00", "\ufffd")[:limit]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _message(row: MessageRow) -> StoredMessage:
+    return StoredMessage(
+        id=row.id, conversation_id=row.conversation_id, role=row.role,  # type: ignore[arg-type]
+        text=row.text, language=row.language, citations=json.loads(row.citations_json),
+        decision=row.decision, reason=row.reason, confidence=row.confidence,  # type: ignore[arg-type]
+        latency_ms=row.latency_ms, created_at=_aware(row.created_at),
+    )  # fmt: skip
+
+
+def _escalation(row: EscalationRow) -> StoredEscalation:
+    return StoredEscalation(
+        id=row.id, conversation_id=row.conversation_id, reason=row.reason,  # type: ignore[arg-type]
+        status=row.status, summary=row.summary, details=json.loads(row.details_json),  # type: ignore[arg-type]
+        assignee=row.assignee, created_at=_aware(row.created_at),
+    )  # fmt: skip
