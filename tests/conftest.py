@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
@@ -68,3 +70,23 @@ def real_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Se
     report = services.ingest_pipeline().run([SAMPLE_KNOWLEDGE_DIR])
     yield services, report
     services.close()
+
+
+POSTGRES_ADMIN = os.environ.get("SPORTELLO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards; skipped when none answers."""
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=2)
+    except psycopg.OperationalError:
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN}")
+    name = f"sportello_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

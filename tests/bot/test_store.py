@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, text
 
@@ -16,33 +13,20 @@ from api.services import migrate
 from bot.store import ConversationStore
 from knowledge.database import make_engine, session_factory
 
-POSTGRES_ADMIN = os.environ.get("SPORTELLO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
-        migrate(engine)
-        yield engine
-        engine.dispose()
-        return
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=2)
-    except psycopg.OperationalError:
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN}")
-    name = f"sportello_bot_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = make_engine(f"{base}/{name}")
-    try:
-        migrate(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    url = (
+        f"sqlite:///{tmp_path / 'bot.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")  # skips when PostgreSQL is not reachable
+    )
+    engine = make_engine(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
@@ -18,7 +15,6 @@ from knowledge.database import make_engine
 
 pytestmark = pytest.mark.integration
 
-POSTGRES_ADMIN = os.environ.get("SPORTELLO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = {"knowledge_source_files", "knowledge_documents", "knowledge_sync_runs", "retrieval_embedding_cache"}
 
 
@@ -37,22 +33,6 @@ def test_sqlite_migrations_go_up_and_down(tmp_path: Path) -> None:
     assert not TABLES & set(inspect(engine).get_table_names())
     migrate(engine)  # and back up again
     engine.dispose()
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=2)
-    except psycopg.OperationalError:
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN}")
-    name = f"sportello_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def test_postgresql_runs_the_same_ingest_and_search(
