@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from knowledge.database import Base
+from knowledge.database import Base, as_utc
 
 Role = Literal["user", "assistant", "staff", "system"]
 Decision = Literal["answer", "clarify", "handoff"]
@@ -316,16 +316,12 @@ def _clean(text: str | None, limit: int) -> str | None:
     return text.replace("\x00", "\ufffd")[:limit]
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _message(row: MessageRow) -> StoredMessage:
     return StoredMessage(
         id=row.id, conversation_id=row.conversation_id, role=row.role,  # type: ignore[arg-type]
         text=row.text, language=row.language, citations=json.loads(row.citations_json),
         decision=row.decision, reason=row.reason, confidence=row.confidence,  # type: ignore[arg-type]
-        latency_ms=row.latency_ms, created_at=_aware(row.created_at),
+        latency_ms=row.latency_ms, created_at=as_utc(row.created_at),
     )  # fmt: skip
 
 
@@ -333,5 +329,5 @@ def _escalation(row: EscalationRow) -> StoredEscalation:
     return StoredEscalation(
         id=row.id, conversation_id=row.conversation_id, reason=row.reason,  # type: ignore[arg-type]
         status=row.status, summary=row.summary, details=json.loads(row.details_json),  # type: ignore[arg-type]
-        assignee=row.assignee, created_at=_aware(row.created_at),
+        assignee=row.assignee, created_at=as_utc(row.created_at),
     )  # fmt: skip

@@ -6,6 +6,7 @@ upwards. SQLite (the default) gets WAL mode and foreign keys on every connection
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -35,3 +36,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def session_factory(engine: Engine) -> sessionmaker[Any]:
     """Sessions that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes; every time Sportello stores is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

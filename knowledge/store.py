@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, delete, sele
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.catalog import CatalogEntry, entry_from_json
-from knowledge.database import Base
+from knowledge.database import Base, as_utc
 
 
 class SourceFile(Base):
@@ -163,7 +163,7 @@ class ManifestStore:
             run = session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(1)).first()
             if run is None:
                 return None
-            return SyncRecord(run.id, _aware(run.started_at), _aware(run.finished_at), json.loads(run.report_json))
+            return SyncRecord(run.id, as_utc(run.started_at), as_utc(run.finished_at), json.loads(run.report_json))
 
 
 def _record(row: IndexedDocument) -> DocumentRecord:
@@ -172,8 +172,3 @@ def _record(row: IndexedDocument) -> DocumentRecord:
         language=row.language, content_hash=row.content_hash, chunk_count=row.chunk_count,
         entry_kind=row.entry_kind, record_json=row.record_json,
     )  # fmt: skip
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive datetimes; every time stored here is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
