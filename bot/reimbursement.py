@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from knowledge.catalog import CostCategory, ReimbursementRule
 from knowledge.facts import parse_number
@@ -59,6 +60,25 @@ class ParsedExpenses:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a computation, kept as numbers so each channel can write it in its language."""
+
+    kind: Literal["units_counted", "unit_cap", "rate", "capped"]
+    amounts: tuple[Decimal, ...]
+    counts: tuple[int, ...] = ()
+    rate: Decimal | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "units_counted":
+            return f"{self.counts[0]}/{self.counts[1]} × {self.amounts[0]} = {self.amounts[1]}"
+        if self.kind == "unit_cap":
+            return f"cap {self.amounts[0]} × {self.counts[0]} = {self.amounts[1]}"
+        if self.kind == "rate":
+            return f"{self.amounts[0]} × {self.rate}% = {self.amounts[1]}"
+        return f"capped at {self.amounts[0]}"
+
+
+@dataclass(frozen=True)
 class EstimateLine:
     """The computation for one category, in numbers and in words."""
 
@@ -68,7 +88,7 @@ class EstimateLine:
     rate: Decimal
     cap: Decimal | None
     reimbursed: Decimal
-    steps: list[str]
+    steps: list[Step]
 
 
 @dataclass(frozen=True)
@@ -118,7 +138,7 @@ def estimate_reimbursement(rule: ReimbursementRule, expenses: list[Expense]) -> 
         claimed = sum((e.amount for e in items), Decimal(0))
         units = _units(items)
         rate = category.rate if category.rate is not None else rule.rate
-        steps: list[str] = []
+        steps: list[Step] = []
         eligible = claimed
         cap = category.cap
         if category.cap_per != "trip":
@@ -128,14 +148,14 @@ def estimate_reimbursement(rule: ReimbursementRule, expenses: list[Expense]) -> 
             counted = min(units, category.max_units) if category.max_units else units
             if counted < units:
                 eligible = (claimed * counted / units).quantize(_CENT, ROUND_HALF_UP)
-                steps.append(f"{counted}/{units} × {claimed} = {eligible}")
+                steps.append(Step("units_counted", (claimed, eligible), (counted, units)))
             if cap is not None:
+                steps.append(Step("unit_cap", (cap, cap * counted), (counted,)))
                 cap = cap * counted
-                steps.append(f"cap {category.cap} × {counted} = {cap}")
         reimbursed = (eligible * rate / 100).quantize(_CENT, ROUND_HALF_UP)
-        steps.append(f"{eligible} × {rate}% = {reimbursed}")
+        steps.append(Step("rate", (eligible, reimbursed), rate=rate))
         if cap is not None and reimbursed > cap:
-            steps.append(f"capped at {cap}")
+            steps.append(Step("capped", (cap,)))
             reimbursed = cap
         lines.append(EstimateLine(category, claimed, eligible, rate, cap, reimbursed, steps))
     subtotal = sum((line.reimbursed for line in lines), Decimal(0))

@@ -54,6 +54,8 @@ class ConversationRow(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_message_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    state_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """What the assistant carries between turns (topic, pending clarification or handoff)."""
 
 
 class MessageRow(Base):
@@ -136,6 +138,21 @@ class StoredMessage:
 
 
 @dataclass(frozen=True)
+class StoredConversation:
+    """A conversation as read back, with who it is with."""
+
+    id: int
+    contact_id: int
+    channel: str
+    external_id: str
+    contact_name: str | None
+    language: str | None
+    state: dict[str, Any]
+    started_at: dt.datetime
+    last_message_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class StoredEscalation:
     """An escalation as read back."""
 
@@ -188,6 +205,30 @@ class ConversationStore:
             session.add(row)
             session.flush()
             return row.id
+
+    def conversation(self, conversation_id: int) -> StoredConversation:
+        """A conversation with its contact and the assistant's state."""
+        with self._sessions() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            contact = session.get(ContactRow, row.contact_id)
+            assert contact is not None  # foreign key
+            return StoredConversation(
+                id=row.id, contact_id=row.contact_id, channel=contact.channel, external_id=contact.external_id,
+                contact_name=contact.name, language=row.language, state=json.loads(row.state_json or "{}"),
+                started_at=as_utc(row.started_at), last_message_at=as_utc(row.last_message_at),
+            )  # fmt: skip
+
+    def save_state(self, conversation_id: int, state: dict[str, Any], language: str | None = None) -> None:
+        """Replace the assistant's state (and the conversation's language when given)."""
+        with self._sessions.begin() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            row.state_json = json.dumps(state, ensure_ascii=False)
+            if language:
+                row.language = language
 
     def add_message(
         self,

@@ -28,3 +28,12 @@ def detect_language(text: str, default: str | None = None) -> str | None:
     if found is None:
         return default
     return str(found.iso_code_639_1.name).lower()
+
+
+def language_confidences(text: str) -> list[tuple[str, float]]:
+    """Every detectable language of ``text`` with lingua's confidence (0–1), best first."""
+    sample = text[:2000]
+    if sum(ch.isalpha() for ch in sample) < 2:
+        return []
+    values = _detector().compute_language_confidence_values(sample)
+    return [(str(v.language.iso_code_639_1.name).lower(), float(v.value)) for v in values]

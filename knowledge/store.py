@@ -82,6 +82,14 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class CatalogRecord:
+    """A catalog entry and its document's source (``catalog/eu-alliance.yaml#missione-giappone-2027``)."""
+
+    entry: CatalogEntry
+    source: str
+
+
+@dataclass(frozen=True)
 class SyncRecord:
     """A finished sync run."""
 
@@ -110,13 +118,16 @@ class ManifestStore:
         with self._sessions() as session:
             return [_record(row) for row in session.scalars(query)]
 
-    def catalog_entries(self) -> list[CatalogEntry]:
-        """Every indexed catalog entry as its validated record."""
-        query = select(IndexedDocument.entry_kind, IndexedDocument.record_json).where(
-            IndexedDocument.record_json.is_not(None)
+    def catalog_entries(self) -> list[CatalogRecord]:
+        """Every indexed catalog entry as its validated record, with the source it was indexed as."""
+        query = (
+            select(IndexedDocument.source, IndexedDocument.entry_kind, IndexedDocument.record_json)
+            .where(IndexedDocument.record_json.is_not(None))
+            .order_by(IndexedDocument.source)
         )
         with self._sessions() as session:
-            return [entry_from_json(kind, data) for kind, data in session.execute(query).all() if kind and data]
+            rows = session.execute(query).all()
+        return [CatalogRecord(entry_from_json(kind, data), source) for source, kind, data in rows if kind and data]
 
     def record_file(
         self, origin: str, file_hash: str, size: int, documents: Sequence[DocumentRecord], now: dt.datetime

@@ -50,7 +50,7 @@ def test_category_caps_and_the_rule_cap(rule: ReimbursementRule) -> None:
     )
     lines = {line.category.name: line for line in estimate.lines}
     assert lines["travel"].reimbursed == Decimal("800")
-    assert lines["travel"].steps[-1] == "capped at 800"
+    assert str(lines["travel"].steps[-1]) == "capped at 800"
     assert estimate.subtotal == Decimal("2525.00")
     assert estimate.total == Decimal("2500")
     assert estimate.rule_cap_applied

@@ -55,6 +55,17 @@ def test_a_conversation_round_trip(store: ConversationStore) -> None:
     assert [m.id for m in store.messages(conversation, last=1)] == [answer]
 
 
+def test_conversation_state_round_trip(store: ConversationStore) -> None:
+    conversation = store.start_conversation(store.contact("web", "s-state", name="Luca"))
+    assert store.conversation(conversation).state == {}
+    store.save_state(conversation, {"topic": {"countries": ["JP"]}, "pending": None}, language="fr")
+    loaded = store.conversation(conversation)
+    assert loaded.state == {"topic": {"countries": ["JP"]}, "pending": None}
+    assert (loaded.language, loaded.channel, loaded.contact_name) == ("fr", "web", "Luca")
+    with pytest.raises(KeyError):
+        store.conversation(conversation + 1000)
+
+
 def test_one_open_escalation_per_conversation(store: ConversationStore) -> None:
     conversation = store.start_conversation(store.contact("web", "s1"))
     first = store.open_escalation(conversation, "personal_case", "Fattura respinta", {"company": "Tessile Srl"})

@@ -129,7 +129,7 @@ def test_first_run_adds_every_document_and_records_the_run(
     assert sink.commits == 1
     last = manifest.last_run()
     assert last is not None and last.report["counts"]["added"] == 5  # type: ignore[index]
-    assert {e.id for e in manifest.catalog_entries()} == {"regola-base", "missione-giappone", "missione-usa"}
+    assert {r.entry.id for r in manifest.catalog_entries()} == {"regola-base", "missione-giappone", "missione-usa"}
 
 
 def test_unchanged_files_are_skipped_without_embedding(sink: MemorySink, manifest: ManifestStore, corpus: Path) -> None:
@@ -179,7 +179,7 @@ def test_entry_removed_from_catalog_is_pruned(sink: MemorySink, manifest: Manife
     report = pipeline(sink, manifest).run([corpus])
 
     assert [Path(s).name for s in report.removed] == ["missioni.yaml#missione-usa"]
-    assert {e.id for e in manifest.catalog_entries()} == {"regola-base", "missione-giappone"}
+    assert {r.entry.id for r in manifest.catalog_entries()} == {"regola-base", "missione-giappone"}
 
 
 def test_file_gone_from_folder_is_pruned(sink: MemorySink, manifest: ManifestStore, corpus: Path) -> None:

@@ -1,0 +1,348 @@
+"""Answers computed from the catalog's records: status and deadlines, what is open, estimates.
+
+Dates, amounts and statuses here come from the structured records, never from text, so
+a closed call is said to be closed, on its date, whatever a passage says. The
+assistant tries these first and falls back to retrieval when the question is not one
+of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from bot.catalog_status import EntryStatus, entry_status, find_entries
+from bot.composers.base import Citation
+from bot.countries import country_name
+from bot.phrases import say
+from bot.reimbursement import Step, estimate_reimbursement, parse_expenses
+from knowledge.catalog import Call, Mission, ReimbursementRule
+from knowledge.catalog_text import format_amount, format_date, format_deadline, format_percent
+from knowledge.store import CatalogRecord
+
+CatalogReplyKind = Literal["status", "list", "not_in_catalog", "estimate", "ask", "clarify", "handoff"]
+
+_STATUS_CUE = re.compile(
+    r"\b(entro\s+quando|fino\s+a\s+quando|scadenz\w*|scad[eo]n?o?|quando\s+(apr|chiud|scad|inizi)\w*|"
+    r"(è|e|sono)\s+(ancora\s+|già\s+)?apert\w*|ancora\s+apert\w*|già\s+apert\w*|"
+    r"posso\s+(ancora|già)\s+(iscriv|candid|fare\s+domanda|partecip)\w*|"
+    r"deadline|due\s+date|when\s+(does|do|is|will)\b.*\b(close|open|due|end|start)\w*|still\s+open|already\s+open|"
+    r"is\s+(it|the\b.*)\s+open|registration\s+(close|open)\w*|can\s+i\s+still|"
+    r"date\s+limite|jusqu'à\s+quand|quand\s+.*\b(ouvr|ferm|clôtur|clotur)\w*|encore\s+ouvert\w*|déjà\s+ouvert\w*|"
+    r"est(-il|-elle)?\s+(encore\s+|déjà\s+)?ouvert\w*|peut-on\s+encore|puis-je\s+encore)",
+    re.IGNORECASE,
+)
+_LIST_CUE = re.compile(
+    r"\b((quali|che|quante)\s+(missioni|bandi|opportunità|call)|ci\s+sono\s+(delle\s+|altre\s+)?(missioni|bandi)|"
+    r"c'è\s+(una|qualche)\s+(missione|bando)|bandi\s+apert\w*|missioni\s+apert\w*|"
+    r"(which|what)\s+(missions|calls|trade\s+missions)|is\s+there\s+an?\s+(trade\s+)?(mission|call)|"
+    r"are\s+there\s+(any\s+)?(trade\s+)?(missions|calls)|open\s+calls|open\s+missions|"
+    r"quel(le)?s\s+(missions|appels)|y\s+a-t-il\s+(une|des)\s+(mission|appel)|missions\s+ouvertes|appels\s+ouverts)",
+    re.IGNORECASE,
+)
+_MISSION_WORD = re.compile(r"\b(missione|missioni|mission|missions|delegazione|delegation|trip|viaggio)\b", re.I)
+_CALL_WORD = re.compile(r"\b(bando|bandi|call|calls|appel|appels|voucher|finanziamento|grant)\b", re.I)
+_REIMBURSE_CUE = re.compile(
+    r"\b(rimbors\w*|torna\s+indietro|ridate|reimburs\w*|pay\s+back|paid\s+back|rembours\w*)", re.I
+)
+_GENERIC = frozenset(
+    (
+        "missione missioni mission missions bando bandi call calls open appel voucher programma programme sample "
+        "per the for and del della delle dei degli pour les des nel negli 2025 2026 2027 2028 eu alliance"
+    ).split()
+)
+_SECTOR_SYNONYMS = {"texti": "tessi", "texte": "tessi", "matér": "mater", "mate": "mater", "défen": "difes"}
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered to the SME (clarification), with what it resolves to."""
+
+    label: str
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class CatalogReply:
+    """What the catalog has to say about a message."""
+
+    kind: CatalogReplyKind
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    entry_ids: list[str] = field(default_factory=list)
+
+
+class CatalogDesk:
+    """The catalog at a moment: which entries a message names, and the answers the records give."""
+
+    def __init__(self, records: Sequence[CatalogRecord], now: dt.datetime, closing_soon_days: int = 14) -> None:
+        self._records = list(records)
+        self._now = now
+        self._closing_soon_days = closing_soon_days
+        self._tokens = {r.entry.id: _entry_tokens(r.entry) for r in self._records if _is_offer(r)}
+        counts: dict[str, int] = {}
+        for tokens in self._tokens.values():
+            for token in tokens:
+                counts[token] = counts.get(token, 0) + 1
+        self._distinctive = {
+            entry_id: {t for t in tokens if counts[t] == 1} for entry_id, tokens in self._tokens.items()
+        }
+
+    @property
+    def records(self) -> list[CatalogRecord]:
+        """Every record the desk knows."""
+        return self._records
+
+    def record(self, entry_id: str) -> CatalogRecord | None:
+        """The record with this id."""
+        return next((r for r in self._records if r.entry.id == entry_id), None)
+
+    def status(self, entry: Call | Mission) -> EntryStatus:
+        """The entry's state now."""
+        return entry_status(entry, self._now, self._closing_soon_days)
+
+    def named(self, text: str, countries: Sequence[str]) -> list[CatalogRecord]:
+        """Calls and missions the message names: missions by country, calls by words of their title."""
+        words = {_stem(w) for w in _tokens(text)}
+        by_country = [r for r in self._records if isinstance(r.entry, Mission) and r.entry.country in countries]
+        by_title = [
+            r for r in self._records if isinstance(r.entry, Call) and self._distinctive.get(r.entry.id, set()) & words
+        ]
+        return by_country + by_title
+
+    def offers(self, kind: Literal["call", "mission"] | None = None) -> list[CatalogRecord]:
+        """Calls and missions (of ``kind``) that are open, closing soon or upcoming, soonest deadline first."""
+        states = find_entries(
+            [r.entry for r in self._records], self._now, kinds=(kind,) if kind else ("call", "mission"),
+            states=("upcoming", "open", "closing_soon"), closing_soon_days=self._closing_soon_days,
+        )  # fmt: skip
+        ids = [s.entry.id for s in states]
+        return sorted((r for r in self._records if r.entry.id in ids), key=lambda r: ids.index(r.entry.id))
+
+    def answer(self, text: str, countries: Sequence[str], language: str) -> CatalogReply | None:
+        """The records' answer to ``text``, or ``None`` when the question is not about the catalog's facts."""
+        named = self.named(text, countries)
+        if _REIMBURSE_CUE.search(text):
+            estimate = self._estimate(text, named, language)
+            if estimate is not None:
+                return estimate
+        if _LIST_CUE.search(text) or (countries and not named and _MISSION_WORD.search(text)):
+            return self._listing(text, countries, named, language)
+        if named and _STATUS_CUE.search(text):
+            return self._status(named, language)
+        return None
+
+    def options_for(self, text: str) -> list[Option]:
+        """When a message asks about "the mission" or "the call" without saying which: the open ones."""
+        if _MISSION_WORD.search(text) and not _CALL_WORD.search(text):
+            kind: Literal["call", "mission"] | None = "mission"
+        elif _CALL_WORD.search(text) and not _MISSION_WORD.search(text):
+            kind = "call"
+        else:
+            return []
+        return [Option(r.entry.title, r.entry.id) for r in self.offers(kind)]
+
+    def status_line(self, entry: Call | Mission, language: str) -> str:
+        """One line with the entry's state, dates and days left (a mission's are its registration's)."""
+        status = self.status(entry)
+        opens = format_date(status.opens, language) if status.opens else ""
+        key = f"mission_status_{status.state}" if isinstance(entry, Mission) else f"status_{status.state}"
+        return say(
+            key, language, title=entry.title, deadline=format_deadline(status.deadline, language), opens=opens,
+            since=say("since", language, date=opens) if opens else "", days_left=_days_left(status.days_left, language),
+        )  # fmt: skip
+
+    def _status(self, named: list[CatalogRecord], language: str) -> CatalogReply:
+        lines, citations = [], []
+        for n, record in enumerate(named, start=1):
+            entry = record.entry
+            assert isinstance(entry, Call | Mission)
+            lines.append(f"{self.status_line(entry, language)} [{n}]")
+            citations.append(_citation(n, record))
+        return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in named])
+
+    def _listing(self, text: str, countries: Sequence[str], named: list[CatalogRecord], language: str) -> CatalogReply:
+        kind: Literal["call", "mission"] | None = None
+        if _MISSION_WORD.search(text) and not _CALL_WORD.search(text):
+            kind = "mission"
+        elif _CALL_WORD.search(text) and not _MISSION_WORD.search(text):
+            kind = "call"
+        today = format_date(self._now.date(), language)
+        sector = self._sector_in(text)
+        if countries:
+            country = countries[0]
+            for_country = [r for r in self._records if _is_offer(r) and country in _countries_of(r.entry)]
+            if kind:
+                for_country = [r for r in for_country if r.entry.kind == kind]
+            if not for_country:
+                items = [r.entry.title for r in self.offers(kind)]
+                text_out = say("nothing_for_country", language, country=country_name(country, language))
+                if items:
+                    text_out += " " + say("available_instead", language, items="; ".join(items))
+                return CatalogReply("not_in_catalog", text_out, entry_ids=[])
+            chosen = sorted(for_country, key=lambda r: (self.status(_offer(r)).state == "closed", _deadline(r)))
+            intro = say("open_list_country", language, country=country_name(country, language), today=today)
+        else:
+            chosen = [r for r in self.offers(kind) if sector is None or _has_sector(r.entry, sector)]
+            intro = say("open_list_intro", language, today=today)
+            if not chosen:
+                return CatalogReply("list", say("nothing_open", language))
+        lines = [intro]
+        citations = []
+        for n, record in enumerate(chosen, start=1):
+            lines.append(f"- {self.status_line(_offer(record), language)} [{n}]")
+            citations.append(_citation(n, record))
+        return CatalogReply("list", "\n".join(lines), citations, entry_ids=[r.entry.id for r in chosen])
+
+    def _estimate(self, text: str, named: list[CatalogRecord], language: str) -> CatalogReply | None:
+        missions = [r for r in named if isinstance(r.entry, Mission)]
+        rules = self._rules_for(missions)
+        if not rules:
+            return None
+        probe = parse_expenses(text, rules[0][1].entry)  # type: ignore[arg-type]
+        if not probe.expenses:
+            return None  # a question about reimbursement in general: the documents answer it
+        if len({rule.entry.id for _, rule in rules}) > 1:
+            options = [Option(m.entry.title, m.entry.id) for m, _ in rules if m is not None]
+            listed = " ".join(f"{i}. {o.label}" for i, o in enumerate(options, start=1))
+            return CatalogReply("clarify", say("estimate_which_mission", language, options=listed), options=options)
+        mission, rule_record = rules[0]
+        rule = rule_record.entry
+        assert isinstance(rule, ReimbursementRule)
+        parsed = parse_expenses(text, rule)
+        if parsed.not_understood and not parsed.expenses:
+            return None
+        estimate = estimate_reimbursement(rule, parsed.expenses)
+        asks = []
+        # Parts without a figure are the question itself ("quanto mi rimborsate?"), not expenses.
+        unclear = [part for part in parsed.not_understood if any(ch.isdigit() for ch in part)]
+        if unclear:
+            asks.append(say("estimate_not_understood", language, items="; ".join(f"«{p}»" for p in unclear)))
+        for question in estimate.questions:
+            name = question.split(":", 1)[1]
+            label = next((c.label for c in rule.categories if c.name == name), name)
+            asks.append(say("estimate_units", language, label=label))
+
+        def money(value: Decimal) -> str:
+            return format_amount(value, rule.currency, language)
+
+        cap = money(rule.cap) if rule.cap is not None else "—"
+        lines = [say("estimate_intro", language, rule=rule.title, rate=format_percent(rule.rate), cap=cap) + " [1]"]
+        for line in estimate.lines:
+            steps = "; ".join(_step_text(step, rule.currency, language) for step in line.steps)
+            lines.append(f"- {line.category.label}: {money(line.claimed)} → {money(line.reimbursed)} ({steps})")
+        if estimate.lines:
+            key = "estimate_total_capped" if estimate.rule_cap_applied else "estimate_total"
+            lines.append(say(key, language, total=money(estimate.total), subtotal=money(estimate.subtotal), cap=cap))
+            lines.append(say("estimate_caveat", language))
+        lines.extend(asks)
+        ids = [rule.id] + ([mission.entry.id] if mission else [])
+        kind: CatalogReplyKind = "ask" if asks and not estimate.lines else "estimate"
+        return CatalogReply(kind, "\n".join(lines), [_citation(1, rule_record)], entry_ids=ids)
+
+    def _rules_for(self, missions: list[CatalogRecord]) -> list[tuple[CatalogRecord | None, CatalogRecord]]:
+        """(mission, rule) pairs: the named missions', or every open mission's when none is named."""
+        candidates = missions or [r for r in self.offers("mission")]
+        pairs: list[tuple[CatalogRecord | None, CatalogRecord]] = []
+        for mission in candidates:
+            entry = mission.entry
+            if isinstance(entry, Mission) and entry.reimbursement_rule:
+                rule = self.record(entry.reimbursement_rule)
+                if rule is not None:
+                    pairs.append((mission, rule))
+        if not missions and len({rule.entry.id for _, rule in pairs}) == 1:
+            return [(None, pairs[0][1])]  # every open mission shares the rule: no need to ask which
+        return pairs
+
+    def _sector_in(self, text: str) -> str | None:
+        words = {_SECTOR_SYNONYMS.get(_stem(w), _stem(w)) for w in _tokens(text)}
+        for record in self._records:
+            for sector in getattr(record.entry, "sectors", []):
+                first = _stem(_tokens(sector)[0]) if _tokens(sector) else ""
+                if first and first in words and first not in {"tutti", "all"}:
+                    return first
+        return None
+
+
+def _is_offer(record: CatalogRecord) -> bool:
+    return isinstance(record.entry, Call | Mission)
+
+
+def _offer(record: CatalogRecord) -> Call | Mission:
+    assert isinstance(record.entry, Call | Mission)
+    return record.entry
+
+
+def _deadline(record: CatalogRecord) -> dt.datetime:
+    entry = _offer(record)
+    return entry.deadline if isinstance(entry, Call) else entry.registration_deadline
+
+
+def _countries_of(entry: Call | Mission | ReimbursementRule) -> list[str]:
+    if isinstance(entry, Mission):
+        return [entry.country]
+    return list(entry.countries) if isinstance(entry, Call) else []
+
+
+def _has_sector(entry: Call | Mission | ReimbursementRule, stem: str) -> bool:
+    return any(_stem(w) == stem for s in getattr(entry, "sectors", []) for w in _tokens(s))
+
+
+def _citation(n: int, record: CatalogRecord) -> Citation:
+    entry = record.entry
+    return Citation(
+        n=n, title=entry.title, section="", page=None, url=entry.url, source=record.source,
+        chunk_id="", language=entry.language,
+    )  # fmt: skip
+
+
+def _days_left(days: int | None, language: str) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return say("closes_today", language)
+    if days == 1:
+        return say("day_left", language)
+    return say("days_left", language, n=days)
+
+
+def _step_text(step: Step, currency: str, language: str) -> str:
+    """A computation step with amounts written the user's way."""
+
+    def money(value: Decimal) -> str:
+        return format_amount(value, currency, language)
+
+    if step.kind == "units_counted":
+        counted, units = step.counts
+        return f"{counted}/{units} × {money(step.amounts[0])} = {money(step.amounts[1])}"
+    if step.kind == "unit_cap":
+        label = say("cap_label", language)
+        return f"{label} {money(step.amounts[0])} × {step.counts[0]} = {money(step.amounts[1])}"
+    if step.kind == "rate":
+        rate = format_percent(step.rate or Decimal(0))
+        return f"{money(step.amounts[0])} × {rate} = {money(step.amounts[1])}"
+    return say("capped_at", language, amount=money(step.amounts[0]))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", _fold(text))
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def _entry_tokens(entry: Call | Mission | ReimbursementRule) -> set[str]:
+    words = _tokens(f"{entry.title} {entry.id}")
+    return {_stem(w) for w in words if len(w) >= 3 and w not in _GENERIC}

@@ -1,0 +1,53 @@
+"""What every composer returns: the answer text and the numbered sources it rests on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from retrieval.passages import Passage
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source ``[n]`` of an answer: enough to show it and to link to it."""
+
+    n: int
+    title: str
+    section: str
+    page: int | None
+    url: str | None
+    source: str
+    chunk_id: str
+    language: str | None
+
+    @classmethod
+    def of(cls, n: int, passage: Passage) -> Citation:
+        """Citation number ``n`` for ``passage``."""
+        section = " > ".join(s for s in passage.section if s != passage.title)
+        return cls(
+            n=n, title=passage.title, section=section, page=passage.page, url=passage.url,
+            source=passage.source, chunk_id=passage.chunk_id, language=passage.language,
+        )  # fmt: skip
+
+    def label(self) -> str:
+        """``Title — Section, p. 3``."""
+        text = " — ".join(part for part in (self.title, self.section) if part)
+        return f"{text}, p. {self.page}" if self.page else text
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, as stored with the message and sent to channels."""
+        return {
+            "n": self.n, "title": self.title, "section": self.section, "page": self.page, "url": self.url,
+            "source": self.source, "chunk_id": self.chunk_id, "language": self.language, "label": self.label(),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A composed answer: text with ``[n]`` markers where sources are cited, and those sources."""
+
+    text: str
+    citations: list[Citation]
+    composer: str
+    """``extractive``, ``llm`` or ``catalog``: which path wrote the text."""

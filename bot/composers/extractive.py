@@ -1,0 +1,172 @@
+"""The extractive composer: the answer is the sources' own sentences, best first, with citations.
+
+No model, no paraphrase, so nothing can be invented: it picks the lines of the best
+passages that share the most (rare) words with the question, prefers the line holding
+the kind of fact asked for (a date for "entro quando", an amount for "quanto", the list
+for "quali documenti"), leads with it, and lists the sources with section, page and
+link, saying when a source is in another language than the question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.composers.base import Citation, Composition
+from bot.phrases import language_name, say
+from knowledge.facts import canonical_facts
+from retrieval.passages import Passage
+from retrieval.text_analysis import passage_terms, query_terms
+
+FactKind = Literal["date", "money", "pct", "num", "list", "time", "any"]
+
+_WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
+    ("list", re.compile(r"\b(documenti|allegat\w*|quali\s+spese|cosa\s+(devo\s+)?(allegare|portare)|"
+                        r"documents?|attach\w*|which\s+costs|justificatifs?|pièces|quels\s+frais|requisiti|"
+                        r"requirements)\b", re.I)),
+    ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento", re.I)),
+    ("date", re.compile(r"\b(entro\s+quando|fino\s+a\s+quando|quando|scadenz\w*|data|date|deadline|when|until|"
+                        r"by\s+when|quand|jusqu'à|délai|entro|tempo|how\s+long|combien\s+de\s+temps)\b", re.I)),
+    ("money", re.compile(r"\b(quanto|quanti\s+soldi|import\w*|cost\w*|quota|massim\w*|tetto|how\s+much|fee|amount|"
+                         r"maximum|grant|budget|combien|montant|coût\w*|plafond|cap)\b", re.I)),
+    ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelle\s+heure)\b", re.I)),
+    ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number)\b", re.I)),
+)  # fmt: skip
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
+
+
+@dataclass(frozen=True)
+class ExtractiveConfig:
+    """How much of the sources an answer quotes."""
+
+    passages: int = 3
+    max_units: int = 3
+    max_list_items: int = 10
+    max_chars: int = 900
+
+
+@dataclass(frozen=True)
+class _Unit:
+    passage: int
+    position: int
+    text: str
+    bullet: bool
+    terms: frozenset[str]
+    facts: frozenset[str]
+
+
+def wanted_fact(question: str) -> FactKind:
+    """The kind of fact the question asks for, ``any`` when it does not say."""
+    return next((kind for kind, pattern in _WANTS if pattern.search(question)), "any")
+
+
+class ExtractiveComposer:
+    """Quotes the best supporting lines of the best passages."""
+
+    name = "extractive"
+
+    def __init__(self, config: ExtractiveConfig | None = None) -> None:
+        self._config = config or ExtractiveConfig()
+
+    def compose(self, question: str, language: str, passages: Sequence[Passage]) -> Composition:
+        """An answer quoting ``passages`` (best first) for ``question``, framed in ``language``."""
+        chosen_passages = list(passages[: self._config.passages])
+        units = [u for i, p in enumerate(chosen_passages) for u in _units(i, p)]
+        if not units:
+            return Composition("", [], self.name)
+        picked = self._pick(question, units)
+        numbers: dict[int, int] = {}
+        for unit in picked:
+            numbers.setdefault(unit.passage, len(numbers) + 1)
+        lines = []
+        for unit in picked:
+            prefix = "- " if unit.bullet else ""
+            lines.append(f"{prefix}{_BULLET.sub('', unit.text)} [{numbers[unit.passage]}]")
+        citations = [Citation.of(n, chosen_passages[index]) for index, n in numbers.items()]
+        body = "\n".join(lines)
+        return Composition(f"{body}\n\n{sources_block(citations, language)}", citations, self.name)
+
+    def _pick(self, question: str, units: list[_Unit]) -> list[_Unit]:
+        wanted = wanted_fact(question)
+        terms = set(query_terms(question))
+        document_frequency: dict[str, int] = {}
+        for unit in units:
+            for term in unit.terms & terms:
+                document_frequency[term] = document_frequency.get(term, 0) + 1
+
+        def score(unit: _Unit) -> float:
+            overlap = sum(1 / math.sqrt(document_frequency[t]) for t in unit.terms & terms)
+            bonus = 0.0
+            if wanted == "list" and unit.bullet:
+                bonus = 0.6
+            elif wanted not in ("any", "list") and any(f.startswith(_FACT_PREFIX[wanted]) for f in unit.facts):
+                bonus = 1.0
+            return (overlap + bonus) * (1.0 - 0.15 * unit.passage)
+
+        ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
+        lead = ranked[0]
+        if lead.bullet and wanted == "list":
+            block = self._list_block(lead, units)
+            if len(block) > 1:
+                return block
+        best = score(lead)
+        picked = [lead]
+        for unit in ranked[1:]:
+            if len(picked) >= self._config.max_units or score(unit) < 0.5 * best or score(unit) <= 0:
+                break
+            if sum(len(u.text) for u in picked) + len(unit.text) > self._config.max_chars:
+                break
+            if unit.text not in {u.text for u in picked}:
+                picked.append(unit)
+        # The lead stays first; the others follow in reading order, which reads better.
+        return [lead, *sorted(picked[1:], key=lambda u: (u.passage, u.position))]
+
+    def _list_block(self, lead: _Unit, units: list[_Unit]) -> list[_Unit]:
+        same = [u for u in units if u.passage == lead.passage]
+        start = end = same.index(lead)
+        while start > 0 and same[start - 1].bullet:
+            start -= 1
+        while end + 1 < len(same) and same[end + 1].bullet:
+            end += 1
+        block = same[start : end + 1][: self._config.max_list_items]
+        heading = same[start - 1] if start > 0 and not same[start - 1].bullet else None
+        return ([heading] if heading else []) + block
+
+
+_FACT_PREFIX: dict[FactKind, str] = {
+    "date": "date:", "money": "money:", "pct": "pct:", "num": "num:", "time": "time:", "list": "", "any": "",
+}  # fmt: skip
+
+
+def sources_block(citations: Sequence[Citation], language: str) -> str:
+    """``Fonti:`` and one line per source: ``[1] Title — Section, p. 3 (link)``."""
+    lines = [say("sources", language)]
+    for citation in citations:
+        line = f"[{citation.n}] {citation.label()}"
+        if citation.url:
+            line += f" – {citation.url}"
+        if citation.language and citation.language != language:
+            line += " " + say("source_in", language, name=language_name(citation.language, language))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _units(index: int, passage: Passage) -> list[_Unit]:
+    """The passage's lines and sentences, each with its stems and facts."""
+    units: list[_Unit] = []
+    for line in passage.text.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ">")) or set(stripped) <= set("-|: "):
+            continue
+        bullet = bool(_BULLET.match(stripped))
+        pieces = [stripped] if bullet else _SENTENCE_END.split(stripped)
+        for piece in pieces:
+            words = passage_terms(piece, passage.language)
+            if len(words) < 2:
+                continue
+            units.append(_Unit(index, len(units), piece, bullet, frozenset(words), frozenset(canonical_facts(piece))))
+    return units

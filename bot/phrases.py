@@ -1,0 +1,305 @@
+"""Everything the assistant says in its own words, in Italian, English and French.
+
+Sources are quoted as written; these are only the framing around them. Keys are stable;
+``say`` fills ``{placeholders}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_PHRASES: dict[str, tuple[str, str, str]] = {
+    "empty": (
+        "Ciao! Come posso aiutarti? Puoi chiedermi di bandi aperti, missioni all'estero e rimborsi.",
+        "Hello! How can I help? You can ask me about open calls, trade missions abroad and reimbursements.",
+        "Bonjour ! Comment puis-je vous aider ? Posez-moi vos questions sur les appels ouverts, les missions à "
+        "l'étranger et les remboursements.",
+    ),
+    "too_long": (
+        "Il messaggio è troppo lungo per me ({length} caratteri, al massimo {limit}). Puoi scrivere la domanda in "
+        "poche righe?",
+        "Your message is too long for me ({length} characters, {limit} at most). Could you put the question in a "
+        "few lines?",
+        "Votre message est trop long pour moi ({length} caractères, {limit} au maximum). Pouvez-vous formuler la "
+        "question en quelques lignes ?",
+    ),
+    "greeting": (
+        "Ciao! Sono l'assistente dello sportello. Chiedimi pure di bandi, missioni all'estero e rimborsi.",
+        "Hello! I am the help desk's assistant. Ask me about calls, trade missions abroad and reimbursements.",
+        "Bonjour ! Je suis l'assistant du guichet. Posez-moi vos questions sur les appels, les missions à "
+        "l'étranger et les remboursements.",
+    ),
+    "thanks": (
+        "Prego! Se hai altre domande, sono qui.",
+        "You're welcome! If you have other questions, I'm here.",
+        "Avec plaisir ! Si vous avez d'autres questions, je suis là.",
+    ),
+    "off_topic": (
+        "Su questo non posso aiutarti: rispondo su bandi, missioni all'estero, rimborsi e servizi dello sportello.",
+        "I can't help with that: I answer questions about calls, trade missions abroad, reimbursements and the "
+        "help desk's services.",
+        "Je ne peux pas vous aider sur ce point : je réponds aux questions sur les appels, les missions à "
+        "l'étranger, les remboursements et les services du guichet.",
+    ),
+    "injection": (
+        "Non posso farlo. Rispondo solo con le informazioni dei documenti dello sportello, e le mie istruzioni non "
+        "cambiano. Se hai una domanda su bandi, missioni o rimborsi, chiedi pure.",
+        "I can't do that. I only answer with the information in the help desk's documents, and my instructions do "
+        "not change. If you have a question about calls, missions or reimbursements, just ask.",
+        "Je ne peux pas faire cela. Je réponds uniquement avec les informations des documents du guichet, et mes "
+        "instructions ne changent pas. Pour une question sur les appels, les missions ou les remboursements, "
+        "n'hésitez pas.",
+    ),
+    "abuse": (
+        "Capisco che la situazione possa essere frustrante e voglio aiutarti. Dimmi cosa ti serve su bandi, "
+        "missioni o rimborsi, oppure chiedimi di passarti a una persona dello staff.",
+        "I understand this may be frustrating, and I want to help. Tell me what you need about calls, missions or "
+        "reimbursements, or ask me to pass you to a member of staff.",
+        "Je comprends que la situation puisse être frustrante et je veux vous aider. Dites-moi ce qu'il vous faut "
+        "sur les appels, les missions ou les remboursements, ou demandez-moi de vous passer un membre de l'équipe.",
+    ),
+    "abuse_stop": (
+        "Preferisco fermarmi qui. Quando vorrai, riprendiamo con una domanda su bandi, missioni o rimborsi.",
+        "I'll stop here. Whenever you like, we can start again with a question about calls, missions or "
+        "reimbursements.",
+        "Je préfère m'arrêter ici. Quand vous le souhaitez, nous reprenons avec une question sur les appels, les "
+        "missions ou les remboursements.",
+    ),
+    "rephrase": (
+        "Non sono sicuro di aver capito. Puoi riformulare la domanda? Ad esempio: «Entro quando mi iscrivo alla "
+        "missione in Giappone?»",
+        "I'm not sure I understood. Could you rephrase? For example: \"When does registration for the Japan "
+        'mission close?"',
+        "Je ne suis pas sûr d'avoir compris. Pouvez-vous reformuler ? Par exemple : « Jusqu'à quand puis-je "
+        "m'inscrire à la mission au Japon ? »",
+    ),
+    "from_sources": (
+        "Dai documenti dello sportello:",
+        "From the help desk's documents:",
+        "D'après les documents du guichet :",
+    ),
+    "sources": ("Fonti:", "Sources:", "Sources :"),
+    "source_in": ("(fonte in {name})", "(source in {name})", "(source en {name})"),
+    "faq_intro": ("Dalle domande frequenti:", "From the FAQ:", "D'après la FAQ :"),
+    "escalation_still_open": (
+        "La tua richiesta n. {id} allo staff resta aperta.",
+        "Your request no. {id} to the staff is still open.",
+        "Votre demande n° {id} à l'équipe reste ouverte.",
+    ),
+    # Handoff
+    "handoff_user_request": (
+        "Certo, ti metto in contatto con lo staff dello sportello.",
+        "Of course, I'll put you in touch with the help desk staff.",
+        "Bien sûr, je vous mets en contact avec l'équipe du guichet.",
+    ),
+    "handoff_personal_case": (
+        "Per una pratica personale serve lo staff, che può vedere la tua posizione.",
+        "A personal case needs the staff, who can look at your file.",
+        "Un dossier personnel nécessite l'équipe, qui peut consulter votre situation.",
+    ),
+    "handoff_frustration": (
+        "Mi dispiace per il disagio. Passo la conversazione a una persona dello staff.",
+        "I'm sorry about this. I'm passing the conversation to a member of staff.",
+        "Je suis désolé pour ce désagrément. Je transmets la conversation à un membre de l'équipe.",
+    ),
+    "handoff_policy_topic": (
+        "Su questioni legali, fiscali o contestazioni non posso dare indicazioni: le valuta lo staff.",
+        "I can't advise on legal or tax matters or disputes: the staff handle them.",
+        "Je ne peux pas conseiller sur les questions juridiques, fiscales ou les litiges : l'équipe s'en charge.",
+    ),
+    "handoff_low_confidence": (
+        "Non ho trovato una risposta sicura nei documenti dello sportello, e preferisco non tirare a indovinare.",
+        "I couldn't find a reliable answer in the help desk's documents, and I'd rather not guess.",
+        "Je n'ai pas trouvé de réponse fiable dans les documents du guichet, et je préfère ne pas deviner.",
+    ),
+    "handoff_error": (
+        "Ho avuto un problema tecnico nel preparare la risposta.",
+        "I had a technical problem preparing the answer.",
+        "J'ai rencontré un problème technique en préparant la réponse.",
+    ),
+    "ask_details": (
+        "Per passare la domanda allo staff mi servono: {missing}. Se preferisci non indicarli, scrivi «no» e la "
+        "inoltro comunque.",
+        "To pass your question to the staff I need: {missing}. If you'd rather not say, write \"no\" and I'll "
+        "forward it anyway.",
+        "Pour transmettre votre question à l'équipe, il me faut : {missing}. Si vous préférez ne pas les donner, "
+        "écrivez « non » et je la transmets quand même.",
+    ),
+    "detail_company": ("il nome dell'azienda", "your company's name", "le nom de votre entreprise"),
+    "detail_contact": ("un'e-mail o un telefono", "an e-mail address or phone number", "un e-mail ou un téléphone"),
+    "detail_topic": (
+        "la missione o il bando di cui si tratta",
+        "which mission or call it is about",
+        "la mission ou l'appel concerné",
+    ),
+    "and": ("e", "and", "et"),
+    "handoff_created": (
+        "Ho passato la tua richiesta allo staff (richiesta n. {id}). {when} La risposta arriverà qui.",
+        "I've passed your request to the staff (request no. {id}). {when} The reply will arrive here.",
+        "J'ai transmis votre demande à l'équipe (demande n° {id}). {when} La réponse arrivera ici.",
+    ),
+    "handoff_joined": (
+        "Ho aggiunto il messaggio alla tua richiesta n. {id}: lo staff lo leggerà insieme al resto. {when}",
+        "I've added your message to request no. {id}: the staff will read it with the rest. {when}",
+        "J'ai ajouté votre message à la demande n° {id} : l'équipe le lira avec le reste. {when}",
+    ),
+    "office_open": (
+        "Lo sportello è aperto ora (fino alle {until}): di solito si risponde in giornata.",
+        "The help desk is open now (until {until}): replies usually come the same day.",
+        "Le guichet est ouvert maintenant (jusqu'à {until}) : la réponse arrive en général dans la journée.",
+    ),
+    "office_closed": (
+        "Lo sportello ora è chiuso: riapre {when}, e da lì ti risponderanno.",
+        "The help desk is closed now: it reopens {when}, and you'll get a reply from then.",
+        "Le guichet est fermé pour le moment : il rouvre {when}, et vous aurez une réponse à partir de là.",
+    ),
+    # Clarification
+    "clarify_mission": (
+        "Di quale missione parli? {options}",
+        "Which mission do you mean? {options}",
+        "De quelle mission parlez-vous ? {options}",
+    ),
+    "clarify_call": (
+        "Di quale bando parli? {options}",
+        "Which call do you mean? {options}",
+        "De quel appel parlez-vous ? {options}",
+    ),
+    # Catalog
+    "status_open": (
+        "{title}: aperto{since}, scadenza {deadline} ({days_left}).",
+        "{title}: open{since}, deadline {deadline} ({days_left}).",
+        "{title} : ouvert{since}, date limite {deadline} ({days_left}).",
+    ),
+    "status_closing_soon": (
+        "{title}: aperto ma in chiusura, scadenza {deadline} ({days_left}).",
+        "{title}: open but closing soon, deadline {deadline} ({days_left}).",
+        "{title} : ouvert mais bientôt clos, date limite {deadline} ({days_left}).",
+    ),
+    "status_upcoming": (
+        "{title}: non ancora aperto, apre il {opens}; scadenza {deadline}.",
+        "{title}: not open yet, opens on {opens}; deadline {deadline}.",
+        "{title} : pas encore ouvert, ouverture le {opens} ; date limite {deadline}.",
+    ),
+    "status_closed": (
+        "{title}: chiuso, la scadenza era il {deadline}.",
+        "{title}: closed, the deadline was {deadline}.",
+        "{title} : clos, la date limite était le {deadline}.",
+    ),
+    "mission_status_open": (
+        "{title}: iscrizioni aperte{since}, entro il {deadline} ({days_left}).",
+        "{title}: registration open{since}, until {deadline} ({days_left}).",
+        "{title} : inscriptions ouvertes{since}, jusqu'au {deadline} ({days_left}).",
+    ),
+    "mission_status_closing_soon": (
+        "{title}: iscrizioni in chiusura, entro il {deadline} ({days_left}).",
+        "{title}: registration closing soon, until {deadline} ({days_left}).",
+        "{title} : inscriptions bientôt closes, jusqu'au {deadline} ({days_left}).",
+    ),
+    "mission_status_upcoming": (
+        "{title}: iscrizioni non ancora aperte, dal {opens} al {deadline}.",
+        "{title}: registration not open yet, from {opens} until {deadline}.",
+        "{title} : inscriptions pas encore ouvertes, du {opens} au {deadline}.",
+    ),
+    "mission_status_closed": (
+        "{title}: iscrizioni chiuse, la scadenza era il {deadline}.",
+        "{title}: registration closed, the deadline was {deadline}.",
+        "{title} : inscriptions closes, la date limite était le {deadline}.",
+    ),
+    "since": (" dal {date}", " since {date}", " depuis le {date}"),
+    "days_left": ("mancano {n} giorni", "{n} days left", "encore {n} jours"),
+    "day_left": ("manca 1 giorno", "1 day left", "encore 1 jour"),
+    "closes_today": ("chiude oggi", "closes today", "clôture aujourd'hui"),
+    "open_list_intro": (
+        "Ecco cosa è aperto oggi ({today}):",
+        "This is what is open today ({today}):",
+        "Voici ce qui est ouvert aujourd'hui ({today}) :",
+    ),
+    "open_list_country": (
+        "Per {country}, oggi ({today}):",
+        "For {country}, as of today ({today}):",
+        "Pour {country}, aujourd'hui ({today}) :",
+    ),
+    "nothing_for_country": (
+        "Nel catalogo dello sportello non c'è nessuna missione o bando per {country}.",
+        "The help desk's catalog has no mission or call for {country}.",
+        "Le catalogue du guichet ne contient aucune mission ni aucun appel pour {country}.",
+    ),
+    "nothing_open": (
+        "Al momento non c'è nulla di aperto che corrisponda.",
+        "Nothing matching is open at the moment.",
+        "Rien de correspondant n'est ouvert pour le moment.",
+    ),
+    "available_instead": (
+        "Missioni e bandi aperti o in arrivo: {items}.",
+        "Missions and calls open or coming up: {items}.",
+        "Missions et appels ouverts ou à venir : {items}.",
+    ),
+    "closed_notice": (
+        "Attenzione: «{title}» è chiuso, la scadenza era il {deadline}.",
+        'Note: "{title}" is closed; the deadline was {deadline}.',
+        "Attention : « {title} » est clos ; la date limite était le {deadline}.",
+    ),
+    # Reimbursement estimates
+    "estimate_intro": (
+        "Stima del rimborso secondo «{rule}» ({rate} delle spese ammissibili, massimo {cap} in totale):",
+        'Reimbursement estimate under "{rule}" ({rate} of eligible costs, {cap} at most in total):',
+        "Estimation du remboursement selon « {rule} » ({rate} des frais éligibles, {cap} au maximum au total) :",
+    ),
+    "cap_label": ("massimale", "cap", "plafond"),
+    "capped_at": ("limitato al massimale di {amount}", "capped at {amount}", "plafonné à {amount}"),
+    "estimate_total": (
+        "Totale rimborsabile: {total}.",
+        "Total reimbursable: {total}.",
+        "Total remboursable : {total}.",
+    ),
+    "estimate_total_capped": (
+        "Totale rimborsabile: {total} (le voci sommano {subtotal}, ma il massimo per impresa è {cap}).",
+        "Total reimbursable: {total} (the lines add up to {subtotal}, but the cap per company is {cap}).",
+        "Total remboursable : {total} (les lignes totalisent {subtotal}, mais le plafond par entreprise est {cap}).",
+    ),
+    "estimate_caveat": (
+        "È una stima: l'importo definitivo dipende dai giustificativi accettati.",
+        "This is an estimate: the final amount depends on the receipts accepted.",
+        "C'est une estimation : le montant définitif dépend des justificatifs acceptés.",
+    ),
+    "estimate_not_understood": (
+        "Non ho capito queste voci: {items}. Puoi indicare per ciascuna cosa è e l'importo?",
+        "I didn't understand these items: {items}. Could you say what each is and its amount?",
+        "Je n'ai pas compris ces postes : {items}. Pouvez-vous préciser pour chacun sa nature et le montant ?",
+    ),
+    "estimate_units": (
+        "Per calcolare «{label}» mi serve il numero di notti o giorni (ad esempio «hotel 3 notti 450 €»).",
+        'To compute "{label}" I need the number of nights or days (for example "hotel 3 nights 450 €").',
+        "Pour calculer « {label} », il me faut le nombre de nuits ou de jours (par exemple « hôtel 3 nuits 450 € »).",
+    ),
+    "estimate_which_mission": (
+        "Per stimare il rimborso mi serve sapere di quale missione si tratta. {options}",
+        "To estimate the reimbursement I need to know which mission it is. {options}",
+        "Pour estimer le remboursement, il me faut savoir de quelle mission il s'agit. {options}",
+    ),
+}
+
+LANGUAGE_NAMES = {
+    "it": {"it": "italiano", "en": "inglese", "fr": "francese", "de": "tedesco", "es": "spagnolo"},
+    "en": {"it": "Italian", "en": "English", "fr": "French", "de": "German", "es": "Spanish"},
+    "fr": {"it": "italien", "en": "anglais", "fr": "français", "de": "allemand", "es": "espagnol"},
+}
+_INDEX = {"it": 0, "en": 1, "fr": 2}
+
+
+def say(key: str, language: str, **values: Any) -> str:
+    """The phrase ``key`` in ``language`` (Italian if unsupported), placeholders filled."""
+    text = _PHRASES[key][_INDEX.get(language, 0)]
+    return text.format(**values) if values else text
+
+
+def joined(items: list[str], language: str) -> str:
+    """``a, b e c`` / ``a, b and c`` / ``a, b et c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {say('and', language)} {items[-1]}"
+
+
+def language_name(code: str | None, language: str) -> str:
+    """The name of language ``code`` in ``language``."""
+    return LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["it"]).get(code or "", code or "?")

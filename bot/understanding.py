@@ -1,0 +1,221 @@
+"""Turn understanding: clean the text, check its size, find its language, intent and topic.
+
+Rules are exact, cheap and explainable (a request for a person, an application number,
+an injection attempt). What they do not recognise is a question here; the semantic
+router (``bot.router``) and retrieval's confidence refine that in the policy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal, cast
+
+from bot.countries import countries_in
+from knowledge.language import SUPPORTED, language_confidences
+
+Intent = Literal[
+    "question", "human_request", "personal_case", "frustration", "greeting", "thanks",
+    "off_topic", "abuse", "injection", "empty", "too_long",
+]  # fmt: skip
+Language = Literal["it", "en", "fr"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Short function words: lingua is unsure on three-word messages ("e per il Canada?"),
+# these are not.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "it": _word_set("il lo la gli le per che di del della e è quanto quanti quando entro come dove chi mi "
+                    "sono ho posso grazie ciao buongiorno anche una uno non si ci"),
+    "en": _word_set("the for and is are what when how much many which who my i can do does of to "
+                    "thanks thank hello hi please it you there"),
+    "fr": _word_set("le la les pour et est quel quelle quand combien comment où qui je mon ma mes "
+                    "merci bonjour des du une un pas il y a-t-il"),
+}  # fmt: skip
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_INJECTION = _rx(
+    r"\b(ignora|dimentica|trascura)\w*\s+(tutte\s+)?(le\s+)?(tue\s+)?(istruzioni|regole|indicazioni)",
+    r"\bignore\w*\s+(all\s+|any\s+|the\s+|your\s+)*(previous|prior|above|earlier)?\s*(instructions|rules|prompts?)",
+    r"\b(oublie|ignore)\w*\s+(toutes\s+)?(tes|les|vos)\s+(règles|regles|instructions|consignes)",
+    r"\bsystem\s*prompt|\bprompt\s+(di\s+sistema|système|systeme)|\binstructions?\s+(di\s+sistema|système)",
+    r"\bdeveloper\s+mode|\bmodalità\s+sviluppatore|\bmode\s+développeur|\bjailbreak|\bDAN\b",
+    r"\b(you\s+are\s+now|from\s+now\s+on\s+you|d'ora\s+in\s+poi\s+sei|ora\s+sei|tu\s+es\s+maintenant)\b",
+    r"\b(reveal|print|show|rivela|mostra|stampa|révèle|affiche)\w*\s+(me\s+|mi\s+|moi\s+)?(your|le\s+tue|tes|vos|the)\s+"
+    r"(instructions|istruzioni|prompt|règles|rules)",
+    r"<\s*/?\s*(script|iframe|img|svg|object)\b|javascript:|\bon(error|load)\s*=",
+    r";\s*(drop|delete|truncate|alter)\s+table\b|\bunion\s+select\b|'\s*or\s+'?1'?\s*=\s*'?1",
+)
+_HUMAN = _rx(
+    r"\b(operatore|operatrice|persona\s+(vera|reale|fisica)|essere\s+umano|umano|consulente|funzionari[oa])\b",
+    r"\bparlare\s+con\s+(qualcuno|una\s+persona|lo\s+staff|voi|un\s+responsabile)",
+    r"\b(human|real\s+person|live\s+agent|an\s+agent|operator|someone\s+from\s+(the\s+)?(staff|team|desk))\b",
+    r"\b(talk|speak|chat)\s+(to|with)\s+(someone|somebody|a\s+person|a\s+human|staff|the\s+team)",
+    r"\b(conseill[eè]re?|humain|une\s+personne|un\s+agent|opérateur|operateur)\b",
+    r"\bparler\s+(à|a|avec)\s+(quelqu'un|une\s+personne|un\s+conseiller|l'équipe)",
+    r"^/operatore\b",
+)
+_PERSONAL = _rx(
+    r"\b(mia|mio|nostra|nostro|la\s+mia|il\s+mio)\s+(domanda|pratica|richiesta|fattura|candidatura|rendicontazione|"
+    r"rimborso|posizione|iscrizione)\b.*\b(n\.?|nr\.?|numero|#|prot\.?)\s*[\w/-]*\d",
+    r"\b(domanda|pratica|richiesta|fattura|candidatura|protocollo)\s+(n\.?|nr\.?|numero|#|prot\.?)\s*[\w/-]*\d",
+    r"\ba\s+che\s+punto\s+(è|e)\s+(la\s+mia|il\s+mio|la\s+nostra|il\s+nostro)",
+    r"\b(fattura|spesa|domanda|rendicontazione|richiesta)\s+(\w+\s+)?(è\s+stata\s+|mi\s+hanno\s+)?"
+    r"(respint|rifiutat|scartat|bocciat)",
+    r"\bnon\s+(ho|abbiamo)\s+(ancora\s+)?ricevuto\s+(il|i|la|nessun)",
+    r"\b(my|our)\s+(application|invoice|claim|request|file|registration|reimbursement|payment)\b.*(\d|rejected|"
+    r"refused|status|received|missing|late)",
+    r"\b(application|invoice|claim|file)\s+(no\.?|number|#)\s*[\w/-]*\d",
+    r"\b(haven't|have\s+not|didn't|did\s+not)\s+(yet\s+)?(received|got)\s+(my|our|the)",
+    r"\b(ma|mon|notre|nos|mes)\s+(demande|facture|candidature|dossier|remboursement|inscription)\b.*"
+    r"(\d|rejet|refus|reçu|recu|où\s+en|statut)",
+    r"\boù\s+en\s+est\s+(ma|mon|notre)",
+    r"\bje\s+n'ai\s+(toujours\s+)?pas\s+(encore\s+)?reçu",
+    r"\b(sono|siamo)\s+(un\s+)?cittadin[oaie]\s+\w+|\bi\s+am\s+an?\s+\w+\s+citizen|\bje\s+suis\s+(un\s+)?citoyen",
+)
+_FRUSTRATION = _rx(
+    r"\bnessuno\s+(mi\s+|ci\s+)?rispond", r"\b(è|e)\s+la\s+(terza|seconda|quarta)\s+volta",
+    r"\b(sono|siamo)\s+(stufo|stufa|stufi|stanco|stanca|esasperat)", r"\binaccettabil", r"\bvergogn",
+    r"\bridicol", r"\bnon\s+(è|e)\s+possibile\s+che", r"\bperdendo\s+tempo|\bperso\s+tempo|\bmi\s+fate\s+perdere",
+    r"\bnobody\s+(answers|replies|responds)", r"\b(third|second|fourth)\s+time\b", r"\bunacceptable",
+    r"\b(fed\s+up|sick\s+of|waste\s+of\s+time|wasting\s+my\s+time|ridiculous|useless\s+bot)",
+    r"\bpersonne\s+ne\s+r[ée]pond", r"\b(troisième|deuxième)\s+fois", r"\binadmissible|\binacceptable",
+    r"\b(j'en\s+ai\s+marre|ras\s+le\s+bol|perte\s+de\s+temps)",
+)  # fmt: skip
+_ABUSE = _rx(
+    r"\b(idiot[aie]?|cretin[oi]?|imbecill[ie]|stupid[oiae]?|incompetent[ie]|deficient[ie]|coglion\w*|stronz\w*|"
+    r"vaffanculo|fanculo|merda|cazz\w*|schifo)\b",
+    r"\b(idiots?|stupid|morons?|incompetent|fuck\w*|shit\w*|bastards?|crap|dumb)\b",
+    r"\b(idiots?|imbéciles?|crétins?|connards?|connasses?|putain|merde|incompétents?|nul(le)?s?)\b",
+)
+_GREETING = _rx(
+    r"\b(ciao|salve|buongiorno|buonasera|buon\s+pomeriggio|hello|hi|hey|good\s+(morning|afternoon|evening)|"
+    r"bonjour|bonsoir|salut|coucou)\b"
+)
+_THANKS = _rx(
+    r"\b(grazie|ti\s+ringrazio|vi\s+ringrazio|perfetto|ottimo|thanks|thank\s+you|cheers|great|merci|parfait|super)\b"
+)
+_OFF_TOPIC = _rx(
+    r"\b(meteo|che\s+tempo\s+fa|weather|météo|forecast|previsioni\s+del\s+tempo)\b",
+    r"\b(tasso\s+di\s+cambio|cambio\s+euro|exchange\s+rate|taux\s+de\s+change)\b",
+    r"\b(ricetta|recipe|recette|barzelletta|joke|blague|oroscopo|horoscope|calcio|football|serie\s+a)\b",
+    r"\b(quanto\s+costa\s+un\s+volo|price\s+of\s+a\s+flight|flight\s+prices?|prix\s+d'un\s+vol)\b",
+)
+
+
+@dataclass(frozen=True)
+class TurnLimits:
+    """How long a message may be (longer ones get a polite message, not an error)."""
+
+    max_chars: int = 1000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message, understood."""
+
+    text: str
+    """The message cleaned of control characters and extra whitespace."""
+    language: Language
+    intent: Intent
+    intent_source: Literal["limit", "rule", "default"]
+    """``default`` = no rule matched; the router and retrieval have their say later."""
+    countries: list[str] = field(default_factory=list)
+
+
+def clean_text(raw: str) -> str:
+    """Control and bidirectional-override characters removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", raw)
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n"))
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def has_words(text: str) -> bool:
+    """True when the text has at least one letter or digit (emoji-only and punctuation do not count)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def turn_language(text: str, fallback: str | None, default: Language = "it") -> Language:
+    """The message's language among it/en/fr; the conversation's language when unsure.
+
+    lingua is reliable on sentences; on two or three words ("e per il Canada?") it is a
+    coin toss, so a vote of function words decides there, and failing that the
+    conversation's language does.
+    """
+    tokens = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.casefold())
+    confidences = [(lang, value) for lang, value in language_confidences(text) if lang in SUPPORTED]
+    if confidences:
+        lang, value = confidences[0]
+        if (value >= 0.6 and len(tokens) >= 3) or value >= 0.85:
+            return cast("Language", lang)
+    votes = {lang: len(set(tokens) & words) for lang, words in _FUNCTION_WORDS.items()}
+    best = max(votes.values())
+    if best and list(votes.values()).count(best) == 1:
+        return cast("Language", max(votes, key=lambda lang: votes[lang]))
+    if fallback in SUPPORTED:
+        return cast("Language", fallback)
+    if confidences and confidences[0][1] >= 0.5:
+        return cast("Language", confidences[0][0])
+    return default
+
+
+def rule_intent(text: str) -> Intent | None:
+    """The intent the rules are sure of, or ``None`` to let the router decide.
+
+    Order matters: an injection attempt wrapped in a question is still an injection;
+    "voglio un operatore, è la terza volta" is a request for a person, handled with the
+    frustration it shows.
+    """
+    if _INJECTION.search(text):
+        return "injection"
+    if _ABUSE.search(text):
+        return "abuse"
+    if _HUMAN.search(text):
+        return "human_request"
+    if _PERSONAL.search(text):
+        return "personal_case"
+    if _FRUSTRATION.search(text):
+        return "frustration"
+    if _OFF_TOPIC.search(text):
+        return "off_topic"
+    rest = _GREETING.sub(" ", _THANKS.sub(" ", text))
+    if len(re.findall(r"\w+", rest)) <= 1:
+        if _THANKS.search(text):
+            return "thanks"
+        if _GREETING.search(text):
+            return "greeting"
+    return None
+
+
+def understand(
+    raw: str,
+    *,
+    conversation_language: str | None,
+    limits: TurnLimits,
+    default_language: Language = "it",
+) -> Turn:
+    """Read one message: limits first, then language, then intent by rules."""
+    text = clean_text(raw)
+    fallback = conversation_language or default_language
+    if len(text) > limits.max_chars:
+        language = turn_language(text[:2000], fallback, default_language)
+        return Turn(text, language, "too_long", "limit")
+    if not has_words(text):
+        language = cast("Language", fallback) if fallback in SUPPORTED else default_language
+        return Turn(text, language, "empty", "limit")
+    language = turn_language(text, fallback, default_language)
+    countries = countries_in(text)
+    intent = rule_intent(text)
+    if intent is not None:
+        return Turn(text, language, intent, "rule", countries)
+    return Turn(text, language, "question", "default", countries)
