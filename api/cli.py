@@ -7,6 +7,7 @@ Everything that comes from documents or users is printed escaped: a title such a
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import logging
 from collections.abc import Iterator
@@ -25,7 +26,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.evaluation import run_evaluation
 from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services, build_services
 from api.settings import Settings
+from bot.assistant import Assistant
 from bot.evaluation.questions import QuestionSetError, load_questions
+from bot.replies import DoneEvent, Reply, TokenEvent
 from knowledge.documents import KINDS
 from knowledge.ingest import IngestReport
 from knowledge.language import SUPPORTED
@@ -156,6 +159,76 @@ def search(
         out.print(f"   {passage.url or passage.source}", markup=False, highlight=False)
         out.print("   " + snippet(passage.text, query), markup=False, highlight=False)
     out.print(f"[dim]{result.search_ms:.1f} ms (query embedding {result.embed_ms:.1f} ms)[/dim]")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, as an SME would write it.")],
+    conversation: Annotated[
+        int | None, typer.Option(help="Continue this conversation (its id is printed after each answer).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reply as JSON.")] = False,
+) -> None:
+    """Ask the assistant one question: a cited answer, a question back, or a handoff."""
+    with _services() as services:
+        assistant = services.assistant()
+        conversation_id = conversation or assistant.start("cli", f"cli-{getpass.getuser()}")
+        try:
+            reply = _show_reply(assistant, conversation_id, question, live=not as_json)
+        except KeyError as exc:
+            err.print(f"[red]No conversation {conversation}.[/red]")
+            raise typer.Exit(2) from exc
+    if as_json:
+        out.print_json(json.dumps({"conversation": conversation_id, **reply.to_dict()}, ensure_ascii=False))
+
+
+@app.command()
+def chat() -> None:
+    """Talk with the assistant in the terminal; the conversation is kept (/new starts over, /quit ends)."""
+    with _services() as services:
+        assistant = services.assistant()
+        user = f"cli-{getpass.getuser()}"
+        conversation_id = assistant.start("cli", user)
+        out.print("[dim]Sportello — scrivi la tua domanda (/new ricomincia, /quit esce).[/dim]")
+        while True:
+            try:
+                text = input("> ")
+            except (EOFError, KeyboardInterrupt):
+                out.print()
+                return
+            if text.strip() in ("/quit", "/exit", "/esci"):
+                return
+            if text.strip() in ("/new", "/nuovo"):
+                conversation_id = assistant.start("cli", user)
+                out.print("[dim]New conversation.[/dim]")
+                continue
+            _show_reply(assistant, conversation_id, text, live=True)
+
+
+def _show_reply(assistant: Assistant, conversation_id: int, text: str, *, live: bool) -> Reply:
+    """Stream the reply to the terminal (tokens as they come), then its decision line."""
+    streamed: list[str] = []
+    reply: Reply | None = None
+    for event in assistant.stream(conversation_id, text):
+        if isinstance(event, TokenEvent) and live:
+            streamed.append(event.text)
+            out.print(event.text, end="", markup=False, highlight=False)
+        elif isinstance(event, DoneEvent):
+            reply = event.reply
+    assert reply is not None
+    if live:
+        if "".join(streamed).strip() != reply.text.strip():
+            # The language model's draft failed a check: the stored, checked answer replaces it.
+            out.print("\n[dim]— replaced by the checked answer —[/dim]")
+            out.print(reply.text, markup=False, highlight=False)
+        out.print()
+        why = f" · {reply.reason}" if reply.reason else ""
+        confidence = f" · confidence {reply.confidence:.2f}" if reply.confidence is not None else ""
+        out.print(
+            f"[dim]{reply.decision}{why} · {reply.outcome}{confidence} · {reply.latency_ms:.0f} ms · "
+            f"conversation {conversation_id}[/dim]"
+        )
+    return reply
 
 
 @app.command(name="eval")

@@ -19,7 +19,15 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.settings import Settings
+from api.settings import Settings, office_day_numbers
+from bot.assistant import Assistant, AssistantConfig
+from bot.composers.llm import LlmComposer, LlmConfig
+from bot.handoff import OfficeHours
+from bot.knowledge_view import KnowledgeView
+from bot.policy import Thresholds
+from bot.router import SemanticRouter
+from bot.store import ConversationStore
+from bot.understanding import TurnLimits
 from knowledge.chunking import ChunkingConfig
 from knowledge.database import make_engine, session_factory
 from knowledge.ingest import IngestConfig, IngestPipeline
@@ -63,6 +71,13 @@ class Services:
     searcher: HybridSearcher
     now: Clock
     _closers: list[Callable[[], None]] = field(default_factory=list)
+    _assistant: Assistant | None = None
+
+    def assistant(self) -> Assistant:
+        """The assistant, built on first use (its router embeds ~70 examples: ~1 s with e5)."""
+        if self._assistant is None:
+            self._assistant = build_assistant(self)
+        return self._assistant
 
     def ingest_pipeline(self) -> IngestPipeline:
         """A pipeline writing to this index and manifest."""
@@ -110,6 +125,52 @@ def build_embedder(settings: Settings) -> Embedder:
         config.api_key.get_secret_value(),
         config.dimensions,
         batch_size=config.batch_size,
+    )
+
+
+def build_assistant(services: Services, llm: LlmComposer | None = None) -> Assistant:
+    """The assistant over these services, with the configured language model if any."""
+    settings = services.settings
+    config = settings.assistant
+    assistant_config = AssistantConfig(
+        limits=TurnLimits(max_chars=config.max_input_chars),
+        thresholds=Thresholds(answer=config.answer_threshold, faq=config.faq_threshold),
+        office_hours=OfficeHours(
+            timezone=config.office_timezone,
+            days=office_day_numbers(config.office_days),
+            opens=dt.time.fromisoformat(config.office_opens),
+            closes=dt.time.fromisoformat(config.office_closes),
+        ),
+        policy_topics=tuple(config.policy_topics),
+        default_language=config.default_language,
+        closing_soon_days=config.closing_soon_days,
+    )
+    return Assistant(
+        ConversationStore(services.sessions, services.now),
+        services.searcher,
+        KnowledgeView(services.index, services.manifest),
+        SemanticRouter(services.embedder),
+        config=assistant_config,
+        llm=llm or build_llm(settings),
+        now=services.now,
+    )
+
+
+def build_llm(settings: Settings) -> LlmComposer | None:
+    """The configured language-model composer, or ``None`` for extractive answers only."""
+    llm = settings.llm
+    if llm.provider == "none":
+        return None
+    return LlmComposer(
+        LlmConfig(
+            base_url=llm.resolved_base_url(),
+            model=llm.model,
+            api_key=llm.api_key.get_secret_value(),
+            timeout_seconds=llm.timeout_seconds,
+            temperature=llm.temperature,
+            max_tokens=llm.max_tokens,
+            streaming=llm.streaming,
+        )
     )
 
 

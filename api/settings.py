@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -81,6 +82,95 @@ class SearchSettings(BaseModel):
     max_per_document: int = Field(default=2, ge=1, description="Passages from one document before others get a turn.")
 
 
+PolicyTopic = Literal["legal", "disputes", "tax"]
+POLICY_TOPIC_NAMES: tuple[PolicyTopic, ...] = ("legal", "disputes", "tax")
+
+
+class AssistantSettings(BaseModel):
+    """How the assistant behaves: limits, thresholds, office hours, topics left to staff."""
+
+    max_input_chars: int = Field(default=1000, ge=20, description="Longer messages get a polite request to shorten.")
+    default_language: Literal["it", "en", "fr"] = Field(
+        default="it", description="Language of a first message too short to tell."
+    )
+    answer_threshold: float = Field(
+        default=0.45, ge=0, le=1, description="Retrieval confidence needed to answer from documents (calibrated)."
+    )
+    faq_threshold: float = Field(
+        default=0.93, ge=0, le=1, description="Similarity to a FAQ question needed to give its answer as written."
+    )
+    closing_soon_days: int = Field(
+        default=14, ge=0, description="A call closing within this many days is 'closing soon'."
+    )
+    policy_topics: list[PolicyTopic] = Field(
+        default_factory=lambda: list(POLICY_TOPIC_NAMES),
+        description="Topics always handed to staff (JSON list).",
+    )
+    office_timezone: str = Field(default="Europe/Rome", description="Time zone of the desk's office hours.")
+    office_days: str = Field(
+        default="mon-fri", description="Open days: a range like mon-fri or a list like mon,wed,fri."
+    )
+    office_opens: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$", description="Opening time (HH:MM).")
+    office_closes: str = Field(default="17:00", pattern=r"^\d{2}:\d{2}$", description="Closing time (HH:MM).")
+
+    @model_validator(mode="after")
+    def _office_hours_valid(self) -> AssistantSettings:
+        office_day_numbers(self.office_days)
+        try:
+            ZoneInfo(self.office_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {self.office_timezone!r}") from exc
+        if self.office_opens >= self.office_closes:
+            raise ValueError("assistant.office_opens must be before assistant.office_closes")
+        return self
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def office_day_numbers(spec: str) -> tuple[int, ...]:
+    """``mon-fri`` → (0, 1, 2, 3, 4); ``mon,wed`` → (0, 2)."""
+    numbers: list[int] = []
+    for part in spec.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in _DAYS or (last and last not in _DAYS):
+            raise ValueError(f"office days {spec!r}: use mon..sun, as a range (mon-fri) or a list (mon,wed)")
+        start, end = _DAYS.index(first), _DAYS.index(last or first)
+        numbers.extend(range(start, end + 1))
+    return tuple(sorted(set(numbers)))
+
+
+class LlmSettings(BaseModel):
+    """An optional language model for composing answers (the default needs none)."""
+
+    provider: Literal["none", "openai", "ollama"] = Field(
+        default="none",
+        description="none = extractive answers only; openai = any OpenAI-compatible server (vLLM, llama.cpp, "
+        "OpenAI, Mistral); ollama = Ollama's OpenAI-compatible endpoint.",
+    )
+    base_url: str | None = Field(
+        default=None, description="Server root, e.g. http://127.0.0.1:8000/v1 (ollama: defaults to its local /v1)."
+    )
+    model: str = Field(default="", description="Model name sent to the server.")
+    api_key: SecretStr = Field(default=SecretStr("not-needed"), description="Key for the server, if it wants one.")
+    timeout_seconds: float = Field(default=20.0, gt=0, le=300, description="Longest a whole answer may take.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(default=600, ge=16, le=8000, description="Longest answer, in tokens.")
+    streaming: bool = Field(default=True, description="Stream tokens to channels as they are generated.")
+
+    @model_validator(mode="after")
+    def _endpoint_complete(self) -> LlmSettings:
+        if self.provider == "openai" and not self.base_url:
+            raise ValueError("llm.provider=openai needs llm.base_url")
+        if self.provider != "none" and not self.model:
+            raise ValueError(f"llm.provider={self.provider} needs llm.model")
+        return self
+
+    def resolved_base_url(self) -> str:
+        """The server root (Ollama's local default when unset)."""
+        return self.base_url or "http://127.0.0.1:11434/v1"
+
+
 class Settings(BaseSettings):
     """All of Sportello's configuration."""
 
@@ -96,6 +186,8 @@ class Settings(BaseSettings):
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def resolved_database_url(self) -> str:

@@ -50,6 +50,14 @@ _CALL_WORD = re.compile(r"\b(bando|bandi|call|calls|appel|appels|voucher|finanzi
 _REIMBURSE_CUE = re.compile(
     r"\b(rimbors\w*|torna\s+indietro|ridate|reimburs\w*|pay\s+back|paid\s+back|rembours\w*)", re.I
 )
+_MONEY_MARK = re.compile(r"€|\beur\b|\beuro\b|\beuros\b|\$", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+"""A follow-up's subject is appended in parentheses ("(Missione … 2027)"): its year is no expense."""
+_DEFINITE = re.compile(
+    r"\b(la|alla|della|nella|dalla|sulla|il|al|del|nel|dal|sul|the|à\s+la|de\s+la|l['’])\s*"
+    r"(missione|mission|bando|call|appel|voucher)\b",
+    re.IGNORECASE,
+)
 _GENERIC = frozenset(
     (
         "missione missioni mission missions bando bandi call calls open appel voucher programma programme sample "
@@ -140,6 +148,8 @@ class CatalogDesk:
 
     def options_for(self, text: str) -> list[Option]:
         """When a message asks about "the mission" or "the call" without saying which: the open ones."""
+        if not _DEFINITE.search(text):
+            return []  # "una missione", "le missioni": a general question, not about one of them
         if _MISSION_WORD.search(text) and not _CALL_WORD.search(text):
             kind: Literal["call", "mission"] | None = "mission"
         elif _CALL_WORD.search(text) and not _MISSION_WORD.search(text):
@@ -205,7 +215,9 @@ class CatalogDesk:
         rules = self._rules_for(missions)
         if not rules:
             return None
-        probe = parse_expenses(text, rules[0][1].entry)  # type: ignore[arg-type]
+        if not _MONEY_MARK.search(text):
+            return None  # no amount given ("quanto mi rimborsate del volo?"): the documents answer it
+        probe = parse_expenses(_PARENTHESES.sub(" ", text), rules[0][1].entry)  # type: ignore[arg-type]
         if not probe.expenses:
             return None  # a question about reimbursement in general: the documents answer it
         if len({rule.entry.id for _, rule in rules}) > 1:
@@ -215,7 +227,7 @@ class CatalogDesk:
         mission, rule_record = rules[0]
         rule = rule_record.entry
         assert isinstance(rule, ReimbursementRule)
-        parsed = parse_expenses(text, rule)
+        parsed = parse_expenses(_PARENTHESES.sub(" ", text), rule)
         if parsed.not_understood and not parsed.expenses:
             return None
         estimate = estimate_reimbursement(rule, parsed.expenses)

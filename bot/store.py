@@ -259,6 +259,13 @@ class ConversationStore:
             session.flush()
             return row.id
 
+    def set_message_language(self, message_id: int, language: str) -> None:
+        """Record a message's language once detected (the message is stored before it is read)."""
+        with self._sessions.begin() as session:
+            row = session.get(MessageRow, message_id)
+            if row is not None:
+                row.language = language
+
     def messages(self, conversation_id: int, last: int | None = None) -> list[StoredMessage]:
         """The conversation's messages in order (only the ``last`` ones if given)."""
         query = select(MessageRow).where(MessageRow.conversation_id == conversation_id).order_by(MessageRow.id.desc())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,11 +53,21 @@ class HybridSearcher:
         self._checked_at = float("-inf")
         self._keywords: KeywordIndex | None = None
 
-    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None) -> SearchResult:
-        """Top ``k`` passages; raises ``EmptyQueryError`` / ``QueryTooLongError`` on bad queries."""
+    def embed(self, query: str) -> list[float]:
+        """The query's vector, for callers that use it besides searching (the assistant's router)."""
+        return self._index.embedder.embed_query(self.validate(query))
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, vector: Sequence[float] | None = None
+    ) -> SearchResult:
+        """Top ``k`` passages; raises ``EmptyQueryError`` / ``QueryTooLongError`` on bad queries.
+
+        ``vector`` is the query's embedding when the caller already has it (``embed``).
+        """
         text = self.validate(query)
         started = time.perf_counter()
-        vector = self._index.embedder.embed_query(text)
+        if vector is None:
+            vector = self._index.embedder.embed_query(text)
         embedded = time.perf_counter()
         now = self._now()
         n = max(self._config.candidates, k)

@@ -36,6 +36,8 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number)\b", re.I)),
 )  # fmt: skip
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_LABEL = re.compile(r"^[^\W\d_][\w'’ ()./-]{1,40}\s?:\s")
+"""``Scadenza: 15 marzo 2027`` — a field of a catalog entry: one line, never joined to the next."""
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
 
 
@@ -78,7 +80,10 @@ class ExtractiveComposer:
         units = [u for i, p in enumerate(chosen_passages) for u in _units(i, p)]
         if not units:
             return Composition("", [], self.name)
-        picked = self._pick(question, units)
+        same_language = {i for i, p in enumerate(chosen_passages) if p.language == language}
+        titles = [frozenset(passage_terms(p.title, p.language)) for p in chosen_passages]
+        units = [u for u in units if not _restates_title(u, titles[u.passage])]
+        picked = self._pick(question, units, same_language, [p.doc_id for p in chosen_passages])
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
@@ -90,7 +95,7 @@ class ExtractiveComposer:
         body = "\n".join(lines)
         return Composition(f"{body}\n\n{sources_block(citations, language)}", citations, self.name)
 
-    def _pick(self, question: str, units: list[_Unit]) -> list[_Unit]:
+    def _pick(self, question: str, units: list[_Unit], same_language: set[int], doc_ids: list[str]) -> list[_Unit]:
         wanted = wanted_fact(question)
         terms = set(query_terms(question))
         document_frequency: dict[str, int] = {}
@@ -105,7 +110,9 @@ class ExtractiveComposer:
                 bonus = 0.6
             elif wanted not in ("any", "list") and any(f.startswith(_FACT_PREFIX[wanted]) for f in unit.facts):
                 bonus = 1.0
-            return (overlap + bonus) * (1.0 - 0.15 * unit.passage)
+            # A quote in the asker's language reads better: a small preference, not a filter.
+            language = 0.15 if unit.passage in same_language else 0.0
+            return (overlap + bonus + language) * (1.0 - 0.15 * unit.passage)
 
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
         lead = ranked[0]
@@ -120,8 +127,9 @@ class ExtractiveComposer:
                 break
             if sum(len(u.text) for u in picked) + len(unit.text) > self._config.max_chars:
                 break
-            if unit.text not in {u.text for u in picked}:
-                picked.append(unit)
+            if unit.text in {u.text for u in picked} or _restates(unit, picked, doc_ids):
+                continue
+            picked.append(unit)
         # The lead stays first; the others follow in reading order, which reads better.
         return [lead, *sorted(picked[1:], key=lambda u: (u.passage, u.position))]
 
@@ -135,6 +143,19 @@ class ExtractiveComposer:
         block = same[start : end + 1][: self._config.max_list_items]
         heading = same[start - 1] if start > 0 and not same[start - 1].bullet else None
         return ([heading] if heading else []) + block
+
+
+def _restates_title(unit: _Unit, title_terms: frozenset[str]) -> bool:
+    """``Mission: <the title>`` says nothing the source list does not."""
+    return not unit.facts - {f for f in unit.facts if f.startswith("num:")} and len(unit.terms - title_terms) <= 1
+
+
+def _restates(unit: _Unit, picked: list[_Unit], doc_ids: list[str]) -> bool:
+    """A line of the same document whose facts were all quoted already (a catalog entry's translation)."""
+    if not unit.facts:
+        return False
+    quoted = {f for u in picked if doc_ids[u.passage] == doc_ids[unit.passage] for f in u.facts}
+    return unit.facts <= quoted
 
 
 _FACT_PREFIX: dict[FactKind, str] = {
@@ -155,12 +176,36 @@ def sources_block(citations: Sequence[Citation], language: str) -> str:
     return "\n".join(lines)
 
 
+def _lines(text: str) -> list[str]:
+    """Logical lines: a paragraph wrapped over several lines (Markdown, PDF) is joined back."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            lines.append("")
+            continue
+        previous = lines[-1] if lines else ""
+        continues = (
+            previous
+            and not _BULLET.match(line)
+            and not line.startswith(("#", ">", "|"))
+            and not _LABEL.match(line)
+            and not _LABEL.match(previous)
+            and not previous.endswith((".", "!", "?", ":", ";"))
+            and (line[0].islower() or line[0].isdigit() or len(previous) >= 60 or raw.startswith("  "))
+        )
+        if continues:
+            lines[-1] = f"{previous} {line}"
+        else:
+            lines.append(line)
+    return [line for line in lines if line]
+
+
 def _units(index: int, passage: Passage) -> list[_Unit]:
     """The passage's lines and sentences, each with its stems and facts."""
     units: list[_Unit] = []
-    for line in passage.text.split("\n"):
-        stripped = line.strip()
-        if not stripped or stripped.startswith(("#", ">")) or set(stripped) <= set("-|: "):
+    for stripped in _lines(passage.text):
+        if stripped.startswith(("#", ">")) or set(stripped) <= set("-|: "):
             continue
         bullet = bool(_BULLET.match(stripped))
         pieces = [stripped] if bullet else _SENTENCE_END.split(stripped)

@@ -1,0 +1,103 @@
+"""Curated answers: FAQ entries given as written when a question matches one closely.
+
+Today the entries are the sections of FAQ documents (``kind: faq``) whose heading is a
+question; staff-approved answers will join them (staff issue). A match needs the
+message to be very close to the FAQ's question *and* clearly closer than to any other
+FAQ question: two near-identical FAQ entries mean the message is not specific enough
+to pick one as written, so the normal answer path takes over.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.composers.base import Citation
+from retrieval.embeddings import Embedder
+
+
+@dataclass(frozen=True)
+class CuratedAnswer:
+    """A question with the answer staff approved, and where it comes from."""
+
+    question: str
+    answer: str
+    title: str
+    source: str
+    url: str | None
+    language: str | None
+    chunk_id: str
+
+    def citation(self, n: int = 1) -> Citation:
+        """The FAQ entry as source ``[n]``."""
+        return Citation(
+            n=n, title=self.title, section=self.question, page=None, url=self.url, source=self.source,
+            chunk_id=self.chunk_id, language=self.language,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CuratedMatch:
+    """The best entry for a message, its similarity and its lead over the runner-up."""
+
+    answer: CuratedAnswer
+    score: float
+    margin: float
+
+
+def faq_entries(chunks: Iterable[tuple[str, str, dict[str, object]]]) -> list[CuratedAnswer]:
+    """FAQ entries from indexed chunks: each section of a ``faq`` document headed by a question.
+
+    A long answer may span several chunks; they are joined in order.
+    """
+    grouped: dict[tuple[str, str], list[tuple[str, str, dict[str, object]]]] = {}
+    for chunk_id, text, metadata in chunks:
+        if metadata.get("kind") != "faq":
+            continue
+        section = json.loads(str(metadata.get("section") or "[]"))
+        if not section or not str(section[-1]).rstrip().endswith("?"):
+            continue
+        grouped.setdefault((str(metadata.get("doc_id")), str(section[-1])), []).append((chunk_id, text, metadata))
+    entries = []
+    for (_, question), parts in sorted(grouped.items()):
+        parts.sort(key=lambda part: part[0])
+        first = parts[0][2]
+        entries.append(
+            CuratedAnswer(
+                question=question.strip(),
+                answer="\n".join(text.strip() for _, text, _ in parts),
+                title=str(first.get("title", "")),
+                source=str(first.get("source", "")),
+                url=str(first["url"]) if first.get("url") else None,
+                language=str(first["language"]) if first.get("language") else None,
+                chunk_id=parts[0][0],
+            )
+        )
+    return entries
+
+
+class CuratedAnswers:
+    """Nearest-question matching over curated entries (query vectors of the same embedder)."""
+
+    def __init__(self, embedder: Embedder, entries: Sequence[CuratedAnswer]) -> None:
+        self.entries = list(entries)
+        matrix = np.asarray([embedder.embed_query(entry.question) for entry in self.entries], dtype=np.float32)
+        if self.entries:
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+        self._matrix = matrix
+
+    def best(self, query_vector: Sequence[float]) -> CuratedMatch | None:
+        """The closest entry, with its score and margin (``None`` without entries)."""
+        if not self.entries:
+            return None
+        vector = np.asarray(query_vector, dtype=np.float32)
+        norm = float(np.linalg.norm(vector)) or 1.0
+        scores = self._matrix @ (vector / norm)
+        order = np.argsort(-scores)
+        best = int(order[0])
+        runner_up = float(scores[order[1]]) if len(order) > 1 else 0.0
+        return CuratedMatch(self.entries[best], float(scores[best]), float(scores[best]) - runner_up)

@@ -1,0 +1,129 @@
+"""The decision policy: when to answer, when to ask, when to hand off — and the thresholds.
+
+The thresholds were calibrated on the development question set with the bundled model
+(``scripts/calibrate_assistant.py``; figures and reasoning in docs/assistant.md). They
+are settings, because another model or another knowledge base moves them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.countries import countries_in, replace_countries
+from bot.state import Topic
+from retrieval.passages import Passage
+from retrieval.text_analysis import passage_terms, words
+
+POLICY_TOPICS: dict[str, re.Pattern[str]] = {
+    "legal": re.compile(
+        r"\b(avvocat\w*|consulenza\s+legale|parere\s+legale|ricorso|ricorrere|diffida|causa\s+legale|tribunale|"
+        r"lawyer|attorney|legal\s+advice|lawsuit|sue\s+(you|the)|court|avocat|conseil\s+juridique|tribunal|"
+        r"poursuivre\s+en\s+justice)\b",
+        re.IGNORECASE,
+    ),
+    "disputes": re.compile(
+        r"\b(contestar\w*|contestazion\w*|reclamo\s+formale|impugnar\w*|dispute|appeal\s+(the|a|against)|"
+        r"formal\s+complaint|contester|litige|réclamation\s+formelle)\b",
+        re.IGNORECASE,
+    ),
+    "tax": re.compile(
+        r"\b(ai\s+fini\s+(fiscali|irap|ires|iva)|contabilizz\w*|irap|ires|detrazion\w*|deducibil\w*|"
+        r"trattamento\s+fiscale|tax\s+(treatment|advice|deductible|purposes)|accounting\s+treatment|"
+        r"comptabilis\w*|traitement\s+fiscal|déductib\w*|fiscalement)\b",
+        re.IGNORECASE,
+    ),
+}
+"""Topics staff keep for themselves (``SPORTELLO_ASSISTANT__POLICY_TOPICS``)."""
+
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(e|ed|and|et|anche|also|aussi|what\s+about|how\s+about|e\s+per|and\s+for|et\s+pour|invece|"
+    r"e\s+se|and\s+if|et\s+si)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibrated cut-offs (see docs/assistant.md)."""
+
+    answer: float = 0.45
+    """Retrieval confidence below which the assistant does not answer from the documents."""
+    faq: float = 0.93
+    """Similarity to a FAQ question above which its curated answer is given as written."""
+    faq_margin: float = 0.02
+    """…and by how much it must beat the next FAQ question."""
+    router_strong: float = 0.1
+    """Router margin that decides the intent on its own (over a retrieval answer)."""
+    router_weak: float = 0.0
+    """Router margin that decides the intent when retrieval found nothing confident."""
+
+
+def policy_topic(text: str, topics: Sequence[str]) -> str | None:
+    """The configured policy topic the message touches, if any."""
+    return next((name for name in topics if name in POLICY_TOPICS and POLICY_TOPICS[name].search(text)), None)
+
+
+def retrieval_confidence(query: str, passages: Sequence[Passage]) -> float:
+    """How well the best passages cover the question, in [0, 1].
+
+    Half the top passage's dense similarity, rescaled from e5's narrow band
+    (0.78 → 0, 0.90 → 1), and half the share of the question's words found in the top
+    three passages (stemmed in the passage's language). Either alone misleads: dense
+    similarity is high for any on-topic chatter, word overlap for questions that share
+    words with the documents but ask something they do not say.
+    """
+    if not passages:
+        return 0.0
+    dense = passages[0].dense_score
+    dense_part = min(1.0, max(0.0, ((dense or 0.78) - 0.78) / 0.12))
+    query_words = set(words(query))
+    if not query_words:
+        return round(0.5 * dense_part, 4)
+    covered: set[str] = set()
+    for passage in passages[:3]:
+        passage_stems = set(passage_terms(passage.search_text, passage.language))
+        for word in query_words:
+            if set(passage_terms(word, passage.language)) & passage_stems:
+                covered.add(word)
+    coverage = len(covered) / len(query_words)
+    return round(0.5 * dense_part + 0.5 * coverage, 4)
+
+
+def resolve_follow_up(text: str, countries: list[str], topic: Topic) -> str:
+    """The question to search for, with the conversation's topic filled in.
+
+    "e per il Canada?" after a question on Japan becomes that question with Canada in
+    place of Japan; a short question without a subject ("how much is it?") gets the
+    previous topic appended. Anything else stands on its own.
+    """
+    if not topic.query:
+        return text
+    short = len(text.split()) <= 6
+    if countries and topic.countries and (short or _FOLLOW_UP_START.match(text)):
+        if not countries_in(topic.query):
+            return f"{topic.query} {text}"
+        return replace_countries(topic.query, text_country(text))
+    if short and ((not countries and _FOLLOW_UP_START.match(text)) or _no_subject(text)):
+        return f"{text} ({topic.subject or topic.query})"
+    return text
+
+
+def text_country(text: str) -> str:
+    """The country as the user wrote it (first mention), for substituting into a previous question."""
+    stripped = _FOLLOW_UP_START.sub("", text).strip(" ?!.")
+    stripped = re.sub(r"^(per|for|pour|in|au|en|aux|negli|nel)\s+", "", stripped, flags=re.IGNORECASE)
+    return re.sub(r"^((il|la|le|lo|gli|les|the)\s+|l['’]\s*)", "", stripped, flags=re.IGNORECASE)
+
+
+_GENERIC_ASKS = frozenset(
+    "costa costo costi prezzo quota scade scadenza quando dove durata dura posti rimborso rimborsa quanto "
+    "cost costs price fee deadline when where long places much many refund reimbursed "
+    "coût coute coûte prix quand où limite combien places remboursement remboursé".split()
+)
+
+
+def _no_subject(text: str) -> bool:
+    """A question made only of generic words ("quanto costa?", "how much is it?", "et la date limite ?")."""
+    return all(word in _GENERIC_ASKS for word in words(text))

@@ -1,0 +1,98 @@
+"""What the assistant returns to a channel: a reply, or a stream of events ending with one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.catalog_answers import Option
+from bot.composers.base import Citation
+from bot.store import Decision, HandoffReason
+from bot.understanding import Intent
+
+Outcome = Literal[
+    "answered",  # from the documents (extractive or language model)
+    "faq",  # a curated answer, as written
+    "catalog",  # computed from the catalog's records (status, lists, estimates)
+    "not_found",  # the catalog has nothing for it; what exists is offered instead
+    "clarify",  # a question back: which mission or call, or a missing figure
+    "details_requested",  # handoff: asking what staff will need first
+    "escalated",  # handoff: an escalation exists
+    "joined",  # the message joined an open escalation
+    "refused",  # prompt injection, off-topic
+    "smalltalk",  # greeting, thanks
+    "deescalate",  # abuse
+    "limit",  # empty or too long
+    "rephrase",  # not understood
+]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The assistant's reply to one message, as stored and as every channel shows it."""
+
+    text: str
+    language: str
+    decision: Decision
+    outcome: Outcome
+    intent: Intent
+    reason: HandoffReason | None = None
+    confidence: float | None = None
+    citations: list[Citation] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    escalation_id: int | None = None
+    message_id: int = 0
+    user_message_id: int = 0
+    latency_ms: float = 0.0
+    composer: str = "extractive"
+    notes: list[str] = field(default_factory=list)
+    """Why the reply is what it is (fallbacks, checks that failed) — for logs and staff, not the SME."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "text": self.text, "language": self.language, "decision": self.decision, "outcome": self.outcome,
+            "intent": self.intent, "reason": self.reason, "confidence": self.confidence,
+            "citations": [c.to_dict() for c in self.citations],
+            "options": [{"label": o.label, "entry_id": o.entry_id} for o in self.options],
+            "escalation_id": self.escalation_id, "message_id": self.message_id,
+            "user_message_id": self.user_message_id, "latency_ms": round(self.latency_ms, 2),
+            "composer": self.composer, "notes": self.notes,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TokenEvent:
+    """Provisional text as it is produced; the final text is ``DoneEvent.reply.text``."""
+
+    text: str
+    type: Literal["token"] = "token"
+
+
+@dataclass(frozen=True)
+class CitationEvent:
+    """A source of the final answer."""
+
+    citation: Citation
+    type: Literal["citation"] = "citation"
+
+
+@dataclass(frozen=True)
+class DecisionEvent:
+    """What the assistant decided for this message."""
+
+    decision: Decision
+    reason: HandoffReason | None
+    confidence: float | None
+    type: Literal["decision"] = "decision"
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    """The reply, stored; channels show ``reply.text`` (it replaces streamed tokens if they differ)."""
+
+    reply: Reply
+    type: Literal["done"] = "done"
+
+
+Event = TokenEvent | CitationEvent | DecisionEvent | DoneEvent
