@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.services import Services, build_services
+from api.services import Services, build_assistant, build_services, migrate
+from bot.catalog_status import entry_status
 from bot.evaluation.harness import build_report, evaluate
 from bot.evaluation.questions import EvalQuestion
+from bot.replies import Reply
+from bot.store import ConversationStore
+from knowledge.catalog import Call, Mission
+from knowledge.database import make_engine, session_factory
 from knowledge.ingest import IngestReport
 
 RANK_DEPTH = 10
@@ -51,4 +56,24 @@ def run_evaluation(services: Services, questions: list[EvalQuestion], corpus: Pa
 
 
 def _report(services: Services, questions: list[EvalQuestion]) -> dict[str, Any]:
-    return build_report(evaluate(questions, lambda q: services.searcher.search(q, k=RANK_DEPTH).passages))
+    """Search and assistant figures; the assistant's conversations go to a throw-away database."""
+    with tempfile.TemporaryDirectory(prefix="sportello-eval-chat-") as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'conversations.db'}")
+        try:
+            migrate(engine)
+            store = ConversationStore(session_factory(engine), services.now)
+            assistant = build_assistant(services, store=store)
+
+            def answer(question: EvalQuestion) -> Reply:
+                return assistant.reply(assistant.start("eval", question.id), question.question)
+
+            now = services.now()
+            closed = frozenset(
+                r.entry.id
+                for r in services.manifest.catalog_entries()
+                if isinstance(r.entry, Call | Mission) and entry_status(r.entry, now).state == "closed"
+            )
+            items = evaluate(questions, lambda q: services.searcher.search(q, k=RANK_DEPTH).passages, answer, closed)
+            return build_report(items)
+        finally:
+            engine.dispose()

@@ -128,8 +128,13 @@ def build_embedder(settings: Settings) -> Embedder:
     )
 
 
-def build_assistant(services: Services, llm: LlmComposer | None = None) -> Assistant:
-    """The assistant over these services, with the configured language model if any."""
+def build_assistant(
+    services: Services, llm: LlmComposer | None = None, store: ConversationStore | None = None
+) -> Assistant:
+    """The assistant over these services, with the configured language model if any.
+
+    ``store`` replaces the conversation store (the evaluation keeps its conversations apart).
+    """
     settings = services.settings
     config = settings.assistant
     assistant_config = AssistantConfig(
@@ -146,7 +151,7 @@ def build_assistant(services: Services, llm: LlmComposer | None = None) -> Assis
         closing_soon_days=config.closing_soon_days,
     )
     return Assistant(
-        ConversationStore(services.sessions, services.now),
+        store or ConversationStore(services.sessions, services.now),
         services.searcher,
         KnowledgeView(services.index, services.manifest),
         SemanticRouter(services.embedder),

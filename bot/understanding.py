@@ -70,7 +70,7 @@ _PERSONAL = _rx(
     r"rimborso|posizione|iscrizione)\b.*\b(n\.?|nr\.?|numero|#|prot\.?)\s*[\w/-]*\d",
     r"\b(domanda|pratica|richiesta|fattura|candidatura|protocollo)\s+(n\.?|nr\.?|numero|#|prot\.?)\s*[\w/-]*\d",
     r"\ba\s+che\s+punto\s+(è|e)\s+(la\s+mia|il\s+mio|la\s+nostra|il\s+nostro)",
-    r"\b(fattura|spesa|domanda|rendicontazione|richiesta)\s+(\w+\s+)?(è\s+stata\s+|mi\s+hanno\s+)?"
+    r"\b(fattura|spesa|domanda|rendicontazione|richiesta)\s+([\w']+\s+){0,4}(è\s+stata\s+|mi\s+hanno\s+)?"
     r"(respint|rifiutat|scartat|bocciat)",
     r"\bnon\s+(ho|abbiamo)\s+(ancora\s+)?ricevuto\s+(il|i|la|nessun)",
     r"\b(my|our)\s+(application|invoice|claim|request|file|registration|reimbursement|payment)\b.*(\d|rejected|"

@@ -36,9 +36,14 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number)\b", re.I)),
 )  # fmt: skip
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-_LABEL = re.compile(r"^[^\W\d_][\w'’ ()./-]{1,40}\s?:\s")
+_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ ()./-]{1,40}\s?:\s")
 """``Scadenza: 15 marzo 2027`` — a field of a catalog entry: one line, never joined to the next."""
+_URL_LINE = re.compile(r"^(url|link|sito|website|site)\s*:\s*\S+$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
+
+
+OPENING_BONUS = 0.5
+PASSAGE_DECAY = 0.25
 
 
 @dataclass(frozen=True)
@@ -46,9 +51,11 @@ class ExtractiveConfig:
     """How much of the sources an answer quotes."""
 
     passages: int = 3
-    max_units: int = 3
+    other_units: int = 2
+    """Lines quoted from passages other than the lead's."""
     max_list_items: int = 10
-    max_chars: int = 900
+    max_chars: int = 700
+    """Budget for the lead's section (other passages' lines may add up to 300 more)."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +68,9 @@ class _Unit:
     facts: frozenset[str]
 
 
-def wanted_fact(question: str) -> FactKind:
-    """The kind of fact the question asks for, ``any`` when it does not say."""
-    return next((kind for kind, pattern in _WANTS if pattern.search(question)), "any")
+def wanted_facts(question: str) -> set[FactKind]:
+    """The kinds of fact the question asks for ("quanto dà e che percentuale?" → money and pct)."""
+    return {kind for kind, pattern in _WANTS if pattern.search(question)}
 
 
 class ExtractiveComposer:
@@ -87,16 +94,23 @@ class ExtractiveComposer:
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
-        lines = []
-        for unit in picked:
-            prefix = "- " if unit.bullet else ""
-            lines.append(f"{prefix}{_BULLET.sub('', unit.text)} [{numbers[unit.passage]}]")
+        # The lead (the fact asked for) is a paragraph of its own; each following run of lines
+        # from one source ends with that source's marker.
+        blocks: list[list[str]] = [[]]
+        previous: int | None = None
+        for position, unit in enumerate(picked):
+            if position == 1 or (previous is not None and unit.passage != previous and position > 1):
+                blocks[-1][-1] += f" [{numbers[picked[position - 1].passage]}]"
+                blocks.append([])
+            blocks[-1].append(("- " if unit.bullet else "") + _BULLET.sub("", unit.text))
+            previous = unit.passage
+        blocks[-1][-1] += f" [{numbers[picked[-1].passage]}]"
         citations = [Citation.of(n, chosen_passages[index]) for index, n in numbers.items()]
-        body = "\n".join(lines)
+        body = "\n\n".join("\n".join(block) for block in blocks)
         return Composition(f"{body}\n\n{sources_block(citations, language)}", citations, self.name)
 
     def _pick(self, question: str, units: list[_Unit], same_language: set[int], doc_ids: list[str]) -> list[_Unit]:
-        wanted = wanted_fact(question)
+        wanted = wanted_facts(question)
         terms = set(query_terms(question))
         document_frequency: dict[str, int] = {}
         for unit in units:
@@ -105,33 +119,42 @@ class ExtractiveComposer:
 
         def score(unit: _Unit) -> float:
             overlap = sum(1 / math.sqrt(document_frequency[t]) for t in unit.terms & terms)
-            bonus = 0.0
-            if wanted == "list" and unit.bullet:
-                bonus = 0.6
-            elif wanted not in ("any", "list") and any(f.startswith(_FACT_PREFIX[wanted]) for f in unit.facts):
-                bonus = 1.0
+            bonus = 0.6 if "list" in wanted and unit.bullet else 0.0
+            kinds = {_FACT_PREFIX[k] for k in wanted if _FACT_PREFIX[k]}
+            bonus += 1.0 * sum(1 for prefix in kinds if any(f.startswith(prefix) for f in unit.facts))
             # A quote in the asker's language reads better: a small preference, not a filter.
             language = 0.15 if unit.passage in same_language else 0.0
-            return (overlap + bonus + language) * (1.0 - 0.15 * unit.passage)
+            # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
+            opening = OPENING_BONUS / (1 + unit.position)
+            return (overlap + bonus + language + opening) * (1.0 - PASSAGE_DECAY * unit.passage)
 
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
         lead = ranked[0]
-        if lead.bullet and wanted == "list":
+        if lead.bullet and "list" in wanted:
             block = self._list_block(lead, units)
             if len(block) > 1:
                 return block
-        best = score(lead)
+        # The lead's own section gives it its context (conditions, exceptions, the other half
+        # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]
+        budget = self._config.max_chars
+        for unit in (u for u in units if u.passage == lead.passage and u is not lead):
+            if _length(picked) + len(unit.text) > budget:
+                break
+            if not _restates(unit, picked, doc_ids):
+                picked.append(unit)
+        best = score(lead)
+        extra = 0
         for unit in ranked[1:]:
-            if len(picked) >= self._config.max_units or score(unit) < 0.5 * best or score(unit) <= 0:
+            if extra >= self._config.other_units or score(unit) < 0.5 * best:
                 break
-            if sum(len(u.text) for u in picked) + len(unit.text) > self._config.max_chars:
-                break
-            if unit.text in {u.text for u in picked} or _restates(unit, picked, doc_ids):
+            if unit.passage == lead.passage or unit.text in {u.text for u in picked}:
+                continue
+            if _restates(unit, picked, doc_ids) or _length(picked) + len(unit.text) > budget + 300:
                 continue
             picked.append(unit)
-        # The lead stays first; the others follow in reading order, which reads better.
-        return [lead, *sorted(picked[1:], key=lambda u: (u.passage, u.position))]
+            extra += 1
+        return picked
 
     def _list_block(self, lead: _Unit, units: list[_Unit]) -> list[_Unit]:
         same = [u for u in units if u.passage == lead.passage]
@@ -143,6 +166,10 @@ class ExtractiveComposer:
         block = same[start : end + 1][: self._config.max_list_items]
         heading = same[start - 1] if start > 0 and not same[start - 1].bullet else None
         return ([heading] if heading else []) + block
+
+
+def _length(units: list[_Unit]) -> int:
+    return sum(len(u.text) for u in units)
 
 
 def _restates_title(unit: _Unit, title_terms: frozenset[str]) -> bool:
@@ -185,14 +212,16 @@ def _lines(text: str) -> list[str]:
             lines.append("")
             continue
         previous = lines[-1] if lines else ""
-        continues = (
-            previous
-            and not _BULLET.match(line)
-            and not line.startswith(("#", ">", "|"))
-            and not _LABEL.match(line)
+        indented = raw.startswith(("  ", "\t"))  # a wrapped list item's continuation
+        wrapped = (
+            not _LABEL.match(line)
             and not _LABEL.match(previous)
-            and not previous.endswith((".", "!", "?", ":", ";"))
-            and (line[0].islower() or line[0].isdigit() or len(previous) >= 60 or raw.startswith("  "))
+            and not previous.endswith((".", "!", "?", ";"))
+            and not (previous.endswith(":") and not line[0].islower())
+            and (line[0].islower() or line[0].isdigit() or len(previous) >= 60)
+        )
+        continues = (
+            previous and not _BULLET.match(line) and not line.startswith(("#", ">", "|")) and (indented or wrapped)
         )
         if continues:
             lines[-1] = f"{previous} {line}"
@@ -205,7 +234,7 @@ def _units(index: int, passage: Passage) -> list[_Unit]:
     """The passage's lines and sentences, each with its stems and facts."""
     units: list[_Unit] = []
     for stripped in _lines(passage.text):
-        if stripped.startswith(("#", ">")) or set(stripped) <= set("-|: "):
+        if stripped.startswith(("#", ">")) or set(stripped) <= set("-|: ") or _URL_LINE.match(stripped):
             continue
         bullet = bool(_BULLET.match(stripped))
         pieces = [stripped] if bullet else _SENTENCE_END.split(stripped)

@@ -28,7 +28,12 @@ class EvalQuestion(BaseModel):
         description="Other documents that state the same expected facts; a hit on any of them counts.",
     )
     expected_facts: list[str] = Field(default_factory=list)
+    forbidden: list[str] = Field(
+        default_factory=list, description="Text that must not appear in the reply (what an injection asked for)."
+    )
     category: str = "general"
+    """For unanswerable questions: ``needs_human`` (must be handed off), ``out_of_scope``,
+    ``not_in_catalog`` or ``adversarial`` (must be refused or redirected)."""
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
