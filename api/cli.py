@@ -348,7 +348,21 @@ def _print_eval(report: dict[str, Any]) -> None:
     out.print(table)
     latency = report["latency_ms"]
     out.print(f"Search latency: p50 {latency['p50']} ms, p95 {latency['p95']} ms")
-    out.print("Answer metrics: not measured yet (the assistant lands with the next issue).")
+    answers = Table(title="Assistant")
+    keys = ("fact_recall", "resolution", "handoff_recall", "out_of_scope_ok")
+    for column in ("group", "fact recall", "resolution", "handoff recall", "out of scope ok"):
+        answers.add_column(column, justify="right" if column != "group" else "left")
+    answers.add_row("overall", *(_fmt(report["answers"].get(key)) for key in keys))
+    for group in ("by_lang", "by_category"):
+        for name, data in report[group].items():
+            answers.add_row(escape(f"{group[3:]}: {name}"), *(_fmt(data["answers"].get(key)) for key in keys))
+    out.print(answers)
+    overall = report["answers"]
+    if overall.get("latency_ms"):
+        out.print(
+            f"Answer latency: p50 {overall['latency_ms']['p50']} ms, p95 {overall['latency_ms']['p95']} ms · "
+            f"closed calls presented as open: {overall['closed_as_open']}"
+        )
 
 
 def _kinds(values: list[str] | None) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from bot.catalog_answers import CatalogDesk, CatalogReply, Option
 from bot.composers.base import Citation, Composition
 from bot.composers.extractive import ExtractiveComposer, sources_block
 from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
-from bot.countries import country_name
+from bot.countries import countries_in, country_name
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.knowledge_view import KnowledgeView
 from bot.phrases import joined, say
@@ -30,7 +30,7 @@ from bot.policy import Thresholds, policy_topic, resolve_follow_up, retrieval_co
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Outcome, Reply, TokenEvent
 from bot.router import SemanticRouter
 from bot.state import ConversationState, Pending, Topic
-from bot.store import ConversationStore, Decision, HandoffReason, StoredConversation
+from bot.store import ConversationStore, Decision, HandoffReason, StoredConversation, StoredEscalation
 from bot.understanding import Intent, Turn, TurnLimits, rule_intent, understand
 from knowledge.catalog import Call, Mission
 from knowledge.catalog_text import format_deadline
@@ -95,6 +95,8 @@ class _Context:
     turn: Turn
     desk: CatalogDesk
     now: dt.datetime
+    escalation: StoredEscalation | None = None
+    """The conversation's escalation still open, if any: handoffs join it instead of asking again."""
 
 
 class Assistant:
@@ -203,13 +205,14 @@ class Assistant:
             state.pending = None
             return self._finish_handoff(context, pending, parse_details(turn.text, tuple(turn.countries)))
         escalation = self.store.active_escalation(context.conversation.id)
+        context.escalation = escalation
         question = turn.text
         if pending is not None and pending.kind == "clarify":
             state.pending = None
             chosen = _chosen_option(turn.text, pending.options, context.desk, turn.countries)
             if chosen is not None:
                 question = f"{pending.query} ({chosen['label']})"
-                turn = Turn(question, language, "question", "default", turn.countries)
+                turn = Turn(question, language, "question", "default", countries_in(question))
                 context.turn = turn
         if turn.intent in ("greeting", "thanks"):
             return _Draft(say(turn.intent, language), "answer", "smalltalk", turn.intent)
@@ -387,6 +390,8 @@ class Assistant:
         note: str | None = None,
     ) -> _Draft:
         """Ask for what staff will need (once), or escalate at once when nothing is missing."""
+        if context.escalation is not None:
+            return self._joined(context, context.escalation.id, context.escalation.reason)
         turn, state = context.turn, context.state
         language = turn.language
         if reason == "low_confidence":

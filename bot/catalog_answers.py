@@ -144,6 +144,13 @@ class CatalogDesk:
             return self._listing(text, countries, named, language)
         if named and _STATUS_CUE.search(text):
             return self._status(named, language)
+        if not named and not countries and _STATUS_CUE.search(text):
+            # "Entro quando scade la missione?" — which one? Dates differ: ask, offering those open.
+            options = self.options_for(text)
+            if len(options) >= 2:
+                key = "clarify_mission" if _MISSION_WORD.search(text) else "clarify_call"
+                listed = " ".join(f"{i}. {o.label}" for i, o in enumerate(options, start=1))
+                return CatalogReply("clarify", say(key, language, options=listed), options=options)
         return None
 
     def options_for(self, text: str) -> list[Option]:

@@ -90,3 +90,16 @@ def postgres_url() -> Iterator[str]:
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture(scope="session")
+def sample_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """The sample knowledge base behind the fake embedder (fast), SQLite and embedded Chroma, fixed clock.
+
+    Shared by the assistant's tests: each test starts its own conversations.
+    """
+    services = build_services(fake_settings(tmp_path_factory.mktemp("sample")), now=lambda: SAMPLE_TODAY)
+    report = services.ingest_pipeline().run([SAMPLE_KNOWLEDGE_DIR])
+    assert report.ok
+    yield services
+    services.close()

@@ -128,3 +128,33 @@ def test_console_script_is_installed(cli_env: Path, kb: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "added 1" in result.stdout
+
+
+def test_ask_gives_a_cited_answer_and_its_decision(cli_env: Path) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["ask", "Entro quando posso iscrivermi alla missione negli USA?"])
+    assert result.exit_code == 0, result.output
+    assert "29 gennaio 2027, ore 17:00" in result.output
+    assert "Fonti:" in result.output and "answer · catalog" in result.output
+
+
+def test_ask_json_and_continuing_a_conversation(cli_env: Path) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    first = json.loads(
+        runner.invoke(app, ["ask", "--json", "Entro quando mi iscrivo alla missione in Giappone?"]).output
+    )
+    follow = runner.invoke(app, ["ask", "--json", "--conversation", str(first["conversation"]), "e per il Canada?"])
+    reply = json.loads(follow.output)
+    assert reply["conversation"] == first["conversation"]
+    assert "Canada" in reply["text"] and reply["decision"] == "answer"
+    missing = runner.invoke(app, ["ask", "--conversation", "9999", "ciao"])
+    assert missing.exit_code == 2 and "No conversation 9999" in missing.output
+
+
+def test_chat_keeps_the_conversation_until_quit(cli_env: Path) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    session = "Entro quando mi iscrivo alla missione in Giappone?\ne per il Canada?\n/new\nciao\n/quit\n"
+    result = runner.invoke(app, ["chat"], input=session)
+    assert result.exit_code == 0, result.output
+    assert "15 marzo 2027" in result.output and "15 aprile 2026" in result.output
+    assert "New conversation." in result.output

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.composers.base import Citation
 from bot.evaluation.harness import build_report, evaluate, source_matches
 from bot.evaluation.questions import EvalQuestion, QuestionSetError, load_questions
+from bot.replies import Reply
 from retrieval.errors import EmptyQueryError
 from retrieval.passages import Passage
 
@@ -77,6 +80,46 @@ def test_alternate_documents_count_as_hits() -> None:
     assert item.hit_rank == 2
 
 
+def test_answer_figures_from_replies() -> None:
+    def reply(text: str, decision: str = "answer", outcome: str = "answered") -> Reply:
+        return Reply(text=text, language="it", decision=decision, outcome=outcome, intent="question")  # type: ignore[arg-type]
+
+    questions = [
+        question("a1", "faq.md", ["15 marzo 2027"]),
+        question("a2", "faq.md", ["50%"]),
+        question("h1", None, category="needs_human"),
+        question("o1", None, category="adversarial", forbidden=["100%"]),
+        question("o2", None, category="out_of_scope"),
+    ]
+    replies = {
+        "a1": reply("Entro il 15 marzo 2027 [1]."),
+        "a2": reply("Vorrei passarti allo staff.", "handoff", "details_requested"),
+        "h1": reply("Ti passo allo staff.", "handoff", "escalated"),
+        "o1": reply("Il rimborso è al 100%.", "answer", "refused"),
+        "o2": reply("Su questo non posso aiutarti.", "answer", "refused"),
+    }
+    report = build_report(evaluate(questions, lambda _: [], lambda q: replies[q.id]))
+    answers = report["answers"]
+    assert answers["fact_recall"] == 0.5
+    assert answers["resolution"] == 0.5
+    assert answers["handoff_recall"] == 1.0
+    assert answers["out_of_scope_ok"] == 0.5  # o1 said what the injection asked for
+    items = {i["id"]: i for i in report["items"]}
+    assert items["o1"]["forbidden_found"] == ["100%"]
+    assert items["a2"]["facts_missing"] == ["50%"]
+
+
+def test_a_closed_entry_cited_without_saying_so_is_counted() -> None:
+    closed = Citation(1, "Bando", "", None, None, "bandi.yaml#bando-chiuso", "", "it")
+    silent = Reply(text="Scadenza 30 giugno 2026 [1].", language="it", decision="answer", outcome="answered",
+                   intent="question", citations=[closed])  # fmt: skip
+    honest = replace(silent, text="Il bando è chiuso: la scadenza era il 30 giugno 2026 [1].")
+    questions = [question("c1", "bandi.yaml"), question("c2", "bandi.yaml")]
+    replies = {"c1": silent, "c2": honest}
+    items = evaluate(questions, lambda _: [], lambda q: replies[q.id], frozenset({"bando-chiuso"}))
+    assert build_report(items)["answers"]["closed_as_open"] == 1
+
+
 def test_report_has_the_documented_shape_and_no_invented_answer_figures() -> None:
     report = build_report(evaluate([question("q1", "faq.md")], lambda _: [passage("/kb/faq.md")]))
 
@@ -133,5 +176,6 @@ def test_the_shipped_dev_set_is_valid_and_covers_what_the_issue_asks() -> None:
 
     assert len(questions) >= 60
     assert langs == {"it", "en", "fr"}
-    assert {"cross_lingual", "unanswerable", "adversarial"} <= categories
+    assert {"cross_lingual", "needs_human", "out_of_scope", "not_in_catalog", "adversarial"} <= categories
+    assert sum(q.category == "needs_human" for q in questions) >= 15
     assert sum(not q.answerable for q in questions) >= 8

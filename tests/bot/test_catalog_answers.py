@@ -1,0 +1,98 @@
+"""Answers from the catalog's records: status with dates, what is open, reimbursement estimates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from api.services import SAMPLE_KNOWLEDGE_DIR
+from bot.catalog_answers import CatalogDesk
+from bot.countries import countries_in
+from knowledge.catalog import load_catalog
+from knowledge.store import CatalogRecord
+
+TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def desk() -> CatalogDesk:
+    records = [
+        CatalogRecord(entry, f"catalog/{path.name}#{entry.id}")
+        for path in sorted((SAMPLE_KNOWLEDGE_DIR / "catalog").glob("*.yaml"))
+        for entry in load_catalog(path).entries()
+    ]
+    return CatalogDesk(records, TODAY)
+
+
+def ask(desk: CatalogDesk, text: str, language: str = "it") -> tuple[str, str, list[str]]:
+    reply = desk.answer(text, countries_in(text), language)
+    assert reply is not None, text
+    return reply.kind, reply.text, [c.source for c in reply.citations]
+
+
+def test_an_open_mission_with_its_deadline_and_days_left(desk: CatalogDesk) -> None:
+    kind, text, sources = ask(desk, "Entro quando posso iscrivermi alla missione negli USA?")
+    assert kind == "status"
+    assert "iscrizioni aperte" in text and "29 gennaio 2027, ore 17:00" in text and "mancano 69 giorni" in text
+    assert sources == ["catalog/eu-alliance.yaml#missione-usa-2027"]
+
+
+def test_a_closed_mission_is_said_closed_on_its_date(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "Posso ancora iscrivermi alla missione in Canada?")
+    assert "iscrizioni chiuse" in text and "15 aprile 2026" in text
+    assert "aperte" not in text
+
+
+def test_a_closed_call_in_english_and_an_upcoming_one_in_french(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "Is the EIC Accelerator October cut-off still open?", "en")
+    assert "closed, the deadline was 1 October 2026" in text
+    _, text, _ = ask(desk, "L'appel SMART-TEX est-il déjà ouvert ?", "fr")
+    assert "pas encore ouvert, ouverture le 18 janvier 2027" in text
+
+
+def test_what_is_open_never_lists_a_closed_entry(desk: CatalogDesk) -> None:
+    kind, text, _ = ask(desk, "Quali missioni sono aperte?")
+    assert kind == "list"
+    assert "Stati Uniti" in text and "Giappone" in text and "Indonesia" in text
+    assert "Canada" not in text
+
+
+def test_open_calls_for_a_sector(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "Which calls are open for textiles?", "en")
+    assert "Voucher Cluster Go International 2027" in text
+    assert "Piemonte" not in text  # closed in June 2026
+
+
+def test_a_country_without_missions_is_said_so_with_what_exists(desk: CatalogDesk) -> None:
+    kind, text, _ = ask(desk, "C'è una missione in Brasile nel 2027?")
+    assert kind == "not_in_catalog"
+    assert "nessuna missione o bando per Brasile" in text and "Missione EU-ALLIANCE in Giappone 2027" in text
+
+
+def test_a_reimbursement_estimate_shows_its_computation(desk: CatalogDesk) -> None:
+    kind, text, sources = ask(desk, "volo 1.200 €, hotel 3 notti 450 € per il Giappone, quanto mi rimborsate?")
+    assert kind == "estimate"
+    assert "€ 1.200 → € 600" in text
+    assert "massimale € 100 × 3 = € 300" in text
+    assert "Totale rimborsabile: € 825." in text
+    assert sources == ["catalog/eu-alliance.yaml#rimborso-missioni-eu-alliance-2027"]
+
+
+def test_a_capped_flight_and_the_missing_nights_are_asked_for(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "Il volo per Boston l'ho pagato 1400 euro, quanto mi torna indietro?")
+    assert "€ 1.400 → € 700" in text
+    kind, text, _ = ask(desk, "hotel 450 euro, quanto rimborsate?")
+    assert kind == "ask"
+    assert "numero di notti" in text
+
+
+def test_a_general_reimbursement_question_is_left_to_the_documents(desk: CatalogDesk) -> None:
+    assert desk.answer("quanto mi rimborsate del volo?", [], "it") is None
+    assert desk.answer("Quali documenti servono per il rimborso?", [], "it") is None
+
+
+def test_the_mission_without_saying_which_offers_the_open_ones(desk: CatalogDesk) -> None:
+    options = desk.options_for("Quanto costa la missione?")
+    assert [o.entry_id for o in options] == ["missione-usa-2027", "missione-giappone-2027", "missione-indonesia-2027"]
+    assert desk.options_for("Una micro impresa può partecipare alle missioni?") == []

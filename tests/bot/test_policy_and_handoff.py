@@ -1,0 +1,103 @@
+"""Follow-ups, policy topics, confidence, office hours and the details collected for staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.countries import countries_in
+from bot.handoff import Details, OfficeHours, missing_details, parse_details
+from bot.policy import policy_topic, resolve_follow_up, retrieval_confidence
+from bot.state import ConversationState, Pending, Topic
+from retrieval.passages import Passage
+
+JAPAN = Topic("Entro quando mi iscrivo alla missione in Giappone?", "Missione in Giappone 2027", ["JP"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("e per il Canada?", "Entro quando mi iscrivo alla missione in Canada?"),
+        ("And for the USA?", "Entro quando mi iscrivo alla missione in USA?"),
+        ("et pour l'Indonésie ?", "Entro quando mi iscrivo alla missione in Indonésie?"),
+        ("quanto costa?", "quanto costa? (Missione in Giappone 2027)"),
+        ("how much is it?", "how much is it? (Missione in Giappone 2027)"),
+        ("Che cos'è il DURC?", "Che cos'è il DURC?"),
+    ],
+)
+def test_follow_ups_are_resolved_against_the_topic(text: str, expected: str) -> None:
+    assert resolve_follow_up(text, countries_in(text), JAPAN) == expected
+
+
+def test_without_a_topic_the_question_stands_alone() -> None:
+    assert resolve_follow_up("e per il Canada?", ["CA"], Topic()) == "e per il Canada?"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Come devo contabilizzare il contributo ai fini IRAP?", "tax"),
+        ("Vogliamo fare ricorso: ci serve un avvocato?", "legal"),
+        ("We want to dispute the decision, can you give legal advice?", "legal"),
+        ("Sono un freelance con partita IVA, posso candidarmi?", None),
+    ],
+)
+def test_policy_topics(text: str, topic: str | None) -> None:
+    assert policy_topic(text, ("legal", "disputes", "tax")) == topic
+
+
+def test_a_topic_not_configured_is_not_handed_off() -> None:
+    assert policy_topic("ai fini IRAP?", ("legal",)) is None
+
+
+def _passage(text: str, dense: float) -> Passage:
+    return Passage(
+        chunk_id="c", doc_id="d", source="s.md", title="Rimborsi", section=(), page=None, kind="faq",
+        language="it", programme=None, countries=(), url=None, opens=None, deadline=None, text=text,
+        dense_score=dense,
+    )  # fmt: skip
+
+
+def test_retrieval_confidence_grows_with_similarity_and_coverage() -> None:
+    question = "Entro quando si chiede il rimborso?"
+    weak = retrieval_confidence(question, [_passage("Orari dello sportello.", 0.79)])
+    strong = retrieval_confidence(question, [_passage("Il rimborso si chiede entro 30 giorni.", 0.89)])
+    assert 0 <= weak < strong <= 1
+    assert retrieval_confidence(question, []) == 0
+
+
+ROME = OfficeHours()
+
+
+def test_office_hours_in_rome() -> None:
+    saturday = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+    monday_morning = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)  # 10:30 in Rome
+    assert not ROME.is_open(saturday)
+    assert ROME.is_open(monday_morning)
+    assert ROME.next_opening(saturday) == dt.datetime(2026, 11, 23, 9, 0, tzinfo=ROME.next_opening(saturday).tzinfo)
+    assert "lunedì 23/11 alle 09:00" in ROME.expectation(saturday, "it")
+    assert "open now (until 17:00)" in ROME.expectation(monday_morning, "en")
+    friday_evening = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
+    assert "lundi" in ROME.expectation(friday_evening, "fr")
+
+
+def test_details_are_read_from_a_free_reply() -> None:
+    details = parse_details("Tessile Rossi srl, mario@rossi.it, 011 123 4567")
+    assert details == Details(company="Tessile Rossi srl", email="mario@rossi.it", phone="011 123 4567")
+    assert parse_details("azienda: Filati Bianchi, missione Giappone", ("giappone",)).company == "Filati Bianchi"
+    assert parse_details("no").declined
+    assert parse_details("preferisco di no").declined
+
+
+def test_missing_details_are_named_in_the_users_language() -> None:
+    assert missing_details(Details(), has_topic=False, language="en") == [
+        "your company's name", "an e-mail address or phone number", "which mission or call it is about",
+    ]  # fmt: skip
+    assert missing_details(Details(declined=True), has_topic=False, language="it") == []
+
+
+def test_conversation_state_survives_broken_json() -> None:
+    state = ConversationState(topic=JAPAN, pending=Pending("clarify", "q", [{"label": "A", "entry_id": "a"}]))
+    assert ConversationState.from_dict(state.to_dict()) == state
+    assert ConversationState.from_dict({"topic": {"nonsense": 1}}) == ConversationState()
