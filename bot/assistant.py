@@ -254,8 +254,9 @@ class Assistant:
         if len(parts) == 1 or draft.decision != "answer" or draft.llm_passages:
             return draft if len(parts) == 1 else self._answer_one(context, query, countries)
         scratch = _Context(context.conversation, ConversationState(), context.turn, context.desk, context.now)
-        subject = state.topic.subject
-        extra = self._answer_one(scratch, f"{parts[1]} ({subject})" if subject else parts[1], countries)
+        # The second half stands alone ("quanto mi rimborsate del volo?"): adding the first half's
+        # mission to it pulls that mission's sheet instead of the reimbursement rule.
+        extra = self._answer_one(scratch, parts[1], [])
         if extra.decision != "answer" or extra.outcome not in ("answered", "catalog", "faq"):
             return draft
         return _merged(draft, extra, context.turn.language)

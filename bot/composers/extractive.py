@@ -90,7 +90,8 @@ class ExtractiveComposer:
         same_language = {i for i, p in enumerate(chosen_passages) if p.language == language}
         titles = [frozenset(passage_terms(p.title, p.language)) for p in chosen_passages]
         units = [u for u in units if not _restates_title(u, titles[u.passage])]
-        picked = self._pick(question, units, same_language, [p.doc_id for p in chosen_passages])
+        records = {i for i, p in enumerate(chosen_passages) if "#" in p.source}
+        picked = self._pick(question, units, same_language, [p.doc_id for p in chosen_passages], records)
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
@@ -109,7 +110,11 @@ class ExtractiveComposer:
         body = "\n\n".join("\n".join(block) for block in blocks)
         return Composition(f"{body}\n\n{sources_block(citations, language)}", citations, self.name)
 
-    def _pick(self, question: str, units: list[_Unit], same_language: set[int], doc_ids: list[str]) -> list[_Unit]:
+    def _pick(
+        self, question: str, units: list[_Unit], same_language: set[int], doc_ids: list[str], records: set[int]
+    ) -> list[_Unit]:
+        """The lead line, its section's context (not for a catalog record: a list of fields), and
+        the best lines of the other passages. ``records`` are the passages that are catalog records."""
         wanted = wanted_facts(question)
         terms = set(query_terms(question))
         document_frequency: dict[str, int] = {}
@@ -138,9 +143,13 @@ class ExtractiveComposer:
         # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]
         budget = self._config.max_chars
+        kinds = {_FACT_PREFIX[k] for k in wanted if _FACT_PREFIX[k]}
         for unit in (u for u in units if u.passage == lead.passage and u is not lead):
             if _length(picked) + len(unit.text) > budget:
                 break
+            # A catalog record is a list of fields: only those holding the kind of fact asked for.
+            if lead.passage in records and not any(f.startswith(tuple(kinds)) for f in unit.facts if kinds):
+                continue
             if not _restates(unit, picked, doc_ids):
                 picked.append(unit)
         best = score(lead)

@@ -1,0 +1,76 @@
+"""The assistant on the sample knowledge base with the real model: the development-set gate and
+a few conversations an SME would have, in Italian, English and French."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.evaluation import run_evaluation
+from api.services import Services, build_assistant
+from bot.assistant import Assistant
+from bot.evaluation.questions import load_questions
+from knowledge.ingest import IngestReport
+
+pytestmark = pytest.mark.integration
+DEV_SET = Path(__file__).resolve().parents[2] / "evaluation" / "dev_questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def dev_report(real_services: tuple[Services, IngestReport]) -> dict[str, Any]:
+    services, _ = real_services
+    return run_evaluation(services, load_questions(DEV_SET)).report
+
+
+@pytest.fixture(scope="module")
+def assistant(real_services: tuple[Services, IngestReport]) -> Assistant:
+    return build_assistant(real_services[0])
+
+
+def test_development_set_gate(dev_report: dict[str, Any]) -> None:
+    """Regression gate at the figures reached (docs/assistant.md); fact recall is below the 0.85 target."""
+    answers = dev_report["answers"]
+    assert answers["resolution"] >= 0.9, answers
+    assert answers["handoff_recall"] >= 0.95, answers
+    assert answers["out_of_scope_ok"] == 1.0, answers
+    assert answers["closed_as_open"] == 0, answers
+    assert answers["fact_recall"] >= 0.6, answers
+
+
+def test_nothing_injected_is_repeated(dev_report: dict[str, Any]) -> None:
+    for item in dev_report["items"]:
+        assert not item["forbidden_found"], item
+
+
+def ask(assistant: Assistant, *messages: str) -> list[Any]:
+    conversation = assistant.start("test", uuid.uuid4().hex)
+    return [assistant.reply(conversation, message) for message in messages]
+
+
+def test_the_flagship_question_gets_the_deadline_and_the_flight_rule(assistant: Assistant) -> None:
+    [reply] = ask(assistant, "Entro quando devo iscrivermi alla missione in Giappone e quanto mi rimborsate del volo?")
+    assert reply.decision == "answer"
+    assert "15 marzo 2027, ore 17:00" in reply.text
+    assert "800" in reply.text  # the flight cap, from the reimbursement rule
+
+
+def test_a_french_question_on_an_italian_source_says_so(assistant: Assistant) -> None:
+    [reply] = ask(assistant, "Quels justificatifs faut-il pour le remboursement de la mission ?")
+    assert reply.language == "fr"
+    assert reply.decision in ("answer", "clarify")
+    if reply.decision == "answer" and any(c.language == "it" for c in reply.citations):
+        assert "(source en italien)" in reply.text
+
+
+def test_a_question_the_documents_do_not_cover_is_handed_off(assistant: Assistant) -> None:
+    [reply] = ask(assistant, "Quali agevolazioni ci sono per comprare un trattore agricolo usato?")
+    assert (reply.decision, reply.reason) == ("handoff", "low_confidence")
+
+
+def test_a_follow_up_in_english(assistant: Assistant) -> None:
+    first, second = ask(assistant, "When does registration for the USA mission close?", "And for Canada?")
+    assert "29 January 2027" in first.text
+    assert "closed" in second.text and "15 April 2026" in second.text
