@@ -45,6 +45,12 @@ _LIST_CUE = re.compile(
     r"quel(le)?s\s+(missions|appels)|y\s+a-t-il\s+(une|des)\s+(mission|appel)|missions\s+ouvertes|appels\s+ouverts)",
     re.IGNORECASE,
 )
+_TRIP_CUE = re.compile(
+    r"\b(dura|durata|si\s+svolge|date\s+della\s+missione|quando\s+(parte|partiamo|si\s+parte|è\s+la\s+missione)|"
+    r"quali\s+città|che\s+città|how\s+long|mission\s+dates|which\s+cities|when\s+(is|does)\s+the\s+(mission|trip)|"
+    r"dates\s+de\s+la\s+mission|quand\s+a\s+lieu|quelles\s+villes|durée)\b",
+    re.IGNORECASE,
+)
 _MISSION_WORD = re.compile(r"\b(missione|missioni|mission|missions|delegazione|delegation|trip|viaggio)\b", re.I)
 _CALL_WORD = re.compile(r"\b(bando|bandi|call|calls|appel|appels|voucher|finanziamento|grant)\b", re.I)
 _REIMBURSE_CUE = re.compile(
@@ -140,8 +146,15 @@ class CatalogDesk:
             estimate = self._estimate(text, named, language)
             if estimate is not None:
                 return estimate
+            if _STATUS_CUE.search(text):
+                # "entro quando devo mandare la richiesta di rimborso?" is the claim's deadline,
+                # not the registration's.
+                return self._claim_deadlines(named, language)
         if _LIST_CUE.search(text) or (countries and not named and _MISSION_WORD.search(text)):
             return self._listing(text, countries, named, language)
+        missions = [r for r in named if isinstance(r.entry, Mission)]
+        if missions and _TRIP_CUE.search(text):
+            return self._trips(missions, language)
         if named and _STATUS_CUE.search(text):
             return self._status(named, language)
         if not named and not countries and _STATUS_CUE.search(text):
@@ -174,6 +187,60 @@ class CatalogDesk:
             key, language, title=entry.title, deadline=format_deadline(status.deadline, language), opens=opens,
             since=say("since", language, date=opens) if opens else "", days_left=_days_left(status.days_left, language),
         )  # fmt: skip
+
+    def _claim_deadlines(self, named: list[CatalogRecord], language: str) -> CatalogReply | None:
+        """The reimbursement claim's deadline: the mission's last day plus the rule's days."""
+        missions = [r for r in named if isinstance(r.entry, Mission)]
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for mission_record in missions:
+            mission = mission_record.entry
+            assert isinstance(mission, Mission)
+            rule_record = self.record(mission.reimbursement_rule) if mission.reimbursement_rule else None
+            if rule_record is None or not isinstance(rule_record.entry, ReimbursementRule):
+                continue
+            days = rule_record.entry.claim_deadline_days
+            if days is None:
+                continue
+            n = len(citations) + 1
+            due = mission.ends + dt.timedelta(days=days)
+            lines.append(
+                say(
+                    "claim_deadline",
+                    language,
+                    title=mission.title,
+                    days=days,
+                    ends=format_date(mission.ends, language),
+                    due=format_date(due, language),
+                )
+                + f" [{n}]"
+            )
+            citations.append(_citation(n, rule_record))
+        if not lines:
+            return None
+        return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in missions])
+
+    def _trips(self, missions: list[CatalogRecord], language: str) -> CatalogReply:
+        """When and where the missions take place (not their registration)."""
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for n, record in enumerate(missions, start=1):
+            mission = record.entry
+            assert isinstance(mission, Mission)
+            cities = (", ".join(mission.cities) or country_name(mission.country, language)).rstrip(".")
+            lines.append(
+                say(
+                    "mission_dates",
+                    language,
+                    title=mission.title,
+                    starts=format_date(mission.starts, language),
+                    ends=format_date(mission.ends, language),
+                    cities=cities,
+                )
+                + f" [{n}]"
+            )
+            citations.append(_citation(n, record))
+        return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in missions])
 
     def _status(self, named: list[CatalogRecord], language: str) -> CatalogReply:
         lines, citations = [], []
@@ -255,6 +322,12 @@ class CatalogDesk:
         lines = [say("estimate_intro", language, rule=rule.title, rate=format_percent(rule.rate), cap=cap) + " [1]"]
         for line in estimate.lines:
             steps = "; ".join(_step_text(step, rule.currency, language) for step in line.steps)
+            if (
+                line.category.cap is not None
+                and line.category.cap_per == "trip"
+                and line.reimbursed < line.category.cap
+            ):
+                steps += f"; {say('cap_label', language)} {money(line.category.cap)}"
             lines.append(f"- {line.category.label}: {money(line.claimed)} → {money(line.reimbursed)} ({steps})")
         if estimate.lines:
             key = "estimate_total_capped" if estimate.rule_cap_applied else "estimate_total"

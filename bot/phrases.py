@@ -205,6 +205,19 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "{title}: registration closed, the deadline was {deadline}.",
         "{title} : inscriptions closes, la date limite était le {deadline}.",
     ),
+    "claim_deadline": (
+        "{title}: la domanda di rimborso va inviata entro {days} giorni dalla fine della missione ({ends}), "
+        "cioè entro il {due}.",
+        "{title}: the reimbursement claim must be sent within {days} days of the end of the mission ({ends}), "
+        "that is by {due}.",
+        "{title} : la demande de remboursement doit être envoyée dans les {days} jours suivant la fin de la "
+        "mission ({ends}), soit au plus tard le {due}.",
+    ),
+    "mission_dates": (
+        "{title}: dal {starts} al {ends}, a {cities}.",
+        "{title}: from {starts} to {ends}, in {cities}.",
+        "{title} : du {starts} au {ends}, à {cities}.",
+    ),
     "since": (" dal {date}", " since {date}", " depuis le {date}"),
     "days_left": ("mancano {n} giorni", "{n} days left", "encore {n} jours"),
     "day_left": ("manca 1 giorno", "1 day left", "encore 1 jour"),

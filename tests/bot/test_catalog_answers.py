@@ -96,3 +96,21 @@ def test_the_mission_without_saying_which_offers_the_open_ones(desk: CatalogDesk
     options = desk.options_for("Quanto costa la missione?")
     assert [o.entry_id for o in options] == ["missione-usa-2027", "missione-giappone-2027", "missione-indonesia-2027"]
     assert desk.options_for("Una micro impresa può partecipare alle missioni?") == []
+
+
+def test_the_claim_deadline_is_the_missions_end_plus_the_rules_days(desk: CatalogDesk) -> None:
+    kind, text, sources = ask(desk, "entro quando devo mandare la richiesta di rimborso dopo la missione in Giappone?")
+    assert kind == "status"
+    assert "entro 30 giorni dalla fine della missione (18 giugno 2027), cioè entro il 18 luglio 2027" in text
+    assert sources == ["catalog/eu-alliance.yaml#rimborso-missioni-eu-alliance-2027"]
+    assert "iscrizioni" not in text  # not the registration deadline
+
+
+def test_when_and_where_a_mission_takes_place(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "Quali città visitiamo negli Stati Uniti e fino a quando dura la missione?")
+    assert "dal 19 aprile 2027 al 23 aprile 2027, a Boston, Washington D.C." in text
+
+
+def test_the_category_cap_is_shown_even_when_not_reached(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "Il volo per Boston l'ho pagato 1400 euro, quanto mi torna indietro?")
+    assert "massimale € 800" in text
