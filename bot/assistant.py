@@ -16,7 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.catalog_answers import CatalogDesk, CatalogReply, Option
 from bot.composers.base import Citation, Composition
@@ -83,7 +83,9 @@ class _Draft:
     llm_passages: list[Passage] = field(default_factory=list)
     llm_question: str = ""
     suffix: str = ""
-    """Appended after a language model's text too (a closed-call notice, an open escalation)."""
+    """Notes after the answer, a language model's too (a closed-call notice, an open escalation)."""
+    question: str = ""
+    """The question a low-confidence handoff is about (kept as unanswered)."""
 
 
 @dataclass
@@ -166,7 +168,12 @@ class Assistant:
             state.errors += 1
             draft = self._error_draft(turn, state, conversation_id)
         latency = (time.perf_counter() - started) * 1000
-        text_out = draft.text + (f"\n\n{draft.suffix}" if draft.suffix else "")
+        if draft.reason == "low_confidence" and draft.question:
+            # Recorded here, for the reply actually given (not for a half of a message tried and dropped).
+            self.store.record_unanswered(conversation_id, draft.question, "low_confidence", turn.language,
+                                         draft.confidence)  # fmt: skip
+        sources = sources_block(draft.citations, turn.language) if draft.citations else ""
+        text_out = "\n\n".join(part for part in (draft.text, draft.suffix, sources) if part)
         message_id = self.store.add_message(
             conversation_id, "assistant", text_out, language=turn.language,
             citations=[c.to_dict() for c in draft.citations], decision=draft.decision, reason=draft.reason,
@@ -250,16 +257,19 @@ class Assistant:
         query = resolve_follow_up(question, context.turn.countries, state.topic)
         countries = context.turn.countries or ([] if query == question else state.topic.countries)
         parts = split_questions(query)
-        draft = self._answer_one(context, parts[0], countries)
-        if len(parts) == 1 or draft.decision != "answer" or draft.llm_passages:
-            return draft if len(parts) == 1 else self._answer_one(context, query, countries)
+        first = context.desk.answer(parts[0], countries, context.turn.language) if len(parts) == 2 else None
+        if first is None or first.kind not in ("status", "list", "estimate"):
+            return self._answer_one(context, query, countries)
+        # The first half is the catalog's ("entro quando…"); the second stands alone ("quanto mi
+        # rimborsate del volo?"): adding the first half's mission to it would pull that mission's
+        # sheet instead of the reimbursement rule. It is answered on a scratch state and only kept
+        # if it is an answer.
+        draft = self._from_catalog(context, first, parts[0], countries)
         scratch = _Context(context.conversation, ConversationState(), context.turn, context.desk, context.now)
-        # The second half stands alone ("quanto mi rimborsate del volo?"): adding the first half's
-        # mission to it pulls that mission's sheet instead of the reimbursement rule.
         extra = self._answer_one(scratch, parts[1], [])
         if extra.decision != "answer" or extra.outcome not in ("answered", "catalog", "faq"):
             return draft
-        return _merged(draft, extra, context.turn.language)
+        return _merged(draft, extra)
 
     def _answer_one(self, context: _Context, query: str, countries: list[str]) -> _Draft:
         turn, state, desk = context.turn, context.state, context.desk
@@ -276,7 +286,7 @@ class Assistant:
             citation = match.answer.citation()
             text = f"{say('faq_intro', language)} {match.answer.question}\n\n{match.answer.answer} [1]"
             return _Draft(
-                f"{text}\n\n{sources_block([citation], language)}", "answer", "faq", turn.intent,
+                text, "answer", "faq", turn.intent,
                 confidence=round(match.score, 4), citations=[citation], composer="faq",
             )  # fmt: skip
         passages = self._searcher.search(query, k=self.config.passages, vector=vector).passages
@@ -315,24 +325,17 @@ class Assistant:
 
     def _from_catalog(self, context: _Context, reply: CatalogReply, query: str, countries: list[str]) -> _Draft:
         turn, state, desk = context.turn, context.state, context.desk
-        language = turn.language
         if reply.kind == "handoff":
             return self._handoff(context, "low_confidence", query, note="catalog rule unclear")
         if reply.kind in ("clarify", "ask"):
             if reply.options:
                 options = [{"label": o.label, "entry_id": o.entry_id} for o in reply.options]
                 state.pending = Pending("clarify", query, options)
-            text = reply.text
-            if reply.citations:
-                text = f"{text}\n\n{sources_block(reply.citations, language)}"
-            return _Draft(text, "clarify", "clarify", turn.intent, confidence=1.0, citations=reply.citations,
+            return _Draft(reply.text, "clarify", "clarify", turn.intent, confidence=1.0, citations=reply.citations,
                           options=reply.options, composer="catalog")  # fmt: skip
         self._remember(state, query, countries, desk, reply.entry_ids)
         outcome: Outcome = "not_found" if reply.kind == "not_in_catalog" else "catalog"
-        text = reply.text
-        if reply.citations:
-            text = f"{text}\n\n{sources_block(reply.citations, language)}"
-        return _Draft(text, "answer", outcome, turn.intent, confidence=1.0, citations=reply.citations,
+        return _Draft(reply.text, "answer", outcome, turn.intent, confidence=1.0, citations=reply.citations,
                       composer="catalog")  # fmt: skip
 
     def _remember(
@@ -395,8 +398,6 @@ class Assistant:
             return self._joined(context, context.escalation.id, context.escalation.reason)
         turn, state = context.turn, context.state
         language = turn.language
-        if reason == "low_confidence":
-            self.store.record_unanswered(context.conversation.id, question, reason, language, confidence)
         details = Details.from_dict(state.details)
         has_topic = bool(turn.countries or state.topic.entries or context.desk.named(question, turn.countries))
         missing = missing_details(details, has_topic, language)
@@ -407,6 +408,7 @@ class Assistant:
             draft = _Draft(text, "handoff", "details_requested", turn.intent, reason=reason, confidence=confidence)
         else:
             draft = self._escalate(context, reason, question, details, intro=intro, confidence=confidence)
+        draft.question = question
         if note:
             draft.notes.append(note)
         return draft
@@ -485,7 +487,7 @@ class Assistant:
                 outcome = item
         if outcome is not None and outcome.ok:
             citations = [Citation.of(n, draft.llm_passages[n - 1]) for n in outcome.cited]
-            draft.text = f"{outcome.text}\n\n{sources_block(citations, language)}"
+            draft.text = outcome.text
             draft.citations = citations
             draft.composer = self._llm.name
         else:
@@ -532,17 +534,15 @@ def split_questions(text: str) -> list[str]:
     return parts if len(parts) == 2 and all(len(p.split()) >= 3 for p in parts) else [text]
 
 
-def _merged(first: _Draft, second: _Draft, language: str) -> _Draft:
+def _merged(first: _Draft, second: _Draft) -> _Draft:
     """One answer from two: bodies in order, sources renumbered after the first's."""
     offset = len(first.citations)
 
     def renumbered(text: str) -> str:
         return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
 
-    body_one = first.text.split("\n\n" + say("sources", language))[0]
-    body_two = renumbered(second.text.split("\n\n" + say("sources", language))[0])
-    citations = first.citations + [Citation(**{**c.__dict__, "n": c.n + offset}) for c in second.citations]
-    text = f"{body_one}\n\n{body_two}\n\n{sources_block(citations, language)}"
+    citations = first.citations + [replace(c, n=c.n + offset) for c in second.citations]
+    text = f"{first.text}\n\n{renumbered(second.text)}"
     confidence = min(x for x in (first.confidence, second.confidence, 1.0) if x is not None)
     suffix = "\n".join(s for s in (first.suffix, second.suffix) if s)
     composer = first.composer if first.composer == second.composer else f"{first.composer}+{second.composer}"

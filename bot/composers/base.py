@@ -45,7 +45,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Composition:
-    """A composed answer: text with ``[n]`` markers where sources are cited, and those sources."""
+    """A composed answer: text with ``[n]`` markers where sources are cited, and those sources
+    (the assistant lists them after the text, with ``sources_block``)."""
 
     text: str
     citations: list[Citation]

@@ -108,7 +108,7 @@ class ExtractiveComposer:
         blocks[-1][-1] += f" [{numbers[picked[-1].passage]}]"
         citations = [Citation.of(n, chosen_passages[index]) for index, n in numbers.items()]
         body = "\n\n".join("\n".join(block) for block in blocks)
-        return Composition(f"{body}\n\n{sources_block(citations, language)}", citations, self.name)
+        return Composition(body, citations, self.name)
 
     def _pick(
         self, question: str, units: list[_Unit], same_language: set[int], doc_ids: list[str], records: set[int]
