@@ -22,7 +22,6 @@ from bot.catalog_answers import CatalogDesk, CatalogReply, Option
 from bot.composers.base import Citation, Composition
 from bot.composers.extractive import ExtractiveComposer, sources_block
 from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
-from bot.countries import countries_in, country_name
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.knowledge_view import KnowledgeView
 from bot.phrases import joined, say
@@ -34,6 +33,7 @@ from bot.store import ConversationStore, Decision, HandoffReason, StoredConversa
 from bot.understanding import Intent, Turn, TurnLimits, rule_intent, understand
 from knowledge.catalog import Call, Mission
 from knowledge.catalog_text import format_deadline
+from knowledge.countries import countries_in, country_name
 from retrieval.hybrid import HybridSearcher
 from retrieval.passages import Passage
 

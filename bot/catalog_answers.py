@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,11 +17,12 @@ from typing import Literal
 
 from bot.catalog_status import EntryStatus, entry_status, find_entries
 from bot.composers.base import Citation
-from bot.countries import country_name
 from bot.phrases import say
 from bot.reimbursement import Step, estimate_reimbursement, parse_expenses
 from knowledge.catalog import Call, Mission, ReimbursementRule
 from knowledge.catalog_text import format_amount, format_date, format_deadline, format_percent
+from knowledge.countries import country_name
+from knowledge.language import fold_accents
 from knowledge.store import CatalogRecord
 
 CatalogReplyKind = Literal["status", "list", "not_in_catalog", "estimate", "ask", "clarify", "handoff"]
@@ -422,13 +422,8 @@ def _step_text(step: Step, currency: str, language: str) -> str:
     return say("capped_at", language, amount=money(step.amounts[0]))
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", _fold(text))
+    return re.findall(r"[a-z0-9]+", fold_accents(text))
 
 
 def _stem(word: str) -> str:

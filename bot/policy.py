@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.countries import countries_in, replace_countries
 from bot.state import Topic
+from knowledge.countries import countries_in, replace_countries
 from retrieval.passages import Passage
 from retrieval.text_analysis import passage_terms, words
 

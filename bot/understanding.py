@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
-from bot.countries import countries_in
+from knowledge.countries import countries_in
 from knowledge.language import SUPPORTED, language_confidences
 
 Intent = Literal[

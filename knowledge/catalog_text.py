@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from knowledge.catalog import Call, CatalogEntry, Contact, Mission, ReimbursementRule
+from knowledge.countries import country_name
 from knowledge.documents import Document, Kind, Section, document_id
 
 _MONTHS = {
@@ -22,18 +23,6 @@ _MONTHS = {
            "septembre", "octobre", "novembre", "décembre"),
 }  # fmt: skip
 
-_COUNTRIES = {
-    "US": ("Stati Uniti (USA)", "United States (USA)", "États-Unis (USA)"),
-    "CA": ("Canada", "Canada", "Canada"),
-    "ID": ("Indonesia", "Indonesia", "Indonésie"),
-    "JP": ("Giappone", "Japan", "Japon"),
-    "IT": ("Italia", "Italy", "Italie"),
-    "FR": ("Francia", "France", "France"),
-    "NL": ("Paesi Bassi", "Netherlands", "Pays-Bas"),
-    "DE": ("Germania", "Germany", "Allemagne"),
-    "ES": ("Spagna", "Spain", "Espagne"),
-    "BE": ("Belgio", "Belgium", "Belgique"),
-}
 _LANG_INDEX = {"it": 0, "en": 1, "fr": 2}
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -196,12 +185,6 @@ def format_amount(value: Decimal, currency: str, lang: str) -> str:
 def format_percent(value: Decimal) -> str:
     """``50%``."""
     return f"{value.normalize():f}%"
-
-
-def country_name(code: str, lang: str) -> str:
-    """Country name in ``lang`` for the codes the sample programme uses, else the code."""
-    names = _COUNTRIES.get(code)
-    return names[_LANG_INDEX[lang]] if names else code
 
 
 def _lines(pairs: list[tuple[str, str | None]]) -> str:

@@ -31,7 +31,7 @@ from knowledge.store import DocumentRecord, ManifestStore
 log = logging.getLogger(__name__)
 
 # Bump when loaders or rendering change in a way that should re-chunk unchanged files.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 
 class ChunkSink(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -37,3 +38,9 @@ def language_confidences(text: str) -> list[tuple[str, float]]:
         return []
     values = _detector().compute_language_confidence_values(sample)
     return [(str(v.language.iso_code_639_1.name).lower(), float(v.value)) for v in values]
+
+
+def fold_accents(text: str) -> str:
+    """Lower-cased, accents removed: "Indonésie" and "indonesie" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -8,8 +8,8 @@ import pytest
 
 from api.services import SAMPLE_KNOWLEDGE_DIR
 from bot.catalog_answers import CatalogDesk
-from bot.countries import countries_in
 from knowledge.catalog import load_catalog
+from knowledge.countries import countries_in
 from knowledge.store import CatalogRecord
 
 TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)

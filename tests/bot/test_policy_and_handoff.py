@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from bot.countries import countries_in
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.policy import policy_topic, resolve_follow_up, retrieval_confidence
 from bot.state import ConversationState, Pending, Topic
+from knowledge.countries import countries_in
 from retrieval.passages import Passage
 
 JAPAN = Topic("Entro quando mi iscrivo alla missione in Giappone?", "Missione in Giappone 2027", ["JP"], [])

@@ -1,4 +1,5 @@
-"""Countries named in a message, in Italian, English or French (names, short forms, adjectives).
+"""Country names in Italian, English and French: how a catalog entry writes a country, and
+which countries a message names (names, short forms, adjectives).
 
 Missions are by country, so "e per il Canada?" or "la mission au Japon" must find the
 ISO code. Countries without a mission are listed too: "una missione in Brasile?" must be
@@ -8,8 +9,9 @@ recognised as a country the catalog does not cover, not as an unknown word.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
+
+from knowledge.language import fold_accents
 
 # The first three names are how each country is written in Italian, English and French.
 _NAMES: dict[str, tuple[str, ...]] = {
@@ -129,18 +131,15 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "EG": ("Egitto", "Egypt", "Égypte", "egitto", "egypt", "égypte"),
     "CL": ("Cile", "Chile", "Chili", "cile", "chile", "chili"),
     "AR": ("Argentina", "Argentina", "Argentine", "argentina", "argentine"),
+    "PT": ("Portogallo", "Portugal", "Portugal", "portogallo", "portugal"),
+    "PL": ("Polonia", "Poland", "Pologne", "polonia", "poland", "pologne"),
     "IT": ("Italia", "Italy", "Italie", "italia", "italy", "italie"),
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @cache
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    by_name = {_fold(name): code for code, names in _NAMES.items() for name in names}
+    by_name = {fold_accents(name): code for code, names in _NAMES.items() for name in names}
     alternatives = "|".join(re.escape(name) for name in sorted(by_name, key=len, reverse=True))
     return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])"), by_name
 
@@ -148,7 +147,7 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def countries_in(text: str) -> list[str]:
     """ISO codes of the countries named in ``text``, in order of first mention."""
     pattern, by_name = _pattern()
-    found = [by_name[m.group(0)] for m in pattern.finditer(_fold(text))]
+    found = [by_name[m.group(0)] for m in pattern.finditer(fold_accents(text))]
     return list(dict.fromkeys(found))
 
 
@@ -159,7 +158,7 @@ def replace_countries(text: str, replacement: str) -> str:
     "Entro quando per il Canada?".
     """
     pattern, _ = _pattern()
-    folded = _fold(text)
+    folded = fold_accents(text)
     # Folding keeps one character per character for the accents folded here; if not
     # (a rare ligature), work on the folded text rather than cut the original wrongly.
     source = text if len(folded) == len(text) else folded
