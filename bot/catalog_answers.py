@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from bot.catalog_status import EntryStatus, entry_status, find_entries
+from bot.catalog_status import EntryStatus, entry_countries, entry_dates, entry_status, find_entries
 from bot.composers.base import Citation
 from bot.phrases import say
 from bot.reimbursement import Step, estimate_reimbursement, parse_expenses
@@ -261,7 +261,7 @@ class CatalogDesk:
         sector = self._sector_in(text)
         if countries:
             country = countries[0]
-            for_country = [r for r in self._records if _is_offer(r) and country in _countries_of(r.entry)]
+            for_country = [r for r in self._records if _is_offer(r) and country in entry_countries(_offer(r))]
             if kind:
                 for_country = [r for r in for_country if r.entry.kind == kind]
             if not for_country:
@@ -270,7 +270,9 @@ class CatalogDesk:
                 if items:
                     text_out += " " + say("available_instead", language, items="; ".join(items))
                 return CatalogReply("not_in_catalog", text_out, entry_ids=[])
-            chosen = sorted(for_country, key=lambda r: (self.status(_offer(r)).state == "closed", _deadline(r)))
+            chosen = sorted(
+                for_country, key=lambda r: (self.status(_offer(r)).state == "closed", entry_dates(_offer(r))[1])
+            )
             intro = say("open_list_country", language, country=country_name(country, language), today=today)
         else:
             chosen = [r for r in self.offers(kind) if sector is None or _has_sector(r.entry, sector)]
@@ -291,19 +293,18 @@ class CatalogDesk:
             return None
         if not _MONEY_MARK.search(text):
             return None  # no amount given ("quanto mi rimborsate del volo?"): the documents answer it
-        probe = parse_expenses(_PARENTHESES.sub(" ", text), rules[0][1].entry)  # type: ignore[arg-type]
-        if not probe.expenses:
-            return None  # a question about reimbursement in general: the documents answer it
-        if len({rule.entry.id for _, rule in rules}) > 1:
-            options = [Option(m.entry.title, m.entry.id) for m, _ in rules if m is not None]
-            listed = " ".join(f"{i}. {o.label}" for i, o in enumerate(options, start=1))
-            return CatalogReply("clarify", say("estimate_which_mission", language, options=listed), options=options)
         mission, rule_record = rules[0]
         rule = rule_record.entry
         assert isinstance(rule, ReimbursementRule)
+        # Several missions with different rules share the categories' words: parsing with the first
+        # tells whether expenses were given; it is the parse used once the rule is the only one.
         parsed = parse_expenses(_PARENTHESES.sub(" ", text), rule)
-        if parsed.not_understood and not parsed.expenses:
-            return None
+        if not parsed.expenses:
+            return None  # a question about reimbursement in general: the documents answer it
+        if len({other.entry.id for _, other in rules}) > 1:
+            options = [Option(m.entry.title, m.entry.id) for m, _ in rules if m is not None]
+            listed = " ".join(f"{i}. {o.label}" for i, o in enumerate(options, start=1))
+            return CatalogReply("clarify", say("estimate_which_mission", language, options=listed), options=options)
         estimate = estimate_reimbursement(rule, parsed.expenses)
         asks = []
         # Parts without a figure are the question itself ("quanto mi rimborsate?"), not expenses.
@@ -369,17 +370,6 @@ def _is_offer(record: CatalogRecord) -> bool:
 def _offer(record: CatalogRecord) -> Call | Mission:
     assert isinstance(record.entry, Call | Mission)
     return record.entry
-
-
-def _deadline(record: CatalogRecord) -> dt.datetime:
-    entry = _offer(record)
-    return entry.deadline if isinstance(entry, Call) else entry.registration_deadline
-
-
-def _countries_of(entry: Call | Mission | ReimbursementRule) -> list[str]:
-    if isinstance(entry, Mission):
-        return [entry.country]
-    return list(entry.countries) if isinstance(entry, Call) else []
 
 
 def _has_sector(entry: Call | Mission | ReimbursementRule, stem: str) -> bool:

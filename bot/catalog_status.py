@@ -35,15 +35,23 @@ class EntryStatus:
         return self.state in ("open", "closing_soon")
 
 
+def entry_dates(entry: Call | Mission) -> tuple[dt.date | None, dt.datetime]:
+    """When an SME can apply or register: opening day (if any) and deadline."""
+    if isinstance(entry, Call):
+        return entry.opens, entry.deadline
+    return entry.registration_opens, entry.registration_deadline
+
+
+def entry_countries(entry: Call | Mission) -> list[str]:
+    """The countries a call targets, or the mission's country."""
+    return list(entry.countries) if isinstance(entry, Call) else [entry.country]
+
+
 def entry_status(entry: Call | Mission, now: dt.datetime, closing_soon_days: int = 14) -> EntryStatus:
     """The state of ``entry`` at ``now`` (an aware datetime)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    opens: dt.date | None
-    if isinstance(entry, Call):
-        opens, deadline = entry.opens, entry.deadline
-    else:
-        opens, deadline = entry.registration_opens, entry.registration_deadline
+    opens, deadline = entry_dates(entry)
     local_now = now.astimezone(deadline.tzinfo)
     if now > deadline:
         return EntryStatus(entry, "closed", opens, deadline, None)
@@ -76,8 +84,7 @@ def find_entries(
     for entry in entries:
         if not isinstance(entry, Call | Mission) or entry.kind not in kinds:
             continue
-        countries = entry.countries if isinstance(entry, Call) else [entry.country]
-        if country and country.upper() not in countries:
+        if country and country.upper() not in entry_countries(entry):
             continue
         if sector and not any(sector.casefold() in s.casefold() for s in entry.sectors):
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -357,11 +358,15 @@ class ConversationStore:
             return True
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8 encoding: a badly decoded payload)."""
+
+
 def _clean(text: str | None, limit: int) -> str | None:
-    """NUL cannot be stored in PostgreSQL text; overlong text is cut."""
+    """Unstorable characters replaced by U+FFFD; overlong text is cut."""
     if text is None:
         return None
-    return text.replace("\x00", "\ufffd")[:limit]
+    return _UNSTORABLE.sub("\ufffd", text)[:limit]
 
 
 def _message(row: MessageRow) -> StoredMessage:

@@ -21,7 +21,7 @@ Intent = Literal[
 ]  # fmt: skip
 Language = Literal["it", "en", "fr"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -134,7 +134,7 @@ class Turn:
 
 
 def clean_text(raw: str) -> str:
-    """Control and bidirectional-override characters removed, whitespace collapsed."""
+    """Control, bidirectional-override and lone surrogate characters removed, whitespace collapsed."""
     text = unicodedata.normalize("NFC", raw)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n"))
     return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()

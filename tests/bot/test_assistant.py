@@ -8,6 +8,7 @@ OpenAI-compatible double.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,6 +21,7 @@ from bot.assistant import Assistant
 from bot.composers.llm import LlmComposer, LlmConfig
 from bot.policy import Thresholds
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, TokenEvent
+from bot.store import UnansweredRow
 
 ANSWER_ALWAYS = Thresholds(answer=0.0, faq=1.01, router_strong=10, router_weak=10)
 """With the fake embedder, similarity means nothing: document-path tests force the answer."""
@@ -116,8 +118,6 @@ def test_low_confidence_hands_off_and_records_the_question(assistant: Assistant,
     reply = assistant.reply(conversation, "Quali agevolazioni ci sono per comprare macchinari agricoli usati?")
     assert (reply.decision, reply.reason) == ("handoff", "low_confidence")
     with sample_services.sessions() as session:
-        from bot.store import UnansweredRow
-
         assert session.query(UnansweredRow).filter_by(conversation_id=conversation).count() == 1
 
 
@@ -138,6 +138,7 @@ def test_an_answer_from_the_documents_is_quoted_and_cited(assistant: Assistant) 
         ("Che tempo fa a Tokyo?", "refused"),
         ("👍👍👍", "limit"),
         ("x" * 5000, "limit"),
+        ("\x00\x01\udcff\ud800", "limit"),  # binary garbage, lone surrogates
         ("Buongiorno!", "smalltalk"),
     ],
 )
@@ -149,7 +150,7 @@ def test_hostile_and_odd_input_gets_a_clear_reply_and_is_stored_as_data(
     assert reply.outcome == outcome
     assert "100%" not in reply.text
     stored = assistant.store.messages(conversation)
-    assert stored[0].text == text[:20_000] and stored[1].text == reply.text
+    assert stored[0].text == re.sub("[\x00\ud800-\udfff]", "\ufffd", text) and stored[1].text == reply.text
 
 
 def test_an_injection_beside_a_real_question_refuses_the_one_and_answers_the_other(assistant: Assistant) -> None:
