@@ -258,13 +258,17 @@ class Assistant:
         countries = context.turn.countries or ([] if query == question else state.topic.countries)
         parts = split_questions(query)
         first = context.desk.answer(parts[0], countries, context.turn.language) if len(parts) == 2 else None
-        if first is None or first.kind not in ("status", "list", "estimate"):
+        if first is None or first.kind not in ("status", "facts", "list", "estimate"):
             return self._answer_one(context, query, countries)
         # The first half is the catalog's ("entro quando…"); the second stands alone ("quanto mi
         # rimborsate del volo?"): adding the first half's mission to it would pull that mission's
         # sheet instead of the reimbursement rule. It is answered on a scratch state and only kept
         # if it is an answer.
         draft = self._from_catalog(context, first, parts[0], countries)
+        # A second half about the same records ("…e quanti posti ci sono?") is theirs to answer too.
+        second = context.desk.answer(parts[1], countries, context.turn.language) if first.entry_ids else None
+        if second is not None and second.kind in ("status", "facts"):
+            return _merged(draft, self._from_catalog(context, second, parts[1], countries))
         scratch = _Context(context.conversation, ConversationState(), context.turn, context.desk, context.now)
         extra = self._answer_one(scratch, parts[1], [])
         if extra.decision != "answer" or extra.outcome not in ("answered", "catalog", "faq"):
@@ -279,9 +283,15 @@ class Assistant:
             return self._from_catalog(context, catalog, query, countries)
         vector = self._searcher.embed(query)
         snapshot = self._knowledge.snapshot()
-        match = snapshot.curated.best(vector)
+        match = snapshot.curated.best(query, vector)
         thresholds = self.config.thresholds
-        if match is not None and match.score >= thresholds.faq and match.margin >= thresholds.faq_margin:
+        if (
+            match is not None
+            and match.score >= thresholds.faq
+            and match.margin >= thresholds.faq_margin
+            and match.coverage >= thresholds.faq_coverage
+            and not set(countries_in(match.answer.question)) - set(countries or countries_in(match.answer.question))
+        ):
             self._remember(state, query, countries, desk)
             citation = match.answer.citation()
             text = f"{say('faq_intro', language)} {match.answer.question}\n\n{match.answer.answer} [1]"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from bot.catalog_fields import field_lines, rule_lines
 from bot.catalog_status import EntryStatus, entry_countries, entry_dates, entry_status, find_entries
 from bot.composers.base import Citation
 from bot.phrases import say
@@ -25,7 +26,7 @@ from knowledge.countries import country_name
 from knowledge.language import fold_accents
 from knowledge.store import CatalogRecord
 
-CatalogReplyKind = Literal["status", "list", "not_in_catalog", "estimate", "ask", "clarify", "handoff"]
+CatalogReplyKind = Literal["status", "facts", "list", "not_in_catalog", "estimate", "ask", "clarify", "handoff"]
 
 _STATUS_CUE = re.compile(
     r"\b(entro\s+quando|fino\s+a\s+quando|scadenz\w*|scad[eo]n?o?|quando\s+(apr|chiud|scad|inizi)\w*|"
@@ -67,7 +68,8 @@ _DEFINITE = re.compile(
 _GENERIC = frozenset(
     (
         "missione missioni mission missions bando bandi call calls open appel voucher programma programme sample "
-        "per the for and del della delle dei degli pour les des nel negli 2025 2026 2027 2028 eu alliance"
+        "per the for and del della delle dei degli pour les des nel negli 2025 2026 2027 2028 eu alliance "
+        "finanziamento"
     ).split()
 )
 _SECTOR_SYNONYMS = {"texti": "tessi", "texte": "tessi", "matér": "mater", "mate": "mater", "défen": "difes"}
@@ -150,6 +152,9 @@ class CatalogDesk:
                 # "entro quando devo mandare la richiesta di rimborso?" is the claim's deadline,
                 # not the registration's.
                 return self._claim_deadlines(named, language)
+            rule_facts = self._rule_facts(text, named, language)
+            if rule_facts is not None:
+                return rule_facts
         if _LIST_CUE.search(text) or (countries and not named and _MISSION_WORD.search(text)):
             return self._listing(text, countries, named, language)
         missions = [r for r in named if isinstance(r.entry, Mission)]
@@ -157,6 +162,10 @@ class CatalogDesk:
             return self._trips(missions, language)
         if named and _STATUS_CUE.search(text):
             return self._status(named, language)
+        if named:
+            facts = self._facts(text, named, language)
+            if facts is not None:
+                return facts
         if not named and not countries and _STATUS_CUE.search(text):
             # "Entro quando scade la missione?" — which one? Dates differ: ask, offering those open.
             options = self.options_for(text)
@@ -219,6 +228,37 @@ class CatalogDesk:
         if not lines:
             return None
         return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in missions])
+
+    def _facts(self, text: str, named: list[CatalogRecord], language: str) -> CatalogReply | None:
+        """The fields the question asks for, of each named call or mission that has them."""
+        blocks: list[str] = []
+        answered: list[CatalogRecord] = []
+        for record in named:
+            lines = field_lines(_offer(record), text, language)
+            if lines and self.status(_offer(record)).state in ("closed", "closing_soon"):
+                lines.append(self.status_line(_offer(record), language))  # never a closed call as if open
+            if lines:
+                blocks.append(f"{record.entry.title}:\n" + "\n".join(lines) + f" [{len(answered) + 1}]")
+                answered.append(record)
+        if not blocks:
+            return None
+        citations = [_citation(n, record) for n, record in enumerate(answered, start=1)]
+        return CatalogReply("facts", "\n\n".join(blocks), citations, entry_ids=[r.entry.id for r in answered])
+
+    def _rule_facts(self, text: str, named: list[CatalogRecord], language: str) -> CatalogReply | None:
+        """What a mission's rule pays back for the categories asked about (no expenses given)."""
+        missions = [r for r in named if isinstance(r.entry, Mission)]
+        rules = self._rules_for(missions)
+        if len({rule.entry.id for _, rule in rules}) != 1:
+            return None  # no rule, or several missions with different rules: the documents answer
+        mission, rule_record = rules[0]
+        assert isinstance(rule_record.entry, ReimbursementRule)
+        lines = rule_lines(rule_record.entry, text, language)
+        if not lines:
+            return None
+        text_out = f"{rule_record.entry.title}:\n" + "\n".join(lines) + " [1]"
+        ids = [rule_record.entry.id] + ([mission.entry.id] if mission else [])
+        return CatalogReply("facts", text_out, [_citation(1, rule_record)], entry_ids=ids)
 
     def _trips(self, missions: list[CatalogRecord], language: str) -> CatalogReply:
         """When and where the missions take place (not their registration)."""

@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from bot.composers.base import Citation
 from retrieval.embeddings import Embedder
+from retrieval.text_analysis import coverage, passage_terms
 
 
 @dataclass(frozen=True)
-class CuratedAnswer:
+class CuratedAnswer:  # not slotted: ``terms`` is cached on the instance
     """A question with the answer staff approved, and where it comes from."""
 
     question: str
@@ -30,6 +32,11 @@ class CuratedAnswer:
     url: str | None
     language: str | None
     chunk_id: str
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """The stems of the question and the answer, in the entry's language."""
+        return frozenset(passage_terms(f"{self.question}\n{self.answer}", self.language))
 
     def citation(self, n: int = 1) -> Citation:
         """The FAQ entry as source ``[n]``."""
@@ -46,6 +53,10 @@ class CuratedMatch:
     answer: CuratedAnswer
     score: float
     margin: float
+    coverage: float
+    """Share of the message's words the entry's question or answer holds: e5 puts any two short
+    questions on one topic close ("come si manda la domanda?" / "entro quando si manda?"),
+    so the words must agree too."""
 
 
 def faq_entries(chunks: Iterable[tuple[str, str, dict[str, object]]]) -> list[CuratedAnswer]:
@@ -90,8 +101,9 @@ class CuratedAnswers:
             matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
         self._matrix = matrix
 
-    def best(self, query_vector: Sequence[float]) -> CuratedMatch | None:
-        """The closest entry, with its score and margin (``None`` without entries)."""
+    def best(self, question: str, query_vector: Sequence[float]) -> CuratedMatch | None:
+        """The closest entry to ``question`` (embedded as ``query_vector``), with its score,
+        margin and word coverage (``None`` without entries)."""
         if not self.entries:
             return None
         vector = np.asarray(query_vector, dtype=np.float32)
@@ -100,4 +112,6 @@ class CuratedAnswers:
         order = np.argsort(-scores)
         best = int(order[0])
         runner_up = float(scores[order[1]]) if len(order) > 1 else 0.0
-        return CuratedMatch(self.entries[best], float(scores[best]), float(scores[best]) - runner_up)
+        entry = self.entries[best]
+        covered = coverage(question, set(entry.terms))
+        return CuratedMatch(entry, float(scores[best]), float(scores[best]) - runner_up, covered)

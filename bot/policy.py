@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.state import Topic
 from knowledge.countries import countries_in, replace_countries
 from retrieval.passages import Passage
-from retrieval.text_analysis import passage_terms, words
+from retrieval.text_analysis import coverage, passage_terms, words
 
 POLICY_TOPICS: dict[str, re.Pattern[str]] = {
     "legal": re.compile(
@@ -54,6 +54,8 @@ class Thresholds:
     """Similarity to a FAQ question above which its curated answer is given as written."""
     faq_margin: float = 0.02
     """…and by how much it must beat the next FAQ question."""
+    faq_coverage: float = 0.6
+    """…and the share of the message's words its question or answer must hold."""
     router_strong: float = 0.1
     """Router margin that decides the intent on its own (over a retrieval answer)."""
     router_weak: float = 0.0
@@ -70,7 +72,8 @@ def retrieval_confidence(query: str, passages: Sequence[Passage]) -> float:
 
     Half the top passage's dense similarity, rescaled from e5's narrow band
     (0.78 → 0, 0.90 → 1), and half the share of the question's words found in the top
-    three passages (stemmed in the passage's language). Either alone misleads: dense
+    three passages (``text_analysis.coverage``: a word counts in any of its forms, its
+    translations included). Either alone misleads: dense
     similarity is high for any on-topic chatter, word overlap for questions that share
     words with the documents but ask something they do not say.
     """
@@ -78,17 +81,11 @@ def retrieval_confidence(query: str, passages: Sequence[Passage]) -> float:
         return 0.0
     dense = passages[0].dense_score
     dense_part = min(1.0, max(0.0, ((dense or 0.78) - 0.78) / 0.12))
-    query_words = set(words(query))
-    if not query_words:
-        return round(0.5 * dense_part, 4)
-    covered: set[str] = set()
+    passage_stems: set[str] = set()
     for passage in passages[:3]:
-        passage_stems = set(passage_terms(passage.search_text, passage.language))
-        for word in query_words:
-            if set(passage_terms(word, passage.language)) & passage_stems:
-                covered.add(word)
-    coverage = len(covered) / len(query_words)
-    return round(0.5 * dense_part + 0.5 * coverage, 4)
+        passage_stems.update(passage_terms(passage.search_text, passage.language))
+    covered = coverage(query, passage_stems)
+    return round(0.5 * dense_part + 0.5 * covered, 4)
 
 
 def resolve_follow_up(text: str, countries: list[str], topic: Topic) -> str:

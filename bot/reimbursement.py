@@ -163,16 +163,22 @@ def estimate_reimbursement(rule: ReimbursementRule, expenses: list[Expense]) -> 
     return Estimate(rule, lines, subtotal, total, total < subtotal, questions)
 
 
-def _category_of(text: str, rule: ReimbursementRule) -> CostCategory | None:
+def categories_named(text: str, rule: ReimbursementRule) -> list[CostCategory]:
+    """The rule's categories the text speaks of ("il volo e l'hotel"), best match first."""
     words = set(re.findall(r"[^\W\d_]+", text.casefold()))
-    best: tuple[int, CostCategory] | None = None
-    for category in rule.categories:
+    scored: list[tuple[int, int, CostCategory]] = []
+    for position, category in enumerate(rule.categories):
         vocabulary = set(_CATEGORY_WORDS.get(category.name, ())) | {category.name}
         vocabulary |= {w for w in re.findall(r"[^\W\d_]+", category.label.casefold()) if len(w) > 3}
         score = len(words & vocabulary)
-        if score and (best is None or score > best[0]):
-            best = (score, category)
-    return best[1] if best else None
+        if score:
+            scored.append((-score, position, category))
+    return [category for _, _, category in sorted(scored, key=lambda item: item[:2])]
+
+
+def _category_of(text: str, rule: ReimbursementRule) -> CostCategory | None:
+    named = categories_named(text, rule)
+    return named[0] if named else None
 
 
 def _grouped(expenses: list[Expense]) -> dict[str, list[Expense]]:

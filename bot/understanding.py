@@ -169,6 +169,11 @@ def turn_language(text: str, fallback: str | None, default: Language = "it") -> 
     return default
 
 
+def looks_like_injection(text: str) -> bool:
+    """Instructions to the assistant, markup or SQL — in a message or inside a source document."""
+    return bool(_INJECTION.search(text))
+
+
 def rule_intent(text: str) -> Intent | None:
     """The intent the rules are sure of, or ``None`` to let the router decide.
 
@@ -176,7 +181,7 @@ def rule_intent(text: str) -> Intent | None:
     "voglio un operatore, è la terza volta" is a request for a person, handled with the
     frustration it shows.
     """
-    if _INJECTION.search(text):
+    if looks_like_injection(text):
         return "injection"
     if _ABUSE.search(text):
         return "abuse"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from knowledge.catalog import Call, CatalogEntry, Contact, Mission, ReimbursementRule
+from knowledge.catalog import Call, CatalogEntry, Contact, CostCategory, Mission, ReimbursementRule
 from knowledge.countries import country_name
 from knowledge.documents import Document, Kind, Section, document_id
 
@@ -201,6 +201,25 @@ def _contact(contact: Contact | None) -> str:
     return ", ".join(part for part in (contact.name, contact.email, contact.phone) if part)
 
 
+def field_label(key: str, lang: str) -> str:
+    """How a record's field is called in ``lang`` ("max_amount" → "Importo massimo per impresa")."""
+    return _LABELS[lang][key]
+
+
+def category_text(category: CostCategory, rule: ReimbursementRule, lang: str) -> str:
+    """``Alloggio (massimo 5 notti) — max € 100 per notte (al massimo 5 notti)``."""
+    t = _LABELS[lang]
+    parts = [category.label]
+    if category.rate is not None:
+        parts.append(format_percent(category.rate))
+    if category.cap is not None:
+        cap = f"max {format_amount(category.cap, rule.currency, lang)} {t['per_' + category.cap_per]}"
+        if category.max_units and category.cap_per != "trip":
+            cap += f" ({t['units_' + category.cap_per].format(n=category.max_units)})"
+        parts.append(cap)
+    return " — ".join(parts)
+
+
 def _call_sections(call: Call, lang: str) -> list[tuple[tuple[str, ...], str]]:
     t = _LABELS[lang]
     overview = _lines([
@@ -265,17 +284,7 @@ def _rule_sections(rule: ReimbursementRule, lang: str) -> list[tuple[tuple[str, 
         (t["payment"], rule.payment_timing.strip() or None),
         ("URL", rule.url),
     ])  # fmt: skip
-    categories = []
-    for category in rule.categories:
-        parts = [category.label]
-        if category.rate is not None:
-            parts.append(format_percent(category.rate))
-        if category.cap is not None:
-            cap = f"max {format_amount(category.cap, rule.currency, lang)} {t['per_' + category.cap_per]}"
-            if category.max_units and category.cap_per != "trip":
-                cap += f" ({t['units_' + category.cap_per].format(n=category.max_units)})"
-            parts.append(cap)
-        categories.append(" — ".join(parts))
+    categories = [category_text(category, rule, lang) for category in rule.categories]
     return [
         ((), "\n".join(filter(None, [rule.summary.strip(), overview]))),
         ((t["categories"],), _bullets(categories)),

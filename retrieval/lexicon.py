@@ -45,6 +45,8 @@ CONCEPTS: tuple[tuple[str, ...], ...] = (
     ("treno", "train", "trains"),
     ("annullare", "annullamento", "cancellazione", "disdetta", "rinuncia", "rinunciare", "cancel",
      "cancellation", "withdraw", "withdrawal", "annuler", "annulation", "désistement", "renoncer"),
+    ("partenza", "partire", "departure", "depart", "départ", "partir"),
+    ("settimana", "settimane", "week", "weeks", "semaine", "semaines"),
     ("pagamento", "pagare", "pagato", "bonifico", "payment", "pay", "paid", "paiement", "payer", "payé", "virement"),
     ("requisiti", "requisito", "ammissibile", "ammissibili", "ammissibilità", "eligible", "eligibility",
      "requirements", "éligible", "éligibles", "éligibilité", "critères"),

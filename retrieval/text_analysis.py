@@ -80,3 +80,20 @@ def query_terms(text: str, expand: bool = True) -> list[str]:
             for concept_id in sorted(by_stem.get(stem, ())):
                 terms.update(dict.fromkeys(concept_stems[concept_id]))
     return list(terms)
+
+
+_ASKING_WORDS = frozenset(
+    "quali quale qual chi cosa come dove quando quanto quanta quanti quante perché essere va bene "
+    "what which who how where when why quoi quel quelle quels quelles qui comment où quand pourquoi combien".split()
+)
+"""Words that ask rather than say what about: they are in no answer, so coverage ignores them."""
+
+
+def coverage(query: str, stems: set[str]) -> float:
+    """Share of the query's words found among ``stems`` (a passage's terms), each word counted
+    in any of its forms — its stems in it/en/fr and its lexicon translations — so an English
+    question on an Italian page is measured like an Italian one. 0.0 for a query without words."""
+    query_words = set(words(query)) - _ASKING_WORDS
+    if not query_words:
+        return 0.0
+    return sum(1 for word in query_words if set(query_terms(word)) & stems) / len(query_words)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from bot.composers.base import Citation, Composition
 from bot.phrases import language_name, say
+from bot.understanding import looks_like_injection
 from knowledge.facts import canonical_facts
 from retrieval.passages import Passage
 from retrieval.text_analysis import passage_terms, query_terms
@@ -33,17 +34,27 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("money", re.compile(r"\b(quanto|quanti\s+soldi|import\w*|cost\w*|quota|massim\w*|tetto|how\s+much|fee|amount|"
                          r"maximum|grant|budget|combien|montant|coût\w*|plafond|cap)\b", re.I)),
     ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelle\s+heure)\b", re.I)),
-    ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number)\b", re.I)),
+    ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number|quanto\s+tempo|how\s+long|durata|"
+                       r"durée|quanto\s+(ci\s+)?(mette|vuole|impiega|dura))\b", re.I)),
 )  # fmt: skip
+_DEFINITION = re.compile(
+    r"\b(cosa\s+si\s+intende|cos['’]\s*è|che\s+cos['’]\s*è|cosa\s+significa|cosa\s+vuol\s+dire|definizione|"
+    r"what\s+(is|are)\s+(an?\s+|the\s+)?\w+\s*\??$|what\s+does\b.*\bmean|what\s+counts\s+as|definition|"
+    r"qu['’]est-ce\s+qu|c['’]est\s+quoi|que\s+(signifie|veut\s+dire)|définition)",
+    re.IGNORECASE,
+)
+"""A question asking what a term means: the glossary answers it, wherever it ranked."""
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ ()./-]{1,40}\s?:\s")
 """``Scadenza: 15 marzo 2027`` — a field of a catalog entry: one line, never joined to the next."""
 _URL_LINE = re.compile(r"^(url|link|sito|website|site)\s*:\s*\S+$", re.IGNORECASE)
+_PAGE_FOOTER = re.compile(r"^(pagina|page|pag\.|p\.)\s*\d+(\s*(di|of|sur|/)\s*\d+)?$", re.IGNORECASE)
+"""``Pagina 1 di 5``: a PDF's running footer, not the source's words."""
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
 
 
 OPENING_BONUS = 0.5
-PASSAGE_DECAY = 0.25
+PASSAGE_DECAY = 0.15
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,32 @@ class _Unit:
     facts: frozenset[str]
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What the composer knows of each chosen passage (by index)."""
+
+    same_language: set[int]
+    """In the asker's language."""
+    doc_ids: list[str]
+    records: set[int]
+    """Catalog records (a list of fields, not prose)."""
+    rank: dict[int, int]
+    """Retrieval rank, or for a definition the glossary's entry first."""
+
+    @classmethod
+    def of(cls, question: str, language: str, passages: Sequence[Passage]) -> _Standing:
+        rank = {i: i for i in range(len(passages))}
+        glossary = [i for i, p in enumerate(passages) if p.kind == "glossary"][:1]
+        if glossary and _DEFINITION.search(question):
+            rank = {i: 0 if i in glossary else i + 1 for i in range(len(passages))}
+        return cls(
+            same_language={i for i, p in enumerate(passages) if p.language == language},
+            doc_ids=[p.doc_id for p in passages],
+            records={i for i, p in enumerate(passages) if "#" in p.source},
+            rank=rank,
+        )
+
+
 def wanted_facts(question: str) -> set[FactKind]:
     """The kinds of fact the question asks for ("quanto dà e che percentuale?" → money and pct)."""
     return {kind for kind, pattern in _WANTS if pattern.search(question)}
@@ -87,11 +124,9 @@ class ExtractiveComposer:
         units = [u for i, p in enumerate(chosen_passages) for u in _units(i, p)]
         if not units:
             return Composition("", [], self.name)
-        same_language = {i for i, p in enumerate(chosen_passages) if p.language == language}
         titles = [frozenset(passage_terms(p.title, p.language)) for p in chosen_passages]
         units = [u for u in units if not _restates_title(u, titles[u.passage])]
-        records = {i for i, p in enumerate(chosen_passages) if "#" in p.source}
-        picked = self._pick(question, units, same_language, [p.doc_id for p in chosen_passages], records)
+        picked = self._pick(question, units, _Standing.of(question, language, chosen_passages))
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
@@ -110,11 +145,15 @@ class ExtractiveComposer:
         body = "\n\n".join("\n".join(block) for block in blocks)
         return Composition(body, citations, self.name)
 
-    def _pick(
-        self, question: str, units: list[_Unit], same_language: set[int], doc_ids: list[str], records: set[int]
-    ) -> list[_Unit]:
+    def _pick(self, question: str, units: list[_Unit], standing: _Standing) -> list[_Unit]:
         """The lead line, its section's context (not for a catalog record: a list of fields), and
-        the best lines of the other passages. ``records`` are the passages that are catalog records."""
+        the best lines of the other passages."""
+        same_language, doc_ids, records, rank = (
+            standing.same_language,
+            standing.doc_ids,
+            standing.records,
+            standing.rank,
+        )
         wanted = wanted_facts(question)
         terms = set(query_terms(question))
         document_frequency: dict[str, int] = {}
@@ -126,15 +165,18 @@ class ExtractiveComposer:
             overlap = sum(1 / math.sqrt(document_frequency[t]) for t in unit.terms & terms)
             bonus = 0.6 if "list" in wanted and unit.bullet else 0.0
             kinds = {_FACT_PREFIX[k] for k in wanted if _FACT_PREFIX[k]}
-            bonus += 1.0 * sum(1 for prefix in kinds if any(f.startswith(prefix) for f in unit.facts))
+            bonus += 1.5 * sum(1 for prefix in kinds if any(f.startswith(prefix) for f in unit.facts))
             # A quote in the asker's language reads better: a small preference, not a filter.
             language = 0.15 if unit.passage in same_language else 0.0
             # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
             opening = OPENING_BONUS / (1 + unit.position)
-            return (overlap + bonus + language + opening) * (1.0 - PASSAGE_DECAY * unit.passage)
+            return (overlap + bonus + language + opening) * (1.0 - PASSAGE_DECAY * min(rank[unit.passage], 3))
 
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
-        lead = ranked[0]
+        # A definition leads with the glossary's entry when one was retrieved.
+        # A record's bare field ("Paese: Stati Uniti", "Rimborso: vedi la regola") is no answer to lead with.
+        leads = [u for u in ranked if not (u.passage in records and not u.facts and _LABEL.match(u.text))] or ranked
+        lead = next((u for u in leads if rank[u.passage] == 0), leads[0])
         if lead.bullet and "list" in wanted:
             block = self._list_block(lead, units)
             if len(block) > 1:
@@ -217,11 +259,14 @@ def _lines(text: str) -> list[str]:
     lines: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
+        if _PAGE_FOOTER.match(line):
+            continue
         if not line:
             lines.append("")
             continue
         previous = lines[-1] if lines else ""
-        indented = raw.startswith(("  ", "\t"))  # a wrapped list item's continuation
+        # An indented line continues a list item; under a plain line it is a sub-item of its own.
+        indented = raw.startswith(("  ", "\t")) and bool(_BULLET.match(previous))
         wrapped = (
             not _LABEL.match(line)
             and not _LABEL.match(previous)
@@ -249,7 +294,8 @@ def _units(index: int, passage: Passage) -> list[_Unit]:
         pieces = [stripped] if bullet else _SENTENCE_END.split(stripped)
         for piece in pieces:
             words = passage_terms(piece, passage.language)
-            if len(words) < 2:
+            # "Ignore previous instructions…" inside a document is data: it is not quoted either.
+            if len(words) < 2 or looks_like_injection(piece):
                 continue
             units.append(_Unit(index, len(units), piece, bullet, frozenset(words), frozenset(canonical_facts(piece))))
     return units

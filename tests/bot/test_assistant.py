@@ -123,7 +123,7 @@ def test_low_confidence_hands_off_and_records_the_question(assistant: Assistant,
 
 def test_an_answer_from_the_documents_is_quoted_and_cited(assistant: Assistant) -> None:
     assistant.config = replace(assistant.config, thresholds=ANSWER_ALWAYS)
-    reply = assistant.reply(new_conversation(assistant), "Quali documenti servono per chiedere il rimborso?")
+    reply = assistant.reply(new_conversation(assistant), "Come si dimostra il pagamento delle spese?")
     assert reply.decision == "answer"
     assert reply.citations and "[1]" in reply.text
     assert reply.text.rstrip().splitlines()[-1].startswith("[")  # the sources close the answer
@@ -177,9 +177,9 @@ def test_a_failing_index_apologises_then_escalates(sample_services: Services) ->
     assistant = build_assistant(sample_services)
     assistant._searcher = BrokenSearcher()  # type: ignore[assignment]
     conversation = new_conversation(assistant)
-    first = assistant.reply(conversation, "Quali documenti servono per chiedere il rimborso?")
+    first = assistant.reply(conversation, "Come si prepara il pitch per il bando?")
     assert (first.decision, first.reason) == ("clarify", "error")
-    second = assistant.reply(conversation, "Quali documenti servono per chiedere il rimborso?")
+    second = assistant.reply(conversation, "Come si prepara il pitch per il bando?")
     assert (second.decision, second.reason, second.outcome) == ("handoff", "error", "escalated")
     assert [m.role for m in assistant.store.messages(conversation)] == ["user", "assistant"] * 2
 
@@ -212,7 +212,7 @@ def llm_assistant(services: Services, server: OpenAIServerDouble, timeout: float
     return assistant
 
 
-QUESTION = "Quali documenti servono per chiedere il rimborso?"
+QUESTION = "Come si dimostra il pagamento delle spese?"
 
 
 def test_a_grounded_model_answer_is_streamed_and_cited(

@@ -88,8 +88,57 @@ def test_a_capped_flight_and_the_missing_nights_are_asked_for(desk: CatalogDesk)
 
 
 def test_a_general_reimbursement_question_is_left_to_the_documents(desk: CatalogDesk) -> None:
-    assert desk.answer("quanto mi rimborsate del volo?", [], "it") is None
-    assert desk.answer("Quali documenti servono per il rimborso?", [], "it") is None
+    assert desk.answer("Come funziona il rimborso?", [], "it") is None
+    assert desk.answer("Se prendo il volo in business me lo rimborsate?", [], "it") is None
+
+
+def test_what_the_rule_pays_for_a_category_comes_from_the_rule(desk: CatalogDesk) -> None:
+    kind, text, citations = ask(desk, "quanto mi rimborsate del volo?")
+    assert kind == "facts"
+    assert "50%" in text and "max € 800 per missione" in text and "€ 2.500" in text
+    assert "Alloggio" not in text  # only the category asked about
+    assert citations == ["catalog/eu-alliance.yaml#rimborso-missioni-eu-alliance-2027"]
+    kind, text, _ = ask(desk, "For the Japan trip how much of the hotel do you pay back?", "en")
+    assert kind == "facts" and "max €100 per night (at most 5 nights)" in text
+
+
+def test_the_rule_lists_the_documents_for_a_claim(desk: CatalogDesk) -> None:
+    kind, text, _ = ask(desk, "Quali documenti servono per il rimborso?")
+    assert kind == "facts"
+    assert "Documenti richiesti:" in text and "- fatture o ricevute intestate all'impresa" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected", "absent"),
+    [
+        ("Quanto dà al massimo il voucher Cluster Go International e che percentuale copre?", "it",
+         ["Importo massimo per impresa: € 8.000", "Contributo: 75%"], ["Dotazione"]),
+        ("Quali paesi copre il voucher TEX-DEF?", "it", ["Corea del Sud", "Regno Unito"], ["Contributo"]),
+        ("How much is the participation fee for the Japan mission and how many places are there?", "en",
+         ["Participation fee: €350", "Places available: 10"], []),
+        ("Cosa è compreso nella quota della missione in Giappone?", "it", ["interprete"], []),
+    ],
+)  # fmt: skip
+def test_a_named_record_answers_the_fields_asked_for(
+    desk: CatalogDesk, question: str, language: str, expected: list[str], absent: list[str]
+) -> None:
+    kind, text, _ = ask(desk, question, language)
+    assert kind == "facts"
+    for part in expected:
+        assert part in text
+    for part in absent:
+        assert part not in text
+
+
+def test_a_closed_call_s_fields_say_it_is_closed(desk: CatalogDesk) -> None:
+    kind, text, _ = ask(desk, "Quanto dà al massimo il voucher per l'internazionalizzazione del Piemonte?")
+    assert kind == "facts"
+    assert "€ 10.000" in text and "chiuso" in text and "30 giugno 2026" in text
+
+
+def test_a_field_the_record_does_not_hold_is_left_to_the_documents(desk: CatalogDesk) -> None:
+    assert desk.answer("Cosa devo allegare alla candidatura per la missione USA?", ["US"], "it") is None
+    assert desk.answer("Quanto ci mette il treno da Giacarta a Bandung?", ["ID"], "it") is None
 
 
 def test_the_mission_without_saying_which_offers_the_open_ones(desk: CatalogDesk) -> None:

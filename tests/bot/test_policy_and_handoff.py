@@ -67,6 +67,14 @@ def test_retrieval_confidence_grows_with_similarity_and_coverage() -> None:
     assert retrieval_confidence(question, []) == 0
 
 
+def test_retrieval_confidence_counts_words_across_languages() -> None:
+    """A French question on an Italian page: "téléphone" is "telefono", "remboursements" "rimborsi"."""
+    page = _passage("Ufficio Rimborsi: telefono +39 015 555 0145.", 0.84)
+    french = retrieval_confidence("Quel est le numéro de téléphone du bureau des remboursements ?", [page])
+    unrelated = retrieval_confidence("Avez-vous une aide pour les brevets européens ?", [page])
+    assert french >= 0.45 > unrelated
+
+
 ROME = OfficeHours()
 
 

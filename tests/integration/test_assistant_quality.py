@@ -31,14 +31,14 @@ def assistant(real_services: tuple[Services, IngestReport]) -> Assistant:
 
 
 def test_development_set_gate(dev_report: dict[str, Any]) -> None:
-    """Regression gate at the figures reached (docs/assistant.md); fact recall (0.85) and handoff recall
-    (0.95) are still below the issue's targets."""
+    """Regression gate a little below the figures reached (docs/assistant.md: fact recall 0.854,
+    resolution 1.0, handoff recall 0.963), so a change that loses answers fails here."""
     answers = dev_report["answers"]
-    assert answers["resolution"] >= 0.9, answers
-    assert answers["handoff_recall"] >= 0.9, answers
+    assert answers["resolution"] >= 0.95, answers
+    assert answers["handoff_recall"] >= 0.95, answers
     assert answers["out_of_scope_ok"] == 1.0, answers
     assert answers["closed_as_open"] == 0, answers
-    assert answers["fact_recall"] >= 0.6, answers
+    assert answers["fact_recall"] >= 0.8, answers
 
 
 def test_nothing_injected_is_repeated(dev_report: dict[str, Any]) -> None:
