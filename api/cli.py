@@ -261,6 +261,28 @@ def eval_command(
 
 
 @app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default: SPORTELLO_WEB__HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default: SPORTELLO_WEB__PORT).")] = None,
+) -> None:
+    """Serve the chat API, the widget and its demo page (the sample knowledge base on a fresh install)."""
+    import uvicorn
+
+    from api.web.app import create_app
+
+    with _services() as services:
+        if not services.manifest.documents():
+            out.print(f"Empty index: loading the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
+            report = _run_ingest(services, [SAMPLE_KNOWLEDGE_DIR])
+            _print_report(report)
+        web = services.settings.web
+        host, port = host or web.host, port or web.port
+        out.print(f"Sportello is serving on [bold]http://{host}:{port}/[/bold] (demo page with the chat widget); "
+                  f"API reference at /docs. Ctrl+C stops it.")  # fmt: skip
+        uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
 def status(
     documents: Annotated[bool, typer.Option("--documents", help="Also list every indexed document.")] = False,
 ) -> None:

@@ -171,6 +171,32 @@ class LlmSettings(BaseModel):
         return self.base_url or "http://127.0.0.1:11434/v1"
 
 
+class WebSettings(BaseModel):
+    """The chat API and the widget (``sportello serve``)."""
+
+    host: str = Field(default="127.0.0.1", description="Address `sportello serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `sportello serve` listens on.")
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description='Sites allowed to embed the widget (CORS), e.g. ["https://www.cluster.example"]; the app\'s '
+        "own origin is always allowed.",
+    )
+    max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger request bodies get 413.")
+    session_messages_per_minute: int = Field(default=20, ge=1, description="Messages one chat session may send.")
+    ip_requests_per_minute: int = Field(default=120, ge=1, description="API calls one IP address may make.")
+    suggestions: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "it": ["Quali missioni sono aperte?", "Entro quando mi iscrivo alla missione in Giappone?",
+                   "Quali documenti servono per chiedere il rimborso?"],
+            "en": ["Which missions are open?", "When does registration close for the Japan mission?",
+                   "Which documents do I need to claim a reimbursement?"],
+            "fr": ["Quelles missions sont ouvertes ?", "Quelle est la date limite pour la mission au Japon ?",
+                   "Quels documents faut-il pour le remboursement ?"],
+        },
+        description="Suggested questions the widget offers, per language.",
+    )  # fmt: skip
+
+
 class Settings(BaseSettings):
     """All of Sportello's configuration."""
 
@@ -188,6 +214,7 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def resolved_database_url(self) -> str:

@@ -23,6 +23,21 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Votre message est trop long pour moi ({length} caractères, {limit} au maximum). Pouvez-vous formuler la "
         "question en quelques lignes ?",
     ),
+    "privacy_notice": (
+        "Questa chat è gestita dallo sportello. Conserviamo i messaggi per rispondere e migliorare il servizio, "
+        "secondo l'informativa privacy; puoi chiederne la cancellazione in ogni momento. Non scrivere dati "
+        "sensibili.",
+        "This chat is run by the help desk. We keep the messages to answer you and improve the service, under our "
+        "privacy notice; you can ask us to erase them at any time. Please do not write sensitive data.",
+        "Ce chat est géré par le guichet. Nous conservons les messages pour vous répondre et améliorer le service, "
+        "selon notre politique de confidentialité ; vous pouvez en demander l'effacement à tout moment. N'écrivez "
+        "pas de données sensibles.",
+    ),
+    "ask_for_person": (
+        "Vorrei parlare con una persona dello sportello.",
+        "I would like to talk to a person at the help desk.",
+        "Je voudrais parler à une personne du guichet.",
+    ),
     "greeting": (
         "Ciao! Sono l'assistente dello sportello. Chiedimi pure di bandi, missioni all'estero e rimborsi.",
         "Hello! I am the help desk's assistant. Ask me about calls, trade missions abroad and reimbursements.",

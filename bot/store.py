@@ -267,9 +267,23 @@ class ConversationStore:
             if row is not None:
                 row.language = language
 
-    def messages(self, conversation_id: int, last: int | None = None) -> list[StoredMessage]:
-        """The conversation's messages in order (only the ``last`` ones if given)."""
+    def latest_conversation(self, channel: str, external_id: str) -> int | None:
+        """The contact's most recent conversation, if the contact exists and has one."""
+        query = (
+            select(ConversationRow.id)
+            .join(ContactRow, ContactRow.id == ConversationRow.contact_id)
+            .where(ContactRow.channel == channel, ContactRow.external_id == external_id)
+            .order_by(ConversationRow.id.desc())
+            .limit(1)
+        )
+        with self._sessions() as session:
+            return session.scalars(query).first()
+
+    def messages(self, conversation_id: int, last: int | None = None, after: int | None = None) -> list[StoredMessage]:
+        """The conversation's messages in order (only the ``last`` ones, or those newer than message ``after``)."""
         query = select(MessageRow).where(MessageRow.conversation_id == conversation_id).order_by(MessageRow.id.desc())
+        if after is not None:
+            query = query.where(MessageRow.id > after)
         if last is not None:
             query = query.limit(last)
         with self._sessions() as session:

@@ -35,6 +35,15 @@ class Citation:
         text = " — ".join(part for part in (self.title, self.section) if part)
         return f"{text}, p. {self.page}" if self.page else text
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        """Back from ``to_dict`` (as stored with a message)."""
+        return cls(
+            n=int(data["n"]), title=str(data.get("title", "")), section=str(data.get("section") or ""),
+            page=data.get("page"), url=data.get("url"), source=str(data.get("source", "")),
+            chunk_id=str(data.get("chunk_id", "")), language=data.get("language"),
+        )  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, as stored with the message and sent to channels."""
         return {

@@ -1,0 +1,61 @@
+"""The FastAPI application: ``create_app(settings)`` (run by ``sportello serve``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
+from api.settings import Settings
+from api.web import chat, pages
+from api.web.protection import BodyLimit, SecurityHeaders, install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The app over ``services`` (built from ``settings`` at startup when not given, and then
+    closed at shutdown). A fresh install with an empty index gets the sample knowledge base."""
+    settings = services.settings if services is not None else settings or Settings()
+    owned = services is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ready = services or build_services(settings)
+        if not ready.manifest.documents():
+            log.warning("empty index: loading the sample knowledge base from %s", SAMPLE_KNOWLEDGE_DIR)
+            ready.ingest_pipeline().run([SAMPLE_KNOWLEDGE_DIR])
+        app.state.web = chat.WebState(ready)
+        try:
+            yield
+        finally:
+            if owned:
+                ready.close()
+
+    app = FastAPI(
+        title="Sportello",
+        version="0.1",
+        description="Chat API of the Sportello help-desk assistant (docs/web.md).",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(chat.router)
+    app.include_router(pages.router)
+    # Outermost last: headers on everything, bodies counted before anything reads them.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.web.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,299 @@
+"""The chat API the widget talks to (contract: docs/web.md).
+
+A web session is a contact of channel ``web`` whose external id is the SHA-256 of a
+random token; only the browser holds the token. Every turn goes through the one
+``Assistant`` (the message is stored before it is read, the reply before it is sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.services import Services
+from api.web.limits import RateLimiter, retry_after_header
+from api.web.protection import error_body
+from bot.assistant import Assistant
+from bot.composers.base import Citation
+from bot.composers.extractive import sources_block
+from bot.phrases import say
+from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Reply, TokenEvent
+from bot.store import StoredEscalation, StoredMessage
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "web"
+LANGUAGES = ("it", "en", "fr")
+Language = Literal["it", "en", "fr"]
+EVENTS_POLL_SECONDS = 1.0
+_SOURCES_HEADINGS = tuple(say("sources", language) for language in LANGUAGES)
+EVENTS_PING_SECONDS = 15.0
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+
+class SessionRequest(BaseModel):
+    consent: bool = Field(description="The privacy notice was accepted; required to start.")
+    language: Language | None = Field(default=None, description="Interface language; detected per message anyway.")
+
+
+class MessageRequest(BaseModel):
+    text: str = Field(max_length=5000, description="The SME's message (the assistant asks to shorten over its limit).")
+
+
+class FeedbackRequest(BaseModel):
+    message_id: int
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class WebState:
+    """What the routes share: the services, the assistant, the rate limits."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.assistant: Assistant = services.assistant()
+        web = services.settings.web
+        self.session_limit = RateLimiter(web.session_messages_per_minute)
+        self.ip_limit = RateLimiter(web.ip_requests_per_minute)
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+StateDep = Annotated[WebState, Depends(web_state)]
+
+
+def limit_ip(request: Request, state: StateDep) -> None:
+    """Every API call counts against its IP address."""
+    client = request.client.host if request.client else "unknown"
+    _check(state.ip_limit, f"ip:{client}")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def conversation_of(request: Request, state: StateDep) -> int:
+    """The session's conversation, from ``Authorization: Bearer <token>``."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not 20 <= len(token) <= 200:
+        raise HTTPException(401, error_body("unauthorized", "Start a session first (POST /api/sessions)."))
+    conversation = state.assistant.store.latest_conversation(CHANNEL, token_hash(token.strip()))
+    if conversation is None:
+        raise HTTPException(401, error_body("unauthorized", "This session does not exist (any more)."))
+    return conversation
+
+
+ConversationDep = Annotated[int, Depends(conversation_of)]
+
+
+@router.get("/config", dependencies=[Depends(limit_ip)])
+def config(state: StateDep, lang: Language = "it") -> dict[str, Any]:
+    """Languages, suggested questions and the privacy notice, before any session exists."""
+    return {
+        "languages": list(LANGUAGES), "language": lang, "suggestions": _suggestions(state, lang),
+        "privacy": say("privacy_notice", lang),
+    }  # fmt: skip
+
+
+@router.post("/sessions", status_code=201, dependencies=[Depends(limit_ip)])
+def start_session(body: SessionRequest, state: StateDep) -> dict[str, Any]:
+    """A new chat session; its token authorises the calls that follow."""
+    if not body.consent:
+        raise HTTPException(400, error_body("consent_required", "The privacy notice must be accepted first."))
+    token = secrets.token_urlsafe(32)
+    store = state.assistant.store
+    contact = store.contact(CHANNEL, token_hash(token), language=body.language)
+    store.record_consent(contact)
+    store.start_conversation(contact, language=body.language)
+    language = body.language or state.services.settings.assistant.default_language
+    return {
+        "token": token, "language": language, "welcome": say("greeting", language),
+        "suggestions": _suggestions(state, language),
+    }  # fmt: skip
+
+
+@router.post("/messages", dependencies=[Depends(limit_ip)], response_model=None)
+def send_message(
+    body: MessageRequest, request: Request, state: StateDep, conversation: ConversationDep
+) -> StreamingResponse | dict[str, Any]:
+    """The assistant's reply: streamed as server-sent events, or as JSON."""
+    _check(state.session_limit, f"session:{conversation}")
+    if "text/event-stream" in request.headers.get("accept", ""):
+        return StreamingResponse(
+            _reply_events(state, conversation, body.text),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+    reply = state.assistant.reply(conversation, body.text)
+    return {"reply": _reply(state, conversation, reply)}
+
+
+@router.post("/handoff", dependencies=[Depends(limit_ip)])
+def handoff(state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
+    """Ask for a person: the same turn as writing it, so the details staff need are asked first."""
+    _check(state.session_limit, f"session:{conversation}")
+    language = state.assistant.store.conversation(conversation).language or "it"
+    reply = state.assistant.reply(conversation, say("ask_for_person", language))
+    return {"reply": _reply(state, conversation, reply)}
+
+
+@router.get("/history", dependencies=[Depends(limit_ip)])
+def history(state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
+    """The conversation so far, with citations, and its escalation if one is open."""
+    store = state.assistant.store
+    stored = store.conversation(conversation)
+    return {
+        "language": stored.language or state.services.settings.assistant.default_language,
+        "messages": [_message(m) for m in store.messages(conversation)],
+        "escalation": _escalation(state, store.active_escalation(conversation), stored.language),
+    }
+
+
+@router.post("/feedback", dependencies=[Depends(limit_ip)])
+def feedback(body: FeedbackRequest, state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
+    """Thumbs up or down on one of this conversation's answers."""
+    store = state.assistant.store
+    if not any(m.id == body.message_id and m.role == "assistant" for m in store.messages(conversation)):
+        raise HTTPException(404, error_body("not_found", "No such answer in this conversation."))
+    store.add_feedback(body.message_id, 1 if body.rating == "up" else -1, body.comment)
+    return {"ok": True}
+
+
+@router.get("/events", dependencies=[Depends(limit_ip)])
+async def events(
+    request: Request, state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0)] = 0
+) -> StreamingResponse:
+    """New messages (staff replies) and escalation changes as they happen."""
+    return StreamingResponse(
+        _live_events(request, state, conversation, after),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _check(limiter: RateLimiter, key: str) -> None:
+    wait = limiter.hit(key)
+    if wait:
+        seconds = int(retry_after_header(wait))
+        raise HTTPException(
+            429,
+            error_body("rate_limited", "Too many requests; try again shortly.", retry_after=seconds),
+            headers={"Retry-After": str(seconds)},
+        )
+
+
+def _suggestions(state: WebState, language: str) -> list[str]:
+    suggestions = state.services.settings.web.suggestions
+    return list(suggestions.get(language) or suggestions.get("it") or [])
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _reply_events(state: WebState, conversation: int, text: str) -> Iterator[str]:
+    """The assistant's stream as SSE (a sync generator: Starlette runs it in a worker thread)."""
+    in_sources = False
+    try:
+        for event in state.assistant.stream(conversation, text):
+            if isinstance(event, TokenEvent):
+                # The stored text ends with the sources block; the widget lists the citations itself.
+                in_sources = in_sources or event.text.lstrip().startswith(_SOURCES_HEADINGS)
+                if not in_sources:
+                    yield _sse("token", {"text": event.text})
+            elif isinstance(event, CitationEvent):
+                yield _sse("citation", _public([event.citation.to_dict()])[0])
+            elif isinstance(event, DecisionEvent):
+                yield _sse("decision", {"decision": event.decision, "reason": event.reason})
+            elif isinstance(event, DoneEvent):
+                yield _sse("done", _reply(state, conversation, event.reply))
+    except Exception:  # the assistant already turns its own failures into replies; this is the last guard
+        log.exception("stream failed in conversation %s", conversation)
+        yield _sse("error", {"code": "internal", "message": "Something went wrong on our side."})
+
+
+async def _live_events(request: Request, state: WebState, conversation: int, after: int) -> AsyncIterator[str]:
+    store = state.assistant.store
+    last_seen = after
+    escalation_status: str | None = None
+    idle = 0.0
+    while not await request.is_disconnected():
+        fresh = await run_in_threadpool(store.messages, conversation, None, last_seen)
+        for message in fresh:
+            last_seen = message.id
+            if message.role in ("staff", "system"):
+                yield _sse("message", _message(message))
+        escalation = await run_in_threadpool(store.active_escalation, conversation)
+        status = escalation.status if escalation else None
+        if status != escalation_status:
+            if escalation_status is not None or status is not None:
+                language = (await run_in_threadpool(store.conversation, conversation)).language
+                yield _sse("escalation", {"escalation": _escalation(state, escalation, language)})
+            escalation_status = status
+        await asyncio.sleep(EVENTS_POLL_SECONDS)
+        idle += EVENTS_POLL_SECONDS
+        if idle >= EVENTS_PING_SECONDS:
+            idle = 0.0
+            yield ": ping\n\n"
+
+
+def _body(reply_text: str, citations: list[dict[str, Any]], language: str) -> str:
+    """The answer without the sources block the stored text ends with (the widget lists them itself)."""
+    if not citations:
+        return reply_text
+    block = sources_block([Citation.from_dict(c) for c in citations], language)
+    return reply_text[: -len(block)].rstrip() if reply_text.endswith(block) else reply_text
+
+
+_PUBLIC_CITATION = ("n", "title", "section", "page", "url", "language", "label")
+"""What a browser sees of a source: not the server's file path or chunk id."""
+
+
+def _public(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{name: c.get(name) for name in _PUBLIC_CITATION} for c in citations]
+
+
+def _reply(state: WebState, conversation: int, reply: Reply) -> dict[str, Any]:
+    citations = [c.to_dict() for c in reply.citations]
+    escalation = state.assistant.store.active_escalation(conversation) if reply.escalation_id else None
+    return {
+        "message_id": reply.message_id, "text": _body(reply.text, citations, reply.language),
+        "language": reply.language, "decision": reply.decision, "reason": reply.reason, "outcome": reply.outcome,
+        "citations": _public(citations), "options": [{"label": o.label, "entry_id": o.entry_id} for o in reply.options],
+        "escalation": _escalation(state, escalation, reply.language),
+    }  # fmt: skip
+
+
+def _message(message: StoredMessage) -> dict[str, Any]:
+    language = message.language or "it"
+    return {
+        "id": message.id, "role": message.role, "text": _body(message.text, message.citations, language),
+        "citations": _public(message.citations), "created_at": message.created_at.isoformat(),
+        "decision": message.decision, "language": message.language,
+    }  # fmt: skip
+
+
+def _escalation(state: WebState, escalation: StoredEscalation | None, language: str | None) -> dict[str, Any] | None:
+    if escalation is None:
+        return None
+    hours = state.assistant.config.office_hours
+    expected = hours.expectation(state.services.now(), language or "it")
+    return {"id": escalation.id, "status": escalation.status, "expected_reply": expected}

@@ -1,0 +1,138 @@
+"""What every response and request goes through: body size limits, security headers, and
+errors as JSON (never a stack trace).
+
+The body limit is an ASGI middleware rather than a dependency so it also holds for
+chunked uploads without a ``Content-Length``: the request stream is counted as it is read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+"""For the pages the app serves (demo, docs). The widget's styles live in its shadow root's
+``<style>``, hence ``'unsafe-inline'`` for styles only; scripts come from this origin alone."""
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The one shape of every error: ``{"error": {"code", "message", ...}}``."""
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+class BodyTooLargeError(Exception):
+    """The request body went over the limit while being read."""
+
+
+class BodyLimit:
+    """413 for bodies over ``max_bytes``, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _json(send, 413, error_body("too_large", f"The request body is limited to {self.max_bytes} bytes."))
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLargeError
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except BodyTooLargeError:
+            await _json(send, 413, error_body("too_large", f"The request body is limited to {self.max_bytes} bytes."))
+
+
+class SecurityHeaders:
+    """Headers on every response; a Content-Security-Policy for pages, a closed one for the API."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                extra = {
+                    b"x-content-type-options": b"nosniff",
+                    b"referrer-policy": b"no-referrer",
+                    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+                    b"content-security-policy": (API_CSP if path.startswith("/api/") else PAGE_CSP).encode(),
+                }
+                if path == "/widget.js":  # other sites load it: that is its purpose
+                    extra[b"cross-origin-resource-policy"] = b"cross-origin"
+                else:
+                    extra[b"x-frame-options"] = b"DENY"
+                headers += [(name, value) for name, value in extra.items() if name not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error as ``{"error": …}`` JSON with its status; unexpected ones logged, not shown."""
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, dict) else error_body(_code(exc.status_code), str(exc.detail))
+        return JSONResponse(detail, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(part) for part in error.get("loc", ())[1:]), "problem": error.get("msg", "")}
+            for error in exc.errors()
+        ]
+        return JSONResponse(error_body("invalid", "The request is not valid.", problems=problems), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal", "Something went wrong on our side."), status_code=500)
+
+
+def _code(status: int) -> str:
+    return {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+            413: "too_large", 415: "unsupported_media_type", 429: "rate_limited"}.get(status, "error")  # fmt: skip
+
+
+async def _json(send: Send, status: int, body: dict[str, Any]) -> None:
+    payload = json.dumps(body).encode()
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+    })  # fmt: skip
+    await send({"type": "http.response.body", "body": payload})
