@@ -181,6 +181,9 @@ class WebSettings(BaseModel):
         description='Sites allowed to embed the widget (CORS), e.g. ["https://www.cluster.example"]; the app\'s '
         "own origin is always allowed.",
     )
+    concurrent_turns: int = Field(
+        default=2, ge=1, le=64, description="Extractive turns computed at once (more queue; see docs/web.md)."
+    )
     max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger request bodies get 413.")
     session_messages_per_minute: int = Field(default=20, ge=1, description="Messages one chat session may send.")
     ip_requests_per_minute: int = Field(default=120, ge=1, description="API calls one IP address may make.")

@@ -126,6 +126,11 @@ class Assistant:
 
     # -- entry points ---------------------------------------------------------------------
 
+    @property
+    def streams_from_model(self) -> bool:
+        """True when answers may stream from a language model (tokens arrive over seconds)."""
+        return self._llm is not None
+
     def start(self, channel: str, external_id: str, name: str | None = None, language: str | None = None) -> int:
         """A new conversation for the contact (created on first contact); returns its id."""
         contact = self.store.contact(channel, external_id, name=name, language=language)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import secrets
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any, Literal
 
@@ -27,7 +28,7 @@ from bot.assistant import Assistant
 from bot.composers.base import Citation
 from bot.composers.extractive import sources_block
 from bot.phrases import say
-from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Reply, TokenEvent
+from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
 from bot.store import StoredEscalation, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,20 @@ class WebState:
         web = services.settings.web
         self.session_limit = RateLimiter(web.session_messages_per_minute)
         self.ip_limit = RateLimiter(web.ip_requests_per_minute)
+        self._turns = threading.BoundedSemaphore(web.concurrent_turns)
+
+    def turn_events(self, conversation: int, text: str) -> Iterator[Event]:
+        """The assistant's events for one message. Without a language model a turn is a few
+        milliseconds of CPU: turns take their place in a short queue (``concurrent_turns`` at a
+        time) instead of all contending for the interpreter at once, which keeps the slowest
+        answers under load close to the typical one. A model's turn streams for seconds, so it
+        streams as it comes."""
+        if self.assistant.streams_from_model:
+            yield from self.assistant.stream(conversation, text)
+            return
+        with self._turns:
+            events = list(self.assistant.stream(conversation, text))
+        yield from events
 
 
 def web_state(request: Request) -> WebState:
@@ -213,7 +228,7 @@ def _reply_events(state: WebState, conversation: int, text: str) -> Iterator[str
     """The assistant's stream as SSE (a sync generator: Starlette runs it in a worker thread)."""
     in_sources = False
     try:
-        for event in state.assistant.stream(conversation, text):
+        for event in state.turn_events(conversation, text):
             if isinstance(event, TokenEvent):
                 # The stored text ends with the sources block; the widget lists the citations itself.
                 in_sources = in_sources or event.text.lstrip().startswith(_SOURCES_HEADINGS)

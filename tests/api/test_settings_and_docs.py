@@ -72,7 +72,7 @@ def test_invalid_settings_are_refused(monkeypatch: pytest.MonkeyPatch, variable:
 def test_readme_commands_exist() -> None:
     registered = {command.name or command.callback.__name__ for command in app.registered_commands}  # type: ignore[union-attr]
     mentioned = set(re.findall(r"`sportello (\w+)", README))
-    planned = {"serve", "telegram", "staff"}  # named in the README as later releases
+    planned = {"telegram", "staff"}  # named in the README as later releases
     assert mentioned - planned <= registered
     assert registered <= mentioned
 
