@@ -15,6 +15,7 @@ import uvicorn
 from api.services import Services
 from api.web.app import create_app
 from api.web.chat import CHANNEL, token_hash
+from api.web.limits import RateLimiter
 from bot.store import ConversationStore
 from knowledge.ingest import IngestReport
 
@@ -66,7 +67,10 @@ def serve_in_thread(app: object, port: int) -> tuple[uvicorn.Server, threading.T
 def live_server(real_services: tuple[Services, IngestReport]) -> Iterator[LiveServer]:
     services, _ = real_services
     port = free_port()
-    server, thread = serve_in_thread(create_app(services=services), port)
+    app = create_app(services=services)
+    server, thread = serve_in_thread(app, port)
+    # Every test talks from 127.0.0.1: the per-IP limit (tested in tests/api) would count them all as one visitor.
+    app.state.web.ip_limit = RateLimiter(1_000_000)
     yield LiveServer(f"http://127.0.0.1:{port}", services)
     server.should_exit = True
     thread.join(timeout=10)
