@@ -12,7 +12,8 @@ import httpx
 import pytest
 import uvicorn
 
-from api.services import Services
+from api.services import Services, build_services
+from api.settings import AssistantSettings, EmbeddingSettings, Settings
 from api.web.app import create_app
 from api.web.chat import CHANNEL, token_hash
 from api.web.limits import RateLimiter
@@ -74,3 +75,35 @@ def live_server(real_services: tuple[Services, IngestReport]) -> Iterator[LiveSe
     yield LiveServer(f"http://127.0.0.1:{port}", services)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+HOSTILE_DOCUMENT = """---
+title: "Bando Zeta <img src=x onerror=alert(1)>"
+url: https://www.sportello-esempio.it/bandi/zeta
+language: it
+---
+# Bando Zeta
+
+La scadenza del bando Zeta è il 3 marzo 2027 <b onmouseover="alert(3)">entro le 12</b> & <u>non oltre</u>.
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server whose only document carries markup in its title and text (fake embedder: fast)."""
+    folder = tmp_path_factory.mktemp("hostile-corpus")
+    (folder / "bando-zeta.md").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("hostile-data"),
+        embedding=EmbeddingSettings(provider="hashing", dimensions=256),
+        assistant=AssistantSettings(answer_threshold=0.0),
+    )
+    services = build_services(settings)
+    assert services.ingest_pipeline().run([folder]).ok
+    port = free_port()
+    server, thread = serve_in_thread(create_app(services=services), port)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    services.close()

@@ -555,3 +555,16 @@ def test_live_replies_reconnect_and_resume_after_the_last_message(page: Page, li
     page.locator("button.launcher").click()
     expect(page.locator(".badge")).to_be_hidden()
     expect(page.locator(".banner")).to_have_text("La conversazione è stata passata a un operatore. Entro oggi.")
+
+
+def test_markup_inside_a_source_document_is_shown_as_text(browser: Browser, hostile_server: str) -> None:
+    server = type("Server", (), {"url": hostile_server})()
+    with watched_page(browser, server) as watched:  # type: ignore[arg-type]
+        page = watched.page
+        open_and_consent(page, hostile_server)
+        answer = ask(page, "Qual è la scadenza del bando Zeta?")
+        # Ingestion keeps a Markdown page's words, not its inline HTML; the title's markup is shown as text.
+        expect(answer).to_contain_text("3 marzo 2027 entro le 12 & non oltre")
+        expect(answer).to_contain_text("Bando Zeta <img src=x onerror=alert(1)>")
+        assert shadow_eval(page, "return root.querySelectorAll('img, script, b[onmouseover], u').length;") == 0
+        page.wait_for_timeout(300)
