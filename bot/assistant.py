@@ -192,8 +192,11 @@ class Assistant:
             user_message_id=user_message_id, latency_ms=latency, composer=draft.composer, notes=draft.notes,
         )  # fmt: skip
         if not streamed:
-            for piece in _SENTENCE.findall(text_out):
+            answer = text_out[: len(text_out) - len(sources)]
+            for piece in _SENTENCE.findall(answer):
                 yield TokenEvent(piece)
+            for piece in _SENTENCE.findall(text_out[len(answer) :]):
+                yield TokenEvent(piece, part="sources")
         for citation in reply.citations:
             yield CitationEvent(citation)
         yield DecisionEvent(reply.decision, reply.reason, reply.confidence)

@@ -65,7 +65,6 @@ _CUES: tuple[tuple[Field, re.Pattern[str]], ...] = (
 _HOW_MUCH = re.compile(
     r"\b(quanto|quanti\s+soldi|massimale|tetto|how\s+much|cap|maximum|combien|plafond|montant)\b", re.I
 )
-_REIMBURSE = re.compile(r"\b(rimbors\w*|reimburs\w*|pay\s+back|paid\s+back|refund\w*|rembours\w*)", re.I)
 
 _FIELDS_OF: dict[type, tuple[Field, ...]] = {
     Call: ("max_amount", "rate", "budget", "countries", "eligibility", "documents", "eligible_costs",
@@ -94,10 +93,8 @@ def field_lines(entry: Call | Mission, text: str, language: str) -> list[str]:
 
 
 def rule_lines(rule: ReimbursementRule, text: str, language: str) -> list[str]:
-    """What the rule pays back for the categories the text names ("quanto mi rimborsate dell'hotel?"),
-    or its documents when those are asked for; nothing when the text is not about reimbursement."""
-    if not _REIMBURSE.search(text):
-        return []
+    """What the rule pays back for the categories a question about reimbursement names ("quanto mi
+    rimborsate dell'hotel?"), or its documents when those are asked for."""
     if "documents" in asked_fields(text) and rule.required_documents:
         return [f"{field_label('documents', language)}:"] + [f"- {item}" for item in rule.required_documents]
     named = categories_named(text, rule) if _HOW_MUCH.search(text) else []

@@ -66,6 +66,8 @@ class TokenEvent:
     """Provisional text as it is produced; the final text is ``DoneEvent.reply.text``."""
 
     text: str
+    part: Literal["answer", "sources"] = "answer"
+    """``sources``: the closing list of sources, which a channel showing citations itself skips."""
     type: Literal["token"] = "token"
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.services import Services
-from api.web.limits import RateLimiter, retry_after_header
+from api.web.limits import RateLimiter, retry_after_seconds
 from api.web.protection import error_body
 from bot.assistant import Assistant
 from bot.composers.base import Citation
@@ -37,7 +37,6 @@ CHANNEL = "web"
 LANGUAGES = ("it", "en", "fr")
 Language = Literal["it", "en", "fr"]
 EVENTS_POLL_SECONDS = 1.0
-_SOURCES_HEADINGS = tuple(say("sources", language) for language in LANGUAGES)
 EVENTS_PING_SECONDS = 15.0
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -207,7 +206,7 @@ async def events(
 def _check(limiter: RateLimiter, key: str) -> None:
     wait = limiter.hit(key)
     if wait:
-        seconds = int(retry_after_header(wait))
+        seconds = retry_after_seconds(wait)
         raise HTTPException(
             429,
             error_body("rate_limited", "Too many requests; try again shortly.", retry_after=seconds),
@@ -226,13 +225,10 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 
 def _reply_events(state: WebState, conversation: int, text: str) -> Iterator[str]:
     """The assistant's stream as SSE (a sync generator: Starlette runs it in a worker thread)."""
-    in_sources = False
     try:
         for event in state.turn_events(conversation, text):
             if isinstance(event, TokenEvent):
-                # The stored text ends with the sources block; the widget lists the citations itself.
-                in_sources = in_sources or event.text.lstrip().startswith(_SOURCES_HEADINGS)
-                if not in_sources:
+                if event.part == "answer":  # the widget lists the sources from the citations
                     yield _sse("token", {"text": event.text})
             elif isinstance(event, CitationEvent):
                 yield _sse("citation", _public([event.citation.to_dict()])[0])

@@ -43,6 +43,6 @@ class RateLimiter:
             del self._hits[key]
 
 
-def retry_after_header(seconds: float) -> str:
-    """Whole seconds, at least one (HTTP's ``Retry-After``)."""
-    return str(max(1, math.ceil(seconds)))
+def retry_after_seconds(wait: float) -> int:
+    """Whole seconds, at least one (what HTTP's ``Retry-After`` carries)."""
+    return max(1, math.ceil(wait))

@@ -148,12 +148,7 @@ class ExtractiveComposer:
     def _pick(self, question: str, units: list[_Unit], standing: _Standing) -> list[_Unit]:
         """The lead line, its section's context (not for a catalog record: a list of fields), and
         the best lines of the other passages."""
-        same_language, doc_ids, records, rank = (
-            standing.same_language,
-            standing.doc_ids,
-            standing.records,
-            standing.rank,
-        )
+        records, rank = standing.records, standing.rank
         wanted = wanted_facts(question)
         terms = set(query_terms(question))
         document_frequency: dict[str, int] = {}
@@ -167,7 +162,7 @@ class ExtractiveComposer:
             kinds = {_FACT_PREFIX[k] for k in wanted if _FACT_PREFIX[k]}
             bonus += 1.5 * sum(1 for prefix in kinds if any(f.startswith(prefix) for f in unit.facts))
             # A quote in the asker's language reads better: a small preference, not a filter.
-            language = 0.15 if unit.passage in same_language else 0.0
+            language = 0.15 if unit.passage in standing.same_language else 0.0
             # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
             opening = OPENING_BONUS / (1 + unit.position)
             return (overlap + bonus + language + opening) * (1.0 - PASSAGE_DECAY * min(rank[unit.passage], 3))
@@ -192,7 +187,7 @@ class ExtractiveComposer:
             # A catalog record is a list of fields: only those holding the kind of fact asked for.
             if lead.passage in records and not any(f.startswith(tuple(kinds)) for f in unit.facts if kinds):
                 continue
-            if not _restates(unit, picked, doc_ids):
+            if not _restates(unit, picked, standing.doc_ids):
                 picked.append(unit)
         best = score(lead)
         extra = 0
@@ -201,7 +196,7 @@ class ExtractiveComposer:
                 break
             if unit.passage == lead.passage or unit.text in {u.text for u in picked}:
                 continue
-            if _restates(unit, picked, doc_ids) or _length(picked) + len(unit.text) > budget + 300:
+            if _restates(unit, picked, standing.doc_ids) or _length(picked) + len(unit.text) > budget + 300:
                 continue
             picked.append(unit)
             extra += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
+from doubles.network import free_port
 
 from api.services import Services, build_services
 from api.settings import AssistantSettings, EmbeddingSettings, Settings
@@ -41,12 +41,6 @@ class LiveServer:
     def staff_reply(self, conversation_id: int, text: str) -> int:
         """A staff member's reply, as the staff console will write it: a stored ``staff`` message."""
         return self.store.add_message(conversation_id, "staff", text)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def serve_in_thread(app: object, port: int) -> tuple[uvicorn.Server, threading.Thread]:
