@@ -10,10 +10,10 @@ import datetime as dt
 import getpass
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.evaluation import run_evaluation
 from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services, build_services
 from api.settings import Settings
+from api.telegram import alert_scanner
 from bot.assistant import Assistant
 from bot.evaluation.questions import QuestionSetError, load_questions
 from bot.replies import DoneEvent, Reply, TokenEvent
@@ -42,8 +43,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+T = TypeVar("T")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _settings() -> Settings:
+    """Settings from the environment; a configuration error is one line and exit code 2."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err.print(f"[red]Configuration error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
 
 
 @contextmanager
@@ -53,11 +64,7 @@ def _services() -> Iterator[Services]:
     What can go wrong before any work starts (configuration, an unreachable database or
     Chroma server, an index built with another model) is one line and exit code 2.
     """
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    settings = _settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("bm25s", "pypdf"):
         logging.getLogger(noisy).setLevel(max(logging.ERROR, logging.getLevelName(settings.log_level)))
@@ -103,6 +110,9 @@ def ingest(
     """Ingest files and folders incrementally; exit code 1 if any file failed."""
     with _services() as services:
         report = _run_ingest(services, paths, force=force, prune_missing=prune_missing)
+        alerts = alert_scanner(services).scan(services.manifest.catalog_entries())
+    if alerts.queued:
+        err.print(f"{alerts.queued} alert(s) queued for subscribers (the Telegram bot sends them).")
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
@@ -280,6 +290,68 @@ def serve(
         out.print(f"Sportello is serving on [bold]http://{host}:{port}/[/bold] (demo page with the chat widget); "
                   f"API reference at /docs. Ctrl+C stops it.")  # fmt: skip
         uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False)
+
+
+telegram_app = typer.Typer(help="The Telegram bot: run it by long polling, or register its webhook.")
+app.add_typer(telegram_app, name="telegram")
+
+
+@telegram_app.callback(invoke_without_command=True)
+def telegram(ctx: typer.Context) -> None:
+    """Run the Telegram bot by long polling (one box; the sample knowledge base on a fresh install)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import asyncio
+
+    from api.telegram import build_channel
+
+    with _services() as services:
+        if not services.manifest.documents():
+            out.print(f"Empty index: loading the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
+            _print_report(_run_ingest(services, [SAMPLE_KNOWLEDGE_DIR]))
+        channel = _telegram(lambda: build_channel(services, polling=True))
+        out.print("The Telegram bot is running (long polling). Ctrl+C stops it.")
+        _telegram(lambda: asyncio.run(channel.run_until_stopped()))
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook(
+    url: Annotated[str, typer.Argument(help="Public https URL ending in /telegram/webhook.")],
+) -> None:
+    """Have Telegram post updates to `sportello serve` (webhook mode) instead of being polled."""
+    import asyncio
+
+    from api.telegram import telegram_config
+    from bot.telegram.application import set_webhook
+
+    config = _telegram(lambda: telegram_config(_settings()))
+    _telegram(lambda: asyncio.run(set_webhook(config, url)))
+    out.print(f"Webhook set: Telegram now posts updates to {escape(url)}")
+
+
+@telegram_app.command("delete-webhook")
+def telegram_delete_webhook() -> None:
+    """Stop webhook delivery (before going back to `sportello telegram`, which also does this)."""
+    import asyncio
+
+    from api.telegram import telegram_config
+    from bot.telegram.application import delete_webhook
+
+    config = _telegram(lambda: telegram_config(_settings()))
+    _telegram(lambda: asyncio.run(delete_webhook(config)))
+    out.print("Webhook deleted.")
+
+
+def _telegram(action: Callable[[], T]) -> T:
+    """Run a Telegram step; a missing token or an unreachable Bot API is one line and exit code 2."""
+    from api.telegram import TelegramNotConfiguredError
+    from bot.telegram.application import TelegramUnavailableError
+
+    try:
+        return action()
+    except (TelegramNotConfiguredError, TelegramUnavailableError, ValueError) as exc:
+        err.print(f"[red]Telegram:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
 
 
 @app.command()

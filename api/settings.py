@@ -8,6 +8,7 @@ the README's configuration table (a test keeps the two in step).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -200,6 +201,44 @@ class WebSettings(BaseModel):
     )  # fmt: skip
 
 
+class TelegramSettings(BaseModel):
+    """The Telegram bot (``sportello telegram``, or the webhook inside ``sportello serve``)."""
+
+    token: SecretStr | None = Field(default=None, description="The bot's token from @BotFather; unset = no bot.")
+    api_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server root; requests go to {api_url}/bot{token}/{method} (a self-hosted "
+        "telegram-bot-api server works too).",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Webhook mode: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; when set with the "
+        "token, `sportello serve` accepts updates at /telegram/webhook.",
+    )
+    staff_chat_id: int | None = Field(
+        default=None, description="Chat id of the staff group where escalations are posted (a negative number)."
+    )
+    staff_users: dict[int, str] = Field(
+        default_factory=dict,
+        description='Telegram user id → staff name, e.g. {"123456789": "Anna Rossi"}: only they answer from the '
+        "staff group.",
+    )
+    alert_deadline_days: int = Field(
+        default=7, ge=0, le=90, description="Alert subscribers this many days before a deadline."
+    )
+    alert_scan_minutes: float = Field(default=60.0, gt=0, description="How often the bot looks for alerts to send.")
+    messages_per_second: float = Field(
+        default=25.0, gt=0, le=30, description="Outgoing messages per second overall (Telegram allows about 30)."
+    )
+
+    @model_validator(mode="after")
+    def _secret_usable(self) -> TelegramSettings:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError("telegram.webhook_secret: 16 to 256 characters among A-Z a-z 0-9 _ -")
+        return self
+
+
 class Settings(BaseSettings):
     """All of Sportello's configuration."""
 
@@ -218,6 +257,7 @@ class Settings(BaseSettings):
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def resolved_database_url(self) -> str:

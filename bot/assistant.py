@@ -131,6 +131,10 @@ class Assistant:
         """True when answers may stream from a language model (tokens arrive over seconds)."""
         return self._llm is not None
 
+    def expected_reply(self, language: str) -> str:
+        """When staff will answer a handoff made now ("entro oggi alle 17:00"), in ``language``."""
+        return self.config.office_hours.expectation(self._now(), language)
+
     def start(self, channel: str, external_id: str, name: str | None = None, language: str | None = None) -> int:
         """A new conversation for the contact (created on first contact); returns its id."""
         contact = self.store.contact(channel, external_id, name=name, language=language)
@@ -158,7 +162,7 @@ class Assistant:
         self.store.set_message_language(user_message_id, turn.language)
         streamed = False
         try:
-            context = _Context(conversation, state, turn, self._desk(), self._now())
+            context = _Context(conversation, state, turn, self.catalog_desk(), self._now())
             draft = self._decide(context)
             if draft.llm_passages and self._llm is not None:
                 tokens: list[str] = []
@@ -204,7 +208,8 @@ class Assistant:
 
     # -- the decision ---------------------------------------------------------------------
 
-    def _desk(self) -> CatalogDesk:
+    def catalog_desk(self) -> CatalogDesk:
+        """The catalog now: its records, their status, what a message names."""
         return CatalogDesk(self._knowledge.snapshot().catalog, self._now(), self.config.closing_soon_days)
 
     def _decide(self, context: _Context) -> _Draft:

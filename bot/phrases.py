@@ -267,6 +267,38 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         'Note: "{title}" is closed; the deadline was {deadline}.',
         "Attention : « {title} » est clos ; la date limite était le {deadline}.",
     ),
+    # Alerts (subscriptions by country, sector or programme)
+    "alert_new": (
+        "🔔 Novità per «{topic}»:",
+        '🔔 New for "{topic}":',
+        "🔔 Nouveau pour « {topic} » :",
+    ),
+    "alert_deadline": (
+        "⏰ Scadenza vicina per «{topic}»:",
+        '⏰ Deadline coming up for "{topic}":',
+        "⏰ Date limite proche pour « {topic} » :",
+    ),
+    "alert_unsubscribe": (
+        "Gestisci o disattiva gli avvisi con /avvisi.",
+        "Manage or stop alerts with /avvisi.",
+        "Gérez ou arrêtez les alertes avec /avvisi.",
+    ),
+    # Staff notices (the desk works in Italian; only the "it" text is used today)
+    "staff_notice": (
+        "🆘 Richiesta #{id} ({channel}, motivo: {reason})",
+        "🆘 Request #{id} ({channel}, reason: {reason})",
+        "🆘 Demande #{id} ({channel}, motif : {reason})",
+    ),
+    "staff_notice_howto": (
+        "Rispondi a questo messaggio per scrivere all'impresa.",
+        "Reply to this message to write to the company.",
+        "Répondez à ce message pour écrire à l'entreprise.",
+    ),
+    "staff_followup": (
+        "💬 Richiesta #{id}, nuovo messaggio dell'impresa:\n{text}",
+        "💬 Request #{id}, new message from the company:\n{text}",
+        "💬 Demande #{id}, nouveau message de l'entreprise :\n{text}",
+    ),
     # Reimbursement estimates
     "estimate_intro": (
         "Stima del rimborso secondo «{rule}» ({rate} delle spese ammissibili, massimo {cap} in totale):",

@@ -74,6 +74,8 @@ class MessageRow(Base):
     reason: Mapped[str | None] = mapped_column(String(20))
     confidence: Mapped[float | None] = mapped_column(Float)
     latency_ms: Mapped[float | None] = mapped_column(Float)
+    author: Mapped[str | None] = mapped_column(String(200))
+    """Who wrote a staff message (the staff member's name or e-mail)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -89,6 +91,8 @@ class EscalationRow(Base):
     summary: Mapped[str] = mapped_column(Text)
     details_json: Mapped[str] = mapped_column(Text, default="{}")
     assignee: Mapped[str | None] = mapped_column(String(200))
+    since_message_id: Mapped[int | None] = mapped_column(Integer)
+    """The conversation's last message when the escalation opened: later SME messages joined it."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -136,6 +140,19 @@ class StoredMessage:
     confidence: float | None
     latency_ms: float | None
     created_at: dt.datetime
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredContact:
+    """A contact as read back."""
+
+    id: int
+    channel: str
+    external_id: str
+    name: str | None
+    language: str | None
+    consent_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -165,6 +182,7 @@ class StoredEscalation:
     details: dict[str, str]
     assignee: str | None
     created_at: dt.datetime
+    since_message_id: int | None = None
 
 
 class ConversationStore:
@@ -190,6 +208,24 @@ class ConversationStore:
             elif language and row.language != language:
                 row.language = language
             return row.id
+
+    def find_contact(self, channel: str, external_id: str) -> StoredContact | None:
+        """The contact, if it ever wrote (or was erased: then ``None``)."""
+        with self._sessions() as session:
+            row = session.scalars(
+                select(ContactRow).where(ContactRow.channel == channel, ContactRow.external_id == external_id)
+            ).first()
+            if row is None:
+                return None
+            consent = as_utc(row.consent_at) if row.consent_at else None
+            return StoredContact(row.id, row.channel, row.external_id, row.name, row.language, consent)
+
+    def set_contact_language(self, contact_id: int, language: str) -> None:
+        """The language the contact chose for the interface."""
+        with self._sessions.begin() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is not None:
+                row.language = language
 
     def record_consent(self, contact_id: int) -> None:
         """The contact accepted the privacy notice now."""
@@ -243,6 +279,7 @@ class ConversationStore:
         reason: str | None = None,
         confidence: float | None = None,
         latency_ms: float | None = None,
+        author: str | None = None,
     ) -> int:
         """Store a message (committed on return) and touch the conversation."""
         now = self._now()
@@ -250,7 +287,8 @@ class ConversationStore:
             row = MessageRow(
                 conversation_id=conversation_id, role=role, text=_clean(text, MAX_TEXT_CHARS) or "",
                 language=language, citations_json=json.dumps(list(citations), ensure_ascii=False),
-                decision=decision, reason=reason, confidence=confidence, latency_ms=latency_ms, created_at=now,
+                decision=decision, reason=reason, confidence=confidence, latency_ms=latency_ms,
+                author=_clean(author, 200), created_at=now,
             )  # fmt: skip
             session.add(row)
             conversation = session.get(ConversationRow, conversation_id)
@@ -304,9 +342,14 @@ class ConversationStore:
             ).first()
             if existing is not None:
                 return existing.id
+            last_message = session.scalar(
+                select(MessageRow.id).where(MessageRow.conversation_id == conversation_id).order_by(
+                    MessageRow.id.desc()).limit(1)
+            )  # fmt: skip
             row = EscalationRow(
                 conversation_id=conversation_id, reason=reason, status="open", summary=_clean(summary, 2000) or "",
-                details_json=json.dumps(details or {}, ensure_ascii=False), created_at=self._now(),
+                details_json=json.dumps(details or {}, ensure_ascii=False), since_message_id=last_message,
+                created_at=self._now(),
             )  # fmt: skip
             session.add(row)
             session.flush()
@@ -321,6 +364,18 @@ class ConversationStore:
                 )
             ).first()
             return _escalation(row) if row else None
+
+    def escalation(self, escalation_id: int) -> StoredEscalation | None:
+        """One escalation by id."""
+        with self._sessions() as session:
+            row = session.get(EscalationRow, escalation_id)
+            return _escalation(row) if row else None
+
+    def unresolved_escalations(self) -> list[StoredEscalation]:
+        """Escalations staff have not resolved, oldest first."""
+        query = select(EscalationRow).where(EscalationRow.status != "resolved").order_by(EscalationRow.id)
+        with self._sessions() as session:
+            return [_escalation(row) for row in session.scalars(query)]
 
     def set_escalation_status(self, escalation_id: int, status: EscalationStatus, assignee: str | None = None) -> None:
         """Move an escalation along: assigned, answered, resolved (each time is recorded)."""
@@ -388,7 +443,7 @@ def _message(row: MessageRow) -> StoredMessage:
         id=row.id, conversation_id=row.conversation_id, role=row.role,  # type: ignore[arg-type]
         text=row.text, language=row.language, citations=json.loads(row.citations_json),
         decision=row.decision, reason=row.reason, confidence=row.confidence,  # type: ignore[arg-type]
-        latency_ms=row.latency_ms, created_at=as_utc(row.created_at),
+        latency_ms=row.latency_ms, created_at=as_utc(row.created_at), author=row.author,
     )  # fmt: skip
 
 
@@ -396,5 +451,5 @@ def _escalation(row: EscalationRow) -> StoredEscalation:
     return StoredEscalation(
         id=row.id, conversation_id=row.conversation_id, reason=row.reason,  # type: ignore[arg-type]
         status=row.status, summary=row.summary, details=json.loads(row.details_json),  # type: ignore[arg-type]
-        assignee=row.assignee, created_at=as_utc(row.created_at),
+        assignee=row.assignee, created_at=as_utc(row.created_at), since_message_id=row.since_message_id,
     )  # fmt: skip

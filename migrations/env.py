@@ -12,7 +12,10 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-import bot.store  # noqa: F401  (registers the conversation tables)
+import bot.alerts
+import bot.outbox
+import bot.store
+import bot.telegram.updates  # noqa: F401  (registers the Telegram update log)
 import knowledge.store  # noqa: F401  (registers the knowledge tables)
 import retrieval.embedding_cache  # noqa: F401  (registers the retrieval tables)
 from knowledge.database import Base, make_engine

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api import telegram
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
 from api.web import chat, pages
@@ -30,9 +31,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             log.warning("empty index: loading the sample knowledge base from %s", SAMPLE_KNOWLEDGE_DIR)
             ready.ingest_pipeline().run([SAMPLE_KNOWLEDGE_DIR])
         app.state.web = chat.WebState(ready)
+        channel = telegram.build_channel(ready, polling=False) if telegram.webhook_enabled(ready.settings) else None
+        if channel is not None:
+            await channel.start()
+        app.state.telegram = channel
         try:
             yield
         finally:
+            if channel is not None:
+                await channel.stop()
             if owned:
                 ready.close()
 
@@ -47,6 +54,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     app.include_router(chat.router)
     app.include_router(pages.router)
+    app.include_router(telegram.router)
     # Outermost last: headers on everything, bodies counted before anything reads them.
     app.add_middleware(
         CORSMiddleware,

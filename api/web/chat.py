@@ -26,7 +26,7 @@ from api.web.limits import RateLimiter, retry_after_seconds
 from api.web.protection import error_body
 from bot.assistant import Assistant
 from bot.composers.base import Citation
-from bot.composers.extractive import sources_block
+from bot.composers.extractive import answer_body
 from bot.phrases import say
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
 from bot.store import StoredEscalation, StoredMessage
@@ -267,11 +267,8 @@ async def _live_events(request: Request, state: WebState, conversation: int, aft
 
 
 def _body(reply_text: str, citations: list[dict[str, Any]], language: str) -> str:
-    """The answer without the sources block the stored text ends with (the widget lists them itself)."""
-    if not citations:
-        return reply_text
-    block = sources_block([Citation.from_dict(c) for c in citations], language)
-    return reply_text[: -len(block)].rstrip() if reply_text.endswith(block) else reply_text
+    """The answer without its sources block (the widget lists the sources itself)."""
+    return answer_body(reply_text, [Citation.from_dict(c) for c in citations], language)
 
 
 _PUBLIC_CITATION = ("n", "title", "section", "page", "url", "language", "label")

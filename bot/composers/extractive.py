@@ -249,6 +249,14 @@ def sources_block(citations: Sequence[Citation], language: str) -> str:
     return "\n".join(lines)
 
 
+def answer_body(text: str, citations: Sequence[Citation], language: str) -> str:
+    """A stored reply without the sources block it ends with (for channels that show the sources themselves)."""
+    if not citations:
+        return text
+    block = sources_block(citations, language)
+    return text[: -len(block)].rstrip() if text.endswith(block) else text
+
+
 def _lines(text: str) -> list[str]:
     """Logical lines: a paragraph wrapped over several lines (Markdown, PDF) is joined back."""
     lines: list[str] = []

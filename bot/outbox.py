@@ -1,0 +1,223 @@
+"""The outbox: messages the desk pushes to a channel outside a conversation's turn.
+
+Staff replies, alerts and the staff group's notices are written here first (committed)
+and a channel's sender delivers them later, so a send that fails is retried with backoff
+instead of lost. A failure the channel calls permanent (the user blocked the bot, the
+chat is gone) ends as ``undeliverable``, kept with its error for staff to see.
+
+Channel-agnostic: rows name their channel and address (a Telegram chat id, an e-mail
+address); each channel's sender asks for its own ``due`` rows. The web widget needs no
+outbox: it reads staff messages from the conversation itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.database import Base, as_utc
+
+OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup"]
+OutboxStatus = Literal["pending", "sent", "undeliverable"]
+MAX_OUTBOX_TEXT = 20_000
+
+
+class OutboxRow(Base):
+    """One message to deliver, with its delivery attempts."""
+
+    __tablename__ = "bot_outbox"
+    __table_args__ = (
+        Index("ix_bot_outbox_due", "channel", "status", "next_attempt_at"),
+        Index("ix_bot_outbox_sent_ref", "channel", "address", "sent_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    payload_json: Mapped[str] = mapped_column(Text, default="{}")
+    # Deleting a contact (erasure) deletes what was queued for or about it.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("bot_contacts.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True
+    )
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("bot_escalations.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("bot_messages.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(14), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_ref: Mapped[str | None] = mapped_column(String(64))
+    """The channel's id of the delivered message (a Telegram message id): replies point at it."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A queued message as read back."""
+
+    id: int
+    channel: str
+    address: str
+    kind: OutboxKind
+    text: str
+    payload: dict[str, Any]
+    contact_id: int | None
+    conversation_id: int | None
+    escalation_id: int | None
+    message_id: int | None
+    status: OutboxStatus
+    attempts: int
+    last_error: str | None
+    sent_ref: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff between attempts, capped; a send is retried until it succeeds or fails for good."""
+
+    first_seconds: float = 2.0
+    max_seconds: float = 900.0
+
+    def delay(self, attempts: int) -> float:
+        """Seconds to wait after the ``attempts``-th failure."""
+        return float(min(self.max_seconds, self.first_seconds * 2 ** max(0, attempts - 1)))
+
+
+class Outbox:
+    """Queue, lease and settle outgoing messages; every call commits before it returns."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], now: Callable[[], dt.datetime], retry: RetryPolicy | None = None
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+        self.retry = retry or RetryPolicy()
+
+    def enqueue(
+        self,
+        channel: str,
+        address: str,
+        kind: OutboxKind,
+        text: str,
+        *,
+        payload: dict[str, Any] | None = None,
+        contact_id: int | None = None,
+        conversation_id: int | None = None,
+        escalation_id: int | None = None,
+        message_id: int | None = None,
+    ) -> int:
+        """Queue a message for delivery now; returns its id."""
+        if not text.strip():
+            raise ValueError("an outbox message needs text")
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = OutboxRow(
+                channel=channel, address=address, kind=kind, text=text[:MAX_OUTBOX_TEXT],
+                payload_json=json.dumps(payload or {}, ensure_ascii=False), contact_id=contact_id,
+                conversation_id=conversation_id, escalation_id=escalation_id, message_id=message_id,
+                status="pending", attempts=0, next_attempt_at=now, created_at=now,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def due(self, channel: str, limit: int = 100) -> list[OutboxItem]:
+        """Pending messages of ``channel`` whose next attempt is due, oldest first."""
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.channel == channel, OutboxRow.status == "pending", OutboxRow.next_attempt_at <= self._now()
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [_item(row) for row in session.scalars(query)]
+
+    def get(self, item_id: int) -> OutboxItem | None:
+        """One message by id."""
+        with self._sessions() as session:
+            row = session.get(OutboxRow, item_id)
+            return _item(row) if row else None
+
+    def mark_sent(self, item_id: int, sent_ref: str | None = None) -> None:
+        """Delivered; ``sent_ref`` is the channel's id for the message."""
+        with self._sessions.begin() as session:
+            row = session.get(OutboxRow, item_id)
+            if row is not None:
+                row.status, row.sent_ref, row.sent_at = "sent", sent_ref, self._now()
+                row.attempts += 1
+
+    def mark_failed(self, item_id: int, error: str, retry_after: float | None = None) -> float:
+        """A failed attempt: try again after the backoff (or the channel's ``retry_after``, if longer).
+
+        Returns the seconds until the next attempt.
+        """
+        with self._sessions.begin() as session:
+            row = session.get(OutboxRow, item_id)
+            if row is None:
+                return 0.0
+            row.attempts += 1
+            delay = max(self.retry.delay(row.attempts), retry_after or 0.0)
+            row.next_attempt_at = self._now() + dt.timedelta(seconds=delay)
+            row.last_error = error[:2000]
+            return delay
+
+    def mark_undeliverable(self, item_id: int, error: str) -> None:
+        """The channel refused for good (blocked, chat gone): kept with its error, not retried."""
+        with self._sessions.begin() as session:
+            row = session.get(OutboxRow, item_id)
+            if row is not None:
+                row.status, row.last_error = "undeliverable", error[:2000]
+                row.attempts += 1
+
+    def find_sent(self, channel: str, address: str, sent_ref: str) -> OutboxItem | None:
+        """The delivered message the channel knows as ``sent_ref`` in ``address`` (what a reply points at)."""
+        query = select(OutboxRow).where(
+            OutboxRow.channel == channel, OutboxRow.address == address, OutboxRow.sent_ref == sent_ref
+        )
+        with self._sessions() as session:
+            row = session.scalars(query.limit(1)).first()
+            return _item(row) if row else None
+
+    def queued(
+        self, kind: OutboxKind, address: str, *, escalation_id: int | None = None, message_id: int | None = None
+    ) -> bool:
+        """Whether a message of ``kind`` for this escalation or message was already queued to ``address``."""
+        query = select(OutboxRow.id).where(OutboxRow.kind == kind, OutboxRow.address == address)
+        if escalation_id is not None:
+            query = query.where(OutboxRow.escalation_id == escalation_id)
+        if message_id is not None:
+            query = query.where(OutboxRow.message_id == message_id)
+        with self._sessions() as session:
+            return session.scalars(query.limit(1)).first() is not None
+
+    def items(self, channel: str | None = None, status: OutboxStatus | None = None) -> list[OutboxItem]:
+        """Messages, oldest first (for staff, the CLI and tests)."""
+        query = select(OutboxRow).order_by(OutboxRow.id)
+        if channel is not None:
+            query = query.where(OutboxRow.channel == channel)
+        if status is not None:
+            query = query.where(OutboxRow.status == status)
+        with self._sessions() as session:
+            return [_item(row) for row in session.scalars(query)]
+
+
+def _item(row: OutboxRow) -> OutboxItem:
+    return OutboxItem(
+        id=row.id, channel=row.channel, address=row.address, kind=row.kind,  # type: ignore[arg-type]
+        text=row.text, payload=json.loads(row.payload_json or "{}"), contact_id=row.contact_id,
+        conversation_id=row.conversation_id, escalation_id=row.escalation_id, message_id=row.message_id,
+        status=row.status, attempts=row.attempts, last_error=row.last_error,  # type: ignore[arg-type]
+        sent_ref=row.sent_ref, created_at=as_utc(row.created_at),
+    )  # fmt: skip

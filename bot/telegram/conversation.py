@@ -1,0 +1,175 @@
+"""One SME turn on Telegram: consent first, then the assistant's reply sent as HTML with its buttons.
+
+Thin over the channel-agnostic ``Assistant``: the message is stored by the assistant
+before it is read; this only finds the chat's conversation, shows "typing…", runs the
+turn off the event loop and sends the reply (editing it as it grows when a language
+model streams).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Bot, Chat, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, User
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+
+from bot.phrases import say
+from bot.replies import DoneEvent, Event, Reply, TokenEvent
+from bot.store import StoredContact
+from bot.telegram import keyboards
+from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
+from bot.telegram.formatting import escape, reply_messages
+from bot.telegram.texts import LANGUAGES, text
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_FEEDBACK_OUTCOMES = ("answered", "faq", "catalog", "not_found")
+_FOLLOW_UP_OUTCOMES = ("answered", "catalog")
+
+
+def user_language(user: User | None, fallback: str = "it") -> str:
+    """The Telegram app's language when we speak it (``en-GB`` → ``en``)."""
+    code = (user.language_code or "")[:2] if user else ""
+    return code if code in LANGUAGES else fallback
+
+
+class Conversations:
+    """Turns of SMEs' chats through the assistant."""
+
+    def __init__(self, deps: TelegramDeps, config: TelegramConfig) -> None:
+        self.deps = deps
+        self.config = config
+        self.store = deps.assistant.store
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @asynccontextmanager
+    async def chat_turn(self, chat_id: int) -> AsyncIterator[None]:
+        """One turn at a time per chat (updates of different chats run concurrently)."""
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        async with lock:
+            yield
+
+    async def contact(self, chat: Chat) -> StoredContact | None:
+        """The chat's contact, if it exists."""
+        return await asyncio.to_thread(self.store.find_contact, CHANNEL, str(chat.id))
+
+    async def language(self, chat: Chat, user: User | None, chat_data: dict[str, object]) -> str:
+        """The interface language: chosen with /lingua, else the Telegram app's."""
+        contact = await self.contact(chat)
+        chosen = contact.language if contact and contact.language else chat_data.get("language")
+        return chosen if isinstance(chosen, str) and chosen in LANGUAGES else user_language(user)
+
+    async def conversation(self, chat: Chat, user: User | None, language: str) -> int:
+        """The chat's conversation (started on first use)."""
+        existing = await asyncio.to_thread(self.store.latest_conversation, CHANNEL, str(chat.id))
+        if existing is not None:
+            return existing
+        name = chat.title if chat.type != Chat.PRIVATE else (user.full_name if user else None)
+        return await asyncio.to_thread(self.deps.assistant.start, CHANNEL, str(chat.id), name, language)
+
+    async def ask_consent(self, bot: Bot, chat: Chat, language: str) -> None:
+        """Welcome, privacy notice and the accept button."""
+        body = "\n\n".join(escape(part) for part in (
+            text("welcome", language), say("privacy_notice", language), text("consent_ask", language),
+        ))  # fmt: skip
+        await bot.send_message(chat.id, body, parse_mode=ParseMode.HTML, reply_markup=keyboards.consent(language))
+
+    async def give_consent(self, chat: Chat, user: User | None, language: str) -> int:
+        """Record the accepted notice; returns the conversation."""
+        name = chat.title if chat.type != Chat.PRIVATE else (user.full_name if user else None)
+        contact = await asyncio.to_thread(self.store.contact, CHANNEL, str(chat.id), name, language)
+        await asyncio.to_thread(self.store.record_consent, contact)
+        return await self.conversation(chat, user, language)
+
+    async def turn(
+        self, bot: Bot, chat: Chat, user: User | None, question: str, *, language: str, reply_to: int | None = None
+    ) -> Reply:
+        """The assistant's reply to ``question``, sent to the chat."""
+        conversation = await self.conversation(chat, user, language)
+        await bot.send_chat_action(chat.id, ChatAction.TYPING)
+        if self.deps.assistant.streams_from_model:
+            return await self._streamed(bot, chat.id, conversation, question, reply_to)
+        reply = await asyncio.to_thread(self.deps.assistant.reply, conversation, question)
+        await self.send_reply(bot, chat.id, reply, conversation, reply_to=reply_to)
+        return reply
+
+    async def send_reply(
+        self, bot: Bot, chat_id: int, reply: Reply, conversation: int, *, reply_to: int | None = None,
+        first: Message | None = None,
+    ) -> None:  # fmt: skip
+        """The reply as HTML messages, buttons under the last one (``first``: a message to turn into the first part)."""
+        parts = reply_messages(reply.text, reply.citations, reply.language)
+        markup = await self._buttons(reply, conversation)
+        quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
+        for index, html in enumerate(parts):
+            last = index == len(parts) - 1
+            if index == 0 and first is not None:
+                try:
+                    await first.edit_text(html, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                                          link_preview_options=NO_PREVIEW)  # fmt: skip
+                except BadRequest as exc:
+                    if "not modified" not in str(exc).lower():
+                        raise
+                continue
+            await bot.send_message(
+                chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                link_preview_options=NO_PREVIEW, reply_parameters=quote if index == 0 else None,
+            )  # fmt: skip
+
+    async def _buttons(self, reply: Reply, conversation: int) -> InlineKeyboardMarkup | None:
+        if reply.options:
+            return keyboards.after_answer(reply.language, reply.message_id, options=reply.options)
+        if reply.decision == "handoff" or reply.outcome in ("refused", "deescalate"):
+            return None
+        feedback = reply.outcome in _FEEDBACK_OUTCOMES
+        follow_ups = False
+        if reply.outcome in _FOLLOW_UP_OUTCOMES:
+            state = (await asyncio.to_thread(self.store.conversation, conversation)).state
+            follow_ups = len(state.get("topic", {}).get("entries", [])) == 1
+        return keyboards.after_answer(reply.language, reply.message_id if feedback else 0, follow_ups=follow_ups)
+
+    async def _streamed(self, bot: Bot, chat_id: int, conversation: int, question: str, reply_to: int | None) -> Reply:
+        """A language model's answer shown as it grows: one message, edited at most every
+        ``edit_interval_seconds`` (Telegram limits edits), then replaced by the checked text."""
+        loop = asyncio.get_running_loop()
+        events: asyncio.Queue[Event | None] = asyncio.Queue()
+
+        def produce() -> None:
+            try:
+                for event in self.deps.assistant.stream(conversation, question):
+                    loop.call_soon_threadsafe(events.put_nowait, event)
+            finally:
+                loop.call_soon_threadsafe(events.put_nowait, None)
+
+        producer = asyncio.create_task(asyncio.to_thread(produce))
+        draft, shown, message = "", "", None
+        last_edit = 0.0
+        reply: Reply | None = None
+        while (event := await events.get()) is not None:
+            if isinstance(event, DoneEvent):
+                reply = event.reply
+            elif isinstance(event, TokenEvent) and event.part == "answer":
+                draft += event.text
+                if time.monotonic() - last_edit >= self.config.edit_interval_seconds and draft.strip() != shown:
+                    shown = draft.strip()
+                    preview = escape(shown[-3500:]) + " …"
+                    if message is None:
+                        message = await bot.send_message(chat_id, preview, parse_mode=ParseMode.HTML,
+                                                         link_preview_options=NO_PREVIEW)  # fmt: skip
+                    else:
+                        await message.edit_text(preview, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+                    last_edit = time.monotonic()
+        await producer
+        assert reply is not None  # the assistant always ends with ``done``
+        await self.send_reply(bot, chat_id, reply, conversation, reply_to=reply_to, first=message)
+        return reply

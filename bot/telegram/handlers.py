@@ -1,0 +1,428 @@
+"""The bot's handlers: commands, messages, buttons, and what happens when one fails.
+
+Registered once by ``application.build_application`` for both polling and webhook mode.
+Each handler is thin: it reads the update, then calls ``Conversations`` (SME turns), the
+staff group, or a store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Chat, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.alerts import matches, topic_choices, topic_label
+from bot.catalog_answers import CatalogDesk
+from bot.phrases import say
+from bot.telegram import keyboards
+from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
+from bot.telegram.conversation import Conversations, user_language
+from bot.telegram.formatting import escape, plain_messages
+from bot.telegram.staff_group import StaffGroup
+from bot.telegram.texts import COMMANDS, LANGUAGES, text
+from knowledge.catalog import Call, Mission
+from knowledge.countries import countries_in
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+_STATE_ICONS = {"open": "🟢", "closing_soon": "🟠", "upcoming": "🔜"}
+ERRORS_BEFORE_HANDOFF = 2
+
+
+class TelegramHandlers:
+    """Every handler of the bot, sharing the channel's services."""
+
+    def __init__(self, deps: TelegramDeps, config: TelegramConfig) -> None:
+        self.deps = deps
+        self.config = config
+        self.chats = Conversations(deps, config)
+        self.staff = StaffGroup(deps, config)
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add the handlers (group -1 drops duplicate updates before any other sees them)."""
+        application.add_handler(TypeHandler(Update, self.drop_duplicates), group=-1)
+        commands = {
+            "start": self.start, "help": self.help, "bandi": self.offers, "operatore": self.person,
+            "avvisi": self.alerts, "lingua": self.choose_language, "privacy": self.privacy, "cancella": self.erase,
+        }  # fmt: skip
+        assert set(commands) == set(COMMANDS)
+        for name, callback in commands.items():
+            application.add_handler(CommandHandler(name, callback))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.message))
+        application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+                                               self.not_text))  # fmt: skip
+        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_error_handler(self.failed)
+
+    # -- updates ---------------------------------------------------------------------------
+
+    async def drop_duplicates(self, update: Update, context: Context) -> None:
+        """An update seen before (same ``update_id``) stops here."""
+        if not await asyncio.to_thread(self.deps.updates.first_time, update.update_id):
+            log.info("duplicate update %s dropped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def message(self, update: Update, context: Context) -> None:
+        """A text message: a question from an SME, or staff answering in the staff group."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or not message.text:
+            return
+        if self.staff.is_staff_chat(chat.id):
+            await self.staff.on_message(message, context)
+            return
+        question = message.text
+        if chat.type != ChatType.PRIVATE:
+            addressed = _addressed_text(message, context.bot.username, context.bot.id)
+            if addressed is None:
+                return  # in a group the bot speaks only when mentioned or replied to
+            question = addressed
+        await self._ask(
+            update, context, question, reply_to=message.message_id if chat.type != ChatType.PRIVATE else None
+        )
+
+    async def not_text(self, update: Update, context: Context) -> None:
+        """A photo, a sticker, a file: say what the bot reads (only in private chats)."""
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        await context.bot.send_message(chat.id, escape(say("empty", language)), parse_mode=ParseMode.HTML)
+
+    async def _ask(self, update: Update, context: Context, question: str, *, reply_to: int | None = None) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        async with self.chats.chat_turn(chat.id):
+            language = await self.chats.language(chat, user, chat_data)
+            contact = await self.chats.contact(chat)
+            if contact is None or contact.consent_at is None:
+                chat_data["pending_question"] = question[:2000]  # answered once the notice is accepted
+                await self.chats.ask_consent(context.bot, chat, language)
+                return
+            await self.chats.turn(context.bot, chat, user, question, language=language, reply_to=reply_to)
+            chat_data["errors"] = 0
+
+    # -- commands --------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        """Welcome, privacy and consent; ``/start missione_giappone`` opens on that topic."""
+        chat = update.effective_chat
+        if chat is None or self.staff.is_staff_chat(chat.id):
+            return
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        language = await self.chats.language(chat, update.effective_user, chat_data)
+        topic = self._deep_link_question(" ".join(context.args or []), language)
+        contact = await self.chats.contact(chat)
+        if contact is None or contact.consent_at is None:
+            if topic:
+                chat_data["pending_question"] = topic
+            await self.chats.ask_consent(context.bot, chat, language)
+            return
+        if topic:
+            await self._ask(update, context, topic)
+            return
+        body = "\n\n".join(escape(t) for t in (text("welcome", language), text("help", language)))
+        await context.bot.send_message(chat.id, body, parse_mode=ParseMode.HTML)
+
+    async def help(self, update: Update, context: Context) -> None:
+        """What the bot does and its commands."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        await context.bot.send_message(chat.id, escape(text("help", language)), parse_mode=ParseMode.HTML)
+
+    async def offers(self, update: Update, context: Context) -> None:
+        """Open and upcoming calls and missions, one button each."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        desk = await asyncio.to_thread(self.deps.assistant.catalog_desk)
+        offers = desk.offers()
+        if not offers:
+            await context.bot.send_message(chat.id, escape(text("no_offers", language)), parse_mode=ParseMode.HTML)
+            return
+        labels = []
+        for record in offers:
+            entry = record.entry
+            assert isinstance(entry, Call | Mission)
+            labels.append((entry.id, f"{_STATE_ICONS.get(desk.status(entry).state, '')} {entry.title}".strip()))
+        await context.bot.send_message(chat.id, escape(text("offers", language)), parse_mode=ParseMode.HTML,
+                                       reply_markup=keyboards.offers(labels))  # fmt: skip
+
+    async def person(self, update: Update, context: Context) -> None:
+        """Ask for a person: the same turn as writing it (the details staff need are asked first)."""
+        chat = update.effective_chat
+        if chat is None or self.staff.is_staff_chat(chat.id):
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        await self._ask(update, context, say("ask_for_person", language))
+
+    async def choose_language(self, update: Update, context: Context) -> None:
+        """Language buttons."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        await context.bot.send_message(chat.id, escape(text("choose_language", language)), parse_mode=ParseMode.HTML,
+                                       reply_markup=keyboards.languages())  # fmt: skip
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """The privacy notice and what is kept."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        body = "\n\n".join(escape(t) for t in (say("privacy_notice", language), text("privacy_stored", language)))
+        await context.bot.send_message(chat.id, body, parse_mode=ParseMode.HTML)
+
+    async def erase(self, update: Update, context: Context) -> None:
+        """Erase my data, after a confirmation."""
+        chat = update.effective_chat
+        if chat is None or self.staff.is_staff_chat(chat.id):
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        await context.bot.send_message(chat.id, escape(text("erase_confirm", language)), parse_mode=ParseMode.HTML,
+                                       reply_markup=keyboards.erase_confirmation(language))  # fmt: skip
+
+    async def alerts(self, update: Update, context: Context) -> None:
+        """The contact's alerts and the ways to add one (a subscription needs the notice accepted)."""
+        chat = update.effective_chat
+        if chat is None or self.staff.is_staff_chat(chat.id):
+            return
+        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
+        contact = await self.chats.contact(chat)
+        if contact is None or contact.consent_at is None:
+            await self.chats.ask_consent(context.bot, chat, language)
+            return
+        body, markup = await self._alerts_menu(contact.id, language)
+        await context.bot.send_message(chat.id, body, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def _alerts_menu(self, contact_id: int, language: str) -> tuple[str, InlineKeyboardMarkup]:
+        subscriptions = await asyncio.to_thread(self.deps.subscriptions.of, contact_id)
+        status = text("alerts_yours" if subscriptions else "alerts_none", language)
+        return escape(f"{text('alerts_intro', language)}\n\n{status}"), keyboards.alerts_menu(subscriptions, language)
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def button(self, update: Update, context: Context) -> None:
+        """A pressed inline button."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None:
+            return
+        pressed = keyboards.Callback.parse(query.data)
+        if pressed.verb == "esc":
+            await self.staff.on_button(query, pressed, context)
+            return
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        language = await self.chats.language(chat, update.effective_user, chat_data)
+        notice: str | None = None
+        if pressed.verb == "consent":
+            await query.answer()
+            await self.chats.give_consent(chat, update.effective_user, language)
+            pending = chat_data.pop("pending_question", None)
+            intro = text("consent_then_answer" if pending else "consent_done", language)
+            await context.bot.send_message(chat.id, escape(intro), parse_mode=ParseMode.HTML)
+            if isinstance(pending, str):
+                await self._ask(update, context, pending)
+            return
+        if pressed.verb == "lang" and pressed.arg(0) in LANGUAGES:
+            chosen = pressed.arg(0)
+            contact = await self.chats.contact(chat)
+            if contact is not None:
+                await asyncio.to_thread(self.deps.assistant.store.set_contact_language, contact.id, chosen)
+            chat_data["language"] = chosen
+            await query.answer()
+            await context.bot.send_message(chat.id, escape(text("language_set", chosen)), parse_mode=ParseMode.HTML)
+            return
+        if pressed.verb == "erase":
+            await query.answer()
+            await self._erase(chat, pressed.arg(0) == "yes", language, context)
+            return
+        contact = await self.chats.contact(chat)
+        if contact is None or contact.consent_at is None:
+            await query.answer()
+            await self.chats.ask_consent(context.bot, chat, language)
+            return
+        if pressed.verb == "fb":
+            notice = await self._feedback(chat, pressed, language)
+        elif pressed.verb in ("al", "sub", "uns"):
+            await self._alerts_button(query, pressed, contact.id, language)
+            return
+        else:
+            question = await self._question_of(chat, pressed, language)
+            if question is None:
+                notice = text("expired_button", language)
+            else:
+                await query.answer()
+                await self._ask(update, context, question)
+                return
+        await query.answer(notice)
+
+    async def _question_of(self, chat: Chat, pressed: keyboards.Callback, language: str) -> str | None:
+        """What a button asks the assistant, as if the SME had written it."""
+        if pressed.verb == "person":
+            return say("ask_for_person", language)
+        if pressed.verb == "fu" and pressed.arg(0) in keyboards.FOLLOW_UPS:
+            return text(f"follow_up_{pressed.arg(0)}", language)
+        if pressed.verb == "e":
+            desk = await asyncio.to_thread(self.deps.assistant.catalog_desk)
+            record = next((r for r in desk.records if keyboards.entry_key(r.entry.id) == pressed.arg(0)), None)
+            return text("about_entry", language, title=record.entry.title) if record else None
+        if pressed.verb == "opt" and pressed.arg(0).isdigit():
+            conversation = await asyncio.to_thread(self.deps.assistant.store.latest_conversation, CHANNEL, str(chat.id))
+            if conversation is None:
+                return None
+            state = (await asyncio.to_thread(self.deps.assistant.store.conversation, conversation)).state
+            options = (state.get("pending") or {}).get("options") or []
+            index = int(pressed.arg(0)) - 1
+            return str(options[index]["label"]) if 0 <= index < len(options) else None
+        return None
+
+    async def _feedback(self, chat: Chat, pressed: keyboards.Callback, language: str) -> str:
+        store = self.deps.assistant.store
+        conversation = await asyncio.to_thread(store.latest_conversation, CHANNEL, str(chat.id))
+        if conversation is None or not pressed.arg(1).isdigit():
+            return text("expired_button", language)
+        message_id = int(pressed.arg(1))
+        messages = await asyncio.to_thread(store.messages, conversation)
+        if not any(m.id == message_id and m.role == "assistant" for m in messages):
+            return text("expired_button", language)
+        await asyncio.to_thread(store.add_feedback, message_id, 1 if pressed.arg(0) == "u" else -1)
+        return text("feedback_thanks", language)
+
+    async def _alerts_button(self, query: Any, pressed: keyboards.Callback, contact_id: int, language: str) -> None:
+        subscriptions = self.deps.subscriptions
+        desk: CatalogDesk = await asyncio.to_thread(self.deps.assistant.catalog_desk)
+        if pressed.verb == "al":
+            kind = keyboards.KIND_CODES.get(pressed.arg(0))
+            if kind is None:
+                await query.answer(text("expired_button", language))
+                return
+            await query.answer()
+            await query.message.reply_text(escape(text("alerts_pick", language)), parse_mode=ParseMode.HTML,
+                                           reply_markup=keyboards.topic_choices(topic_choices(desk.records, kind),
+                                                                                language))  # fmt: skip
+            return
+        if pressed.verb == "sub":
+            kind = keyboards.KIND_CODES.get(pressed.arg(0))
+            choice = (
+                next((c for c in topic_choices(desk.records, kind) if c.key == pressed.arg(1)), None) if kind else None
+            )
+            if choice is None:
+                await query.answer(text("expired_button", language))
+                return
+            added = await asyncio.to_thread(subscriptions.add, contact_id, choice.kind, choice.value)
+            await query.answer()
+            label = topic_label(choice.kind, choice.value, language)
+            lines = [text("alerts_added" if added else "alerts_already", language, topic=label)]
+            open_now = [r.entry for r in desk.offers() if isinstance(r.entry, Call | Mission)
+                        and matches(r.entry, choice.kind, choice.value)]  # fmt: skip
+            if open_now:
+                lines.append(text("alerts_open_now", language))
+                lines.extend(desk.status_line(entry, language) for entry in open_now)
+            for part in plain_messages("\n".join(lines)):
+                await query.message.reply_text(part, parse_mode=ParseMode.HTML)
+            return
+        removed = await asyncio.to_thread(
+            subscriptions.remove, contact_id, None if pressed.arg(0) == "all" else _int(pressed.arg(0))
+        )
+        await query.answer(text("alerts_removed_all" if pressed.arg(0) == "all" else "alerts_removed", language)
+                           if removed else None)  # fmt: skip
+        body, markup = await self._alerts_menu(contact_id, language)
+        await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def _erase(self, chat: Chat, confirmed: bool, language: str, context: Context) -> None:
+        if not confirmed:
+            await context.bot.send_message(chat.id, escape(text("erase_kept", language)), parse_mode=ParseMode.HTML)
+            return
+        async with self.chats.chat_turn(chat.id):
+            contact = await self.chats.contact(chat)
+            if contact is not None:
+                await asyncio.to_thread(self.deps.assistant.store.erase_contact, contact.id)
+            if context.chat_data is not None:
+                context.chat_data.clear()
+        await context.bot.send_message(chat.id, escape(text("erase_done", language)), parse_mode=ParseMode.HTML)
+
+    # -- failures --------------------------------------------------------------------------
+
+    async def failed(self, update: object, context: Context) -> None:
+        """A handler failed: logged; the SME hears it politely, and a second failure in a row hands off."""
+        log.error("Telegram update failed", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        chat = update.effective_chat
+        if self.staff.is_staff_chat(chat.id):
+            return
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        errors = int(chat_data.get("errors", 0)) + 1
+        chat_data["errors"] = errors
+        language = user_language(update.effective_user)
+        message = text("error", language)
+        try:
+            if errors >= ERRORS_BEFORE_HANDOFF:
+                escalation = await asyncio.to_thread(self._escalate_error, chat.id)
+                if escalation is not None:
+                    when = self.deps.assistant.expected_reply(language)
+                    created = say("handoff_created", language, id=escalation, when=when)
+                    message = f"{say('handoff_error', language)} {created}"
+            await context.bot.send_message(chat.id, escape(message), parse_mode=ParseMode.HTML)
+        except Exception:  # telling the SME failed too (Telegram down, bot blocked): the log has it
+            log.exception("could not tell chat %s about a failure", chat.id)
+
+    def _escalate_error(self, chat_id: int) -> int | None:
+        store = self.deps.assistant.store
+        conversation = store.latest_conversation(CHANNEL, str(chat_id))
+        if conversation is None:
+            return None
+        return store.open_escalation(conversation, "error", "Telegram: the bot failed twice in a row on this chat")
+
+    def _deep_link_question(self, payload: str, language: str) -> str:
+        """``missione_giappone`` → a question about the Japan mission (or the words themselves)."""
+        words = " ".join(payload.replace("_", " ").replace("-", " ").split())[:200]
+        if not words:
+            return ""
+        desk = self.deps.assistant.catalog_desk()
+        by_id = [r for r in desk.records if r.entry.id == payload]
+        named = by_id or desk.named(words, countries_in(words))
+        if len(named) == 1:
+            return text("about_entry", language, title=named[0].entry.title)
+        return words
+
+
+def _addressed_text(message: Message, username: str, bot_id: int) -> str | None:
+    """In a group: the text without the bot's @mention when the bot is mentioned or replied to; else ``None``."""
+    text_ = message.text or ""
+    mention = f"@{username}".casefold()
+    mentioned = False
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if value.casefold() == mention:
+            mentioned = True
+            text_ = text_.replace(value, " ")
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and (message.reply_to_message.from_user.id == bot_id)
+    )
+    if not (mentioned or replied):
+        return None
+    return " ".join(text_.split())
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,83 @@
+"""The staff group: escalations are posted there; staff answer an SME by replying to the post.
+
+Only Telegram users mapped to staff (``TelegramConfig.staff_users``) may answer, claim or
+resolve; anyone else in the group is ignored. A reply goes through ``StaffDesk``: stored in
+the SME's conversation first, then queued in the outbox for the SME's channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Message
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.staff import StaffActionError
+from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
+from bot.telegram.formatting import escape
+from bot.telegram.keyboards import Callback
+from bot.telegram.texts import text
+
+log = logging.getLogger(__name__)
+
+
+class StaffGroup:
+    """Handlers for the configured staff group chat."""
+
+    def __init__(self, deps: TelegramDeps, config: TelegramConfig) -> None:
+        self.deps = deps
+        self.config = config
+
+    def is_staff_chat(self, chat_id: int) -> bool:
+        """Whether ``chat_id`` is the staff group."""
+        return self.config.staff_chat_id is not None and chat_id == self.config.staff_chat_id
+
+    def staff_name(self, user_id: int | None) -> str | None:
+        """The staff member a Telegram user is mapped to, if any."""
+        return self.config.staff_users.get(user_id) if user_id is not None else None
+
+    async def on_message(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A staff member replying to an escalation's post answers the SME; other messages are chat."""
+        replied = message.reply_to_message
+        if replied is None or not message.text:
+            return
+        author = self.staff_name(message.from_user.id if message.from_user else None)
+        if author is None:
+            log.info("staff group: reply from an unmapped user ignored")
+            return
+        posted = await asyncio.to_thread(
+            self.deps.outbox.find_sent, CHANNEL, str(message.chat_id), str(replied.message_id)
+        )
+        if posted is None or posted.escalation_id is None:
+            return
+        try:
+            await asyncio.to_thread(self.deps.staff.reply, posted.escalation_id, message.text, author)
+        except StaffActionError as exc:
+            await message.reply_text(escape(text("staff_failed", "it", error=str(exc))), parse_mode=ParseMode.HTML)
+            return
+        await message.reply_text(escape(text("staff_sent", "it", id=posted.escalation_id)), parse_mode=ParseMode.HTML)
+
+    async def on_button(self, query: Any, pressed: Callback, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Claim or resolve from the post's buttons."""
+        who = self.staff_name(query.from_user.id if query.from_user else None)
+        if who is None or query.message is None or not self.is_staff_chat(query.message.chat.id):
+            await query.answer(text("staff_not_allowed", "it"), show_alert=True)
+            return
+        action, raw_id = pressed.arg(0), pressed.arg(1)
+        if action not in ("claim", "resolve") or not raw_id.isdigit():
+            await query.answer()
+            return
+        try:
+            if action == "claim":
+                await asyncio.to_thread(self.deps.staff.claim, int(raw_id), who)
+            else:
+                await asyncio.to_thread(self.deps.staff.resolve, int(raw_id))
+        except StaffActionError as exc:
+            await query.answer(str(exc), show_alert=True)
+            return
+        await query.answer()
+        done = text("staff_claimed" if action == "claim" else "staff_resolved", "it", who=who)
+        await query.message.reply_text(escape(done), parse_mode=ParseMode.HTML)
