@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from bot.catalog_fields import field_lines, rule_lines
+from bot.catalog_fields import asked_fields, field_lines, rule_lines
 from bot.catalog_status import EntryStatus, entry_countries, entry_dates, entry_status, find_entries
 from bot.composers.base import Citation
 from bot.phrases import say
@@ -50,6 +50,12 @@ _TRIP_CUE = re.compile(
     r"\b(dura|durata|si\s+svolge|date\s+della\s+missione|quando\s+(parte|partiamo|si\s+parte|è\s+la\s+missione)|"
     r"quali\s+città|che\s+città|how\s+long|mission\s+dates|which\s+cities|when\s+(is|does)\s+the\s+(mission|trip)|"
     r"dates\s+de\s+la\s+mission|quand\s+a\s+lieu|quelles\s+villes|durée)\b",
+    re.IGNORECASE,
+)
+_OVERVIEW_CUE = re.compile(
+    r"\b(parlami|parlarmi|mi\s+parli|dimmi\s+(di\s+più|tutto|qualcosa)|informazioni\s+su\w*|info\s+su\w*|"
+    r"dettagli|tell\s+me\s+(more\s+)?about|more\s+about|details\s+(of|on|about)|information\s+(on|about)|"
+    r"parlez-moi|dites-m'en\s+plus|informations\s+sur|détails\s+(de|sur|du))",
     re.IGNORECASE,
 )
 _MISSION_WORD = re.compile(r"\b(missione|missioni|mission|missions|delegazione|delegation|trip|viaggio)\b", re.I)
@@ -162,6 +168,8 @@ class CatalogDesk:
             return self._trips(missions, language)
         if named and _STATUS_CUE.search(text):
             return self._status(named, language)
+        if len(named) == 1 and _OVERVIEW_CUE.search(text) and not asked_fields(text):
+            return self.overview(named[0], language)
         if named:
             facts = self._facts(text, named, language)
             if facts is not None:
@@ -196,6 +204,17 @@ class CatalogDesk:
             key, language, title=entry.title, deadline=format_deadline(status.deadline, language), opens=opens,
             since=say("since", language, date=opens) if opens else "", days_left=_days_left(status.days_left, language),
         )  # fmt: skip
+
+    def overview(self, record: CatalogRecord, language: str) -> CatalogReply:
+        """A call's or mission's sheet: its status, a mission's dates and place, the summary and link."""
+        entry = _offer(record)
+        lines = [self.status_line(entry, language)]
+        if isinstance(entry, Mission):
+            lines.append(self._trips([record], language).text.removesuffix(" [1]"))
+        if entry.summary.strip():
+            lines.append(entry.summary.strip())
+        text = "\n".join(lines) + " [1]"
+        return CatalogReply("status", text, [_citation(1, record)], entry_ids=[entry.id])
 
     def _claim_deadlines(self, named: list[CatalogRecord], language: str) -> CatalogReply | None:
         """The reimbursement claim's deadline: the mission's last day plus the rule's days."""

@@ -4,7 +4,6 @@ embeds about 1,000 tokens a second here)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,13 +11,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from doubles.sample import SAMPLE_TODAY, fake_settings
 
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import ChromaSettings, EmbeddingSettings, Settings
 from knowledge.ingest import IngestReport
-
-# The sample knowledge base was written on this day: two calls closed, two open, one upcoming.
-SAMPLE_TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -28,16 +25,6 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyt
         if name.startswith("SPORTELLO_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
-
-
-def fake_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings for a throw-away data directory with the deterministic fake embedder."""
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        embedding=EmbeddingSettings(provider="hashing", dimensions=256),
-        **overrides,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture

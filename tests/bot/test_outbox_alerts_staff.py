@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from conftest import SAMPLE_TODAY
+from doubles.sample import SAMPLE_TODAY
 
 from api.services import Services
 from bot.alerts import AlertScanner, Subscriptions, topic_choices, topic_key
