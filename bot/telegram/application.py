@@ -22,13 +22,14 @@ from bot.staff import StaffNotices
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.handlers import TelegramHandlers
+from bot.telegram.ordering import ChatOrderedProcessor
 from bot.telegram.texts import COMMANDS, LANGUAGES, command_description
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 CONCURRENT_UPDATES = 16
-"""Updates of different chats run at once; one chat's run in order (``Conversations.chat_turn``)."""
+"""Updates of different chats run at once; one chat's run in order (``ChatOrderedProcessor``)."""
 PRUNE_SECONDS = 3600.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -42,7 +43,7 @@ def build_application(deps: TelegramDeps, config: TelegramConfig, *, polling: bo
         .token(config.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
     )
     if not polling:
         builder = builder.updater(None)
@@ -145,7 +146,8 @@ class TelegramChannel:
         """One update from the webhook, handled before the request is answered (so Telegram
         redelivers it if handling fails)."""
         update = Update.de_json(payload, self.application.bot)
-        await self.application.process_update(update)
+        # Through the processor, as polled updates go: the same per-chat order and concurrency cap.
+        await self.application.update_processor.process_update(update, self.application.process_update(update))
 
     async def run_until_stopped(self) -> None:
         """Polling until SIGINT or SIGTERM (``sportello telegram``)."""

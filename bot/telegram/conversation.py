@@ -11,9 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from telegram import Bot, Chat, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, User
 from telegram.constants import ChatAction, ParseMode
@@ -47,17 +44,6 @@ class Conversations:
         self.deps = deps
         self.config = config
         self.store = deps.assistant.store
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    @asynccontextmanager
-    async def chat_turn(self, chat_id: int) -> AsyncIterator[None]:
-        """One turn at a time per chat (updates of different chats run concurrently)."""
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        async with lock:
-            yield
 
     async def contact(self, chat: Chat) -> StoredContact | None:
         """The chat's contact, if it exists."""

@@ -106,15 +106,14 @@ class TelegramHandlers:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None
         chat_data = context.chat_data if context.chat_data is not None else {}
-        async with self.chats.chat_turn(chat.id):
-            language = await self.chats.language(chat, user, chat_data)
-            contact = await self.chats.contact(chat)
-            if contact is None or contact.consent_at is None:
-                chat_data["pending_question"] = question[:2000]  # answered once the notice is accepted
-                await self.chats.ask_consent(context.bot, chat, language)
-                return
-            await self.chats.turn(context.bot, chat, user, question, language=language, reply_to=reply_to)
-            chat_data["errors"] = 0
+        language = await self.chats.language(chat, user, chat_data)
+        contact = await self.chats.contact(chat)
+        if contact is None or contact.consent_at is None:
+            chat_data["pending_question"] = question[:2000]  # answered once the notice is accepted
+            await self.chats.ask_consent(context.bot, chat, language)
+            return
+        await self.chats.turn(context.bot, chat, user, question, language=language, reply_to=reply_to)
+        chat_data["errors"] = 0
 
     # -- commands --------------------------------------------------------------------------
 
@@ -351,12 +350,11 @@ class TelegramHandlers:
         if not confirmed:
             await context.bot.send_message(chat.id, escape(text("erase_kept", language)), parse_mode=ParseMode.HTML)
             return
-        async with self.chats.chat_turn(chat.id):
-            contact = await self.chats.contact(chat)
-            if contact is not None:
-                await asyncio.to_thread(self.deps.assistant.store.erase_contact, contact.id)
-            if context.chat_data is not None:
-                context.chat_data.clear()
+        contact = await self.chats.contact(chat)
+        if contact is not None:
+            await asyncio.to_thread(self.deps.assistant.store.erase_contact, contact.id)
+        if context.chat_data is not None:
+            context.chat_data.clear()
         await context.bot.send_message(chat.id, escape(text("erase_done", language)), parse_mode=ParseMode.HTML)
 
     # -- failures --------------------------------------------------------------------------

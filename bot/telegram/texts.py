@@ -130,7 +130,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "C'est fait : je vous alerterai pour « {topic} ».",
     ),
     "alerts_already": ("Hai già questo avviso.", "You already have this alert.", "Vous avez déjà cette alerte."),
-    "alerts_open_now": ("Già aperti ora:", "Open right now:", "Déjà ouverts :"),
+    "alerts_open_now": ("Aperti o in arrivo ora:", "Open or coming up now:", "Ouverts ou à venir :"),
     "alerts_removed": ("Avviso tolto.", "Alert removed.", "Alerte retirée."),
     "alerts_removed_all": (
         "Tutti gli avvisi sono stati tolti.",
