@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import httpx
 import pytest
-import uvicorn
-from doubles.network import free_port
+from doubles.network import free_port, serve_in_thread
 
 from api.services import Services, build_services
 from api.settings import AssistantSettings, EmbeddingSettings, Settings
@@ -41,21 +37,6 @@ class LiveServer:
     def staff_reply(self, conversation_id: int, text: str) -> int:
         """A staff member's reply, as the staff console will write it: a stored ``staff`` message."""
         return self.store.add_message(conversation_id, "staff", text)
-
-
-def serve_in_thread(app: object, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    """Start uvicorn on 127.0.0.1:``port`` in a thread and wait until it answers."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server, thread
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("uvicorn did not start")
 
 
 @pytest.fixture(scope="session")
