@@ -86,6 +86,7 @@ class TelegramHandlers:
             return
         question = message.text
         if chat.type != ChatType.PRIVATE:
+            log.info("message in %s chat %s (%r)", chat.type, chat.id, chat.title)  # how admins find a group's id
             addressed = _addressed_text(message, context.bot.username, context.bot.id)
             if addressed is None:
                 return  # in a group the bot speaks only when mentioned or replied to
