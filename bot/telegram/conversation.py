@@ -157,5 +157,7 @@ class Conversations:
                     last_edit = time.monotonic()
         await producer
         assert reply is not None  # the assistant always ends with ``done``
+        if message is not None:  # the final edit respects the pace too
+            await asyncio.sleep(max(0.0, self.config.edit_interval_seconds - (time.monotonic() - last_edit)))
         await self.send_reply(bot, chat_id, reply, conversation, reply_to=reply_to, first=message)
         return reply
