@@ -66,7 +66,8 @@ def _services() -> Iterator[Services]:
     """
     settings = _settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("bm25s", "pypdf"):
+    # httpx logs every request URL at INFO, and a Telegram URL carries the bot token.
+    for noisy in ("bm25s", "pypdf", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.ERROR, logging.getLevelName(settings.log_level)))
     try:
         services = build_services(settings)
