@@ -190,17 +190,20 @@ class Outbox:
             row = session.scalars(query.limit(1)).first()
             return _item(row) if row else None
 
-    def queued(
-        self, kind: OutboxKind, address: str, *, escalation_id: int | None = None, message_id: int | None = None
-    ) -> bool:
-        """Whether a message of ``kind`` for this escalation or message was already queued to ``address``."""
-        query = select(OutboxRow.id).where(OutboxRow.kind == kind, OutboxRow.address == address)
-        if escalation_id is not None:
-            query = query.where(OutboxRow.escalation_id == escalation_id)
-        if message_id is not None:
-            query = query.where(OutboxRow.message_id == message_id)
+    def announced(self, address: str) -> tuple[set[int], set[int]]:
+        """Escalations noticed and SME messages forwarded to ``address`` so far, in one query."""
+        query = select(OutboxRow.kind, OutboxRow.escalation_id, OutboxRow.message_id).where(
+            OutboxRow.address == address, OutboxRow.kind.in_(("staff_notice", "staff_followup"))
+        )
+        escalations: set[int] = set()
+        messages: set[int] = set()
         with self._sessions() as session:
-            return session.scalars(query.limit(1)).first() is not None
+            for kind, escalation_id, message_id in session.execute(query):
+                if kind == "staff_notice" and escalation_id is not None:
+                    escalations.add(escalation_id)
+                elif message_id is not None:
+                    messages.add(message_id)
+        return escalations, messages
 
     def items(self, channel: str | None = None, status: OutboxStatus | None = None) -> list[OutboxItem]:
         """Messages, oldest first (for staff, the CLI and tests)."""

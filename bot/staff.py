@@ -75,9 +75,13 @@ class StaffDesk:
         process: escalations raised on the web reach the staff group too. Returns how many it queued.
         """
         queued = 0
-        for escalation in self.store.unresolved_escalations():
+        escalations = self.store.unresolved_escalations()
+        if not escalations:
+            return 0  # the common case, every second: one query
+        noticed, forwarded = self.outbox.announced(to.address)
+        for escalation in escalations:
             conversation = self.store.conversation(escalation.conversation_id)
-            if not self.outbox.queued("staff_notice", to.address, escalation_id=escalation.id):
+            if escalation.id not in noticed:
                 self.outbox.enqueue(
                     to.channel, to.address, "staff_notice", notice_text(escalation, conversation.channel),
                     payload={"status": escalation.status}, contact_id=conversation.contact_id,
@@ -85,9 +89,7 @@ class StaffDesk:
                 )  # fmt: skip
                 queued += 1
             for message in self.store.messages(conversation.id, after=escalation.since_message_id or 0):
-                if message.role != "user":
-                    continue
-                if self.outbox.queued("staff_followup", to.address, message_id=message.id):
+                if message.role != "user" or message.id in forwarded:
                     continue
                 text = say("staff_followup", "it", id=escalation.id, text=message.text)
                 self.outbox.enqueue(

@@ -49,11 +49,17 @@ class Conversations:
         """The chat's contact, if it exists."""
         return await asyncio.to_thread(self.store.find_contact, CHANNEL, str(chat.id))
 
-    async def language(self, chat: Chat, user: User | None, chat_data: dict[str, object]) -> str:
-        """The interface language: chosen with /lingua, else the Telegram app's."""
+    async def caller(
+        self, chat: Chat, user: User | None, chat_data: dict[str, object]
+    ) -> tuple[StoredContact | None, str]:
+        """The chat's contact (one lookup) and the interface language: chosen with /lingua, else the app's."""
         contact = await self.contact(chat)
         chosen = contact.language if contact and contact.language else chat_data.get("language")
-        return chosen if isinstance(chosen, str) and chosen in LANGUAGES else user_language(user)
+        return contact, chosen if isinstance(chosen, str) and chosen in LANGUAGES else user_language(user)
+
+    async def language(self, chat: Chat, user: User | None, chat_data: dict[str, object]) -> str:
+        """The interface language (see ``caller``)."""
+        return (await self.caller(chat, user, chat_data))[1]
 
     async def conversation(self, chat: Chat, user: User | None, language: str) -> int:
         """The chat's conversation (started on first use)."""

@@ -107,8 +107,7 @@ class TelegramHandlers:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None
         chat_data = context.chat_data if context.chat_data is not None else {}
-        language = await self.chats.language(chat, user, chat_data)
-        contact = await self.chats.contact(chat)
+        contact, language = await self.chats.caller(chat, user, chat_data)
         if contact is None or contact.consent_at is None:
             chat_data["pending_question"] = question[:2000]  # answered once the notice is accepted
             await self.chats.ask_consent(context.bot, chat, language)
@@ -124,9 +123,8 @@ class TelegramHandlers:
         if chat is None or self.staff.is_staff_chat(chat.id):
             return
         chat_data = context.chat_data if context.chat_data is not None else {}
-        language = await self.chats.language(chat, update.effective_user, chat_data)
-        topic = self._deep_link_question(" ".join(context.args or []), language)
-        contact = await self.chats.contact(chat)
+        contact, language = await self.chats.caller(chat, update.effective_user, chat_data)
+        topic = await asyncio.to_thread(self._deep_link_question, " ".join(context.args or []), language)
         if contact is None or contact.consent_at is None:
             if topic:
                 chat_data["pending_question"] = topic
@@ -205,8 +203,7 @@ class TelegramHandlers:
         chat = update.effective_chat
         if chat is None or self.staff.is_staff_chat(chat.id):
             return
-        language = await self.chats.language(chat, update.effective_user, context.chat_data or {})
-        contact = await self.chats.contact(chat)
+        contact, language = await self.chats.caller(chat, update.effective_user, context.chat_data or {})
         if contact is None or contact.consent_at is None:
             await self.chats.ask_consent(context.bot, chat, language)
             return
@@ -230,7 +227,7 @@ class TelegramHandlers:
             await self.staff.on_button(query, pressed, context)
             return
         chat_data = context.chat_data if context.chat_data is not None else {}
-        language = await self.chats.language(chat, update.effective_user, chat_data)
+        contact, language = await self.chats.caller(chat, update.effective_user, chat_data)
         notice: str | None = None
         if pressed.verb == "consent":
             await query.answer()
@@ -243,7 +240,6 @@ class TelegramHandlers:
             return
         if pressed.verb == "lang" and pressed.arg(0) in LANGUAGES:
             chosen = pressed.arg(0)
-            contact = await self.chats.contact(chat)
             if contact is not None:
                 await asyncio.to_thread(self.deps.assistant.store.set_contact_language, contact.id, chosen)
             chat_data["language"] = chosen
@@ -252,9 +248,8 @@ class TelegramHandlers:
             return
         if pressed.verb == "erase":
             await query.answer()
-            await self._erase(chat, pressed.arg(0) == "yes", language, context)
+            await self._erase(chat, contact.id if contact else None, pressed.arg(0) == "yes", language, context)
             return
-        contact = await self.chats.contact(chat)
         if contact is None or contact.consent_at is None:
             await query.answer()
             await self.chats.ask_consent(context.bot, chat, language)
@@ -347,13 +342,14 @@ class TelegramHandlers:
         body, markup = await self._alerts_menu(contact_id, language)
         await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=markup)
 
-    async def _erase(self, chat: Chat, confirmed: bool, language: str, context: Context) -> None:
+    async def _erase(
+        self, chat: Chat, contact_id: int | None, confirmed: bool, language: str, context: Context
+    ) -> None:
         if not confirmed:
             await context.bot.send_message(chat.id, escape(text("erase_kept", language)), parse_mode=ParseMode.HTML)
             return
-        contact = await self.chats.contact(chat)
-        if contact is not None:
-            await asyncio.to_thread(self.deps.assistant.store.erase_contact, contact.id)
+        if contact_id is not None:
+            await asyncio.to_thread(self.deps.assistant.store.erase_contact, contact_id)
         if context.chat_data is not None:
             context.chat_data.clear()
         await context.bot.send_message(chat.id, escape(text("erase_done", language)), parse_mode=ParseMode.HTML)
