@@ -9,24 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
+from api.cli_common import command_services, err, out, settings_from_env
+from api.cli_desk import contact_app, purge, staff_app
 from api.evaluation import run_evaluation
-from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services, build_services
-from api.settings import Settings
-from api.telegram import alert_scanner
+from api.knowledge_sync import SyncOutcome, sync_knowledge
+from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services
 from bot.assistant import Assistant
 from bot.evaluation.questions import QuestionSetError, load_questions
 from bot.replies import DoneEvent, Reply, TokenEvent
@@ -44,40 +40,6 @@ app = typer.Typer(
     add_completion=False,
 )
 T = TypeVar("T")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-def _settings() -> Settings:
-    """Settings from the environment; a configuration error is one line and exit code 2."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
-
-
-@contextmanager
-def _services() -> Iterator[Services]:
-    """Settings read here (the entry point), services built and closed around a command.
-
-    What can go wrong before any work starts (configuration, an unreachable database or
-    Chroma server, an index built with another model) is one line and exit code 2.
-    """
-    settings = _settings()
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and a Telegram URL carries the bot token.
-    for noisy in ("bm25s", "pypdf", "httpx"):
-        logging.getLogger(noisy).setLevel(max(logging.ERROR, logging.getLevelName(settings.log_level)))
-    try:
-        services = build_services(settings)
-    except (RetrievalError, SQLAlchemyError, ValueError, ConnectionError, OSError) as exc:
-        err.print(f"[red]Cannot start:[/red] {escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}")
-        raise typer.Exit(2) from exc
-    try:
-        yield services
-    finally:
-        services.close()
 
 
 @app.command()
@@ -87,12 +49,12 @@ def init(
     ] = True,
 ) -> None:
     """Create the data directory and database, and load the sample knowledge base."""
-    with _services() as services:
+    with command_services() as services:
         out.print(f"Data directory: {escape(str(services.settings.data_dir))}")
         out.print(f"Database: {escape(_safe_url(services.settings.resolved_database_url()))}")
         if sample and not services.manifest.documents():
             out.print(f"Ingesting the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
-            report = _run_ingest(services, [SAMPLE_KNOWLEDGE_DIR])
+            report = _run_ingest(services, [SAMPLE_KNOWLEDGE_DIR]).report
             _print_report(report)
             if not report.ok:
                 raise typer.Exit(1)
@@ -109,11 +71,14 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Ingest files and folders incrementally; exit code 1 if any file failed."""
-    with _services() as services:
-        report = _run_ingest(services, paths, force=force, prune_missing=prune_missing)
-        alerts = alert_scanner(services).scan(services.manifest.catalog_entries())
-    if alerts.queued:
-        err.print(f"{alerts.queued} alert(s) queued for subscribers (the Telegram bot sends them).")
+    with command_services() as services:
+        outcome = _run_ingest(services, paths, force=force, prune_missing=prune_missing)
+    report = outcome.report
+    if outcome.alerts_queued:
+        err.print(f"{outcome.alerts_queued} alert(s) queued for subscribers (the Telegram bot sends them).")
+    if outcome.flagged:
+        ids = ", ".join(f"#{faq.id}" for faq in outcome.flagged)
+        err.print(f"Staff FAQs {ids}: their source changed; not served until approved again in the console.")
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
@@ -143,7 +108,7 @@ def search(
         status=_status(status),
         at=_date(at),
     )
-    with _services() as services:
+    with command_services() as services:
         try:
             result = services.searcher.search(query, k=k, filters=filters)
         except RetrievalError as exc:
@@ -181,7 +146,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the reply as JSON.")] = False,
 ) -> None:
     """Ask the assistant one question: a cited answer, a question back, or a handoff."""
-    with _services() as services:
+    with command_services() as services:
         assistant = services.assistant()
         conversation_id = conversation or assistant.start("cli", f"cli-{getpass.getuser()}")
         try:
@@ -196,7 +161,7 @@ def ask(
 @app.command()
 def chat() -> None:
     """Talk with the assistant in the terminal; the conversation is kept (/new starts over, /quit ends)."""
-    with _services() as services:
+    with command_services() as services:
         assistant = services.assistant()
         user = f"cli-{getpass.getuser()}"
         conversation_id = assistant.start("cli", user)
@@ -259,7 +224,7 @@ def eval_command(
     if corpus is not None and not corpus.is_dir():
         err.print(f"[red]{escape(str(corpus))}: not a folder[/red]")
         raise typer.Exit(2)
-    with _services() as services:
+    with command_services() as services:
         run = run_evaluation(services, items, corpus)
     if run.corpus_ingest is not None and not run.corpus_ingest.ok:
         _print_report(run.corpus_ingest)
@@ -281,10 +246,10 @@ def serve(
 
     from api.web.app import create_app
 
-    with _services() as services:
+    with command_services() as services:
         if not services.manifest.documents():
             out.print(f"Empty index: loading the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
-            report = _run_ingest(services, [SAMPLE_KNOWLEDGE_DIR])
+            report = _run_ingest(services, [SAMPLE_KNOWLEDGE_DIR]).report
             _print_report(report)
         web = services.settings.web
         host, port = host or web.host, port or web.port
@@ -292,6 +257,10 @@ def serve(
                   f"API reference at /docs. Ctrl+C stops it.")  # fmt: skip
         uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False)
 
+
+app.add_typer(staff_app, name="staff")
+app.add_typer(contact_app, name="contact")
+app.command()(purge)
 
 telegram_app = typer.Typer(help="The Telegram bot: run it by long polling, or register its webhook.")
 app.add_typer(telegram_app, name="telegram")
@@ -306,10 +275,10 @@ def telegram(ctx: typer.Context) -> None:
 
     from api.telegram import build_channel
 
-    with _services() as services:
+    with command_services() as services:
         if not services.manifest.documents():
             out.print(f"Empty index: loading the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
-            _print_report(_run_ingest(services, [SAMPLE_KNOWLEDGE_DIR]))
+            _print_report(_run_ingest(services, [SAMPLE_KNOWLEDGE_DIR]).report)
         channel = _telegram(lambda: build_channel(services, polling=True))
         out.print("The Telegram bot is running (long polling). Ctrl+C stops it.")
         _telegram(lambda: asyncio.run(channel.run_until_stopped()))
@@ -325,7 +294,7 @@ def telegram_set_webhook(
     from api.telegram import telegram_config
     from bot.telegram.application import set_webhook
 
-    config = _telegram(lambda: telegram_config(_settings()))
+    config = _telegram(lambda: telegram_config(settings_from_env()))
     _telegram(lambda: asyncio.run(set_webhook(config, url)))
     out.print(f"Webhook set: Telegram now posts updates to {escape(url)}")
 
@@ -338,7 +307,7 @@ def telegram_delete_webhook() -> None:
     from api.telegram import telegram_config
     from bot.telegram.application import delete_webhook
 
-    config = _telegram(lambda: telegram_config(_settings()))
+    config = _telegram(lambda: telegram_config(settings_from_env()))
     _telegram(lambda: asyncio.run(delete_webhook(config)))
     out.print("Webhook deleted.")
 
@@ -360,7 +329,7 @@ def status(
     documents: Annotated[bool, typer.Option("--documents", help="Also list every indexed document.")] = False,
 ) -> None:
     """What is indexed, and when it was last synced."""
-    with _services() as services:
+    with command_services() as services:
         rows = services.manifest.documents()
         last = services.manifest.last_run()
         table = Table(show_header=False)
@@ -390,21 +359,18 @@ def status(
 
 def _run_ingest(
     services: Services, paths: list[Path], *, force: bool = False, prune_missing: bool = False
-) -> IngestReport:
+) -> SyncOutcome:
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())  # fmt: skip
     try:
-        with (
-            services.ingest_lock(),
-            Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar,
-        ):
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("Reading files", total=None)
 
             def on_progress(done: int, total: int, source: str) -> None:
                 name = escape(Path(source).name[:40])
                 bar.update(task, completed=done, total=total, description=f"Embedding {name}")
 
-            return services.ingest_pipeline().run(paths, on_progress, force=force, prune_missing=prune_missing)
+            return sync_knowledge(services, paths, force=force, prune_missing=prune_missing, on_progress=on_progress)
     except IngestBusyError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

@@ -26,6 +26,7 @@ from bot.handoff import OfficeHours
 from bot.knowledge_view import KnowledgeView
 from bot.policy import Thresholds
 from bot.router import SemanticRouter
+from bot.staff_faq import StaffFaqs
 from bot.store import ConversationStore
 from bot.understanding import TurnLimits
 from knowledge.chunking import ChunkingConfig
@@ -153,7 +154,7 @@ def build_assistant(
     return Assistant(
         store or ConversationStore(services.sessions, services.now),
         services.searcher,
-        KnowledgeView(services.index, services.manifest),
+        KnowledgeView(services.index, services.manifest, StaffFaqs(services.sessions, services.now)),
         SemanticRouter(services.embedder),
         config=assistant_config,
         llm=llm or build_llm(settings),

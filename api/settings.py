@@ -239,6 +239,67 @@ class TelegramSettings(BaseModel):
         return self
 
 
+class ConsoleSettings(BaseModel):
+    """The staff console (``/console`` in ``sportello serve``)."""
+
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="Where staff open Sportello, e.g. https://desk.example.eu (links in e-mails; an https "
+        "address also makes the session cookie Secure).",
+    )
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="A login lasts this long.")
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Send the session cookie over HTTPS only; unset = when public_url is https or the request "
+        "came over HTTPS (run uvicorn behind a proxy with --proxy-headers).",
+    )
+    sla_hours: float = Field(
+        default=8.0, gt=0, description="An escalation without a staff reply this long turns red and is reminded."
+    )
+    notify_seconds: float = Field(
+        default=10.0, gt=0, description="How often `sportello serve` queues and sends staff notices and reminders."
+    )
+    upload_dir: Path | None = Field(
+        default=None,
+        description="Where documents uploaded in the console go; unset = documents/ in the data directory.",
+    )
+    knowledge_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Folders the console's re-ingest reads besides the uploads (the sample is re-read when loaded).",
+    )
+    max_upload_mb: float = Field(default=10.0, gt=0, le=200, description="Larger uploads are refused.")
+
+
+class EmailSettings(BaseModel):
+    """E-mail notices of new escalations and SLA reminders to staff (SMTP)."""
+
+    host: str | None = Field(default=None, description="SMTP server; unset = no e-mail.")
+    port: int = Field(default=587, ge=1, le=65535, description="SMTP port (587 with STARTTLS, 465 with SSL).")
+    username: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    password: SecretStr | None = Field(default=None, description="SMTP password.")
+    starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS.")
+    ssl: bool = Field(default=False, description="Connect with TLS from the start (port 465).")
+    sender: str = Field(default="sportello@localhost", description="The From address.")
+    recipients: list[str] = Field(
+        default_factory=list, description="Who gets the notices; empty = every active staff account."
+    )
+    timeout_seconds: float = Field(default=20.0, gt=0, le=300, description="Longest one SMTP exchange may take.")
+
+
+class PrivacySettings(BaseModel):
+    """Retention of conversations (GDPR)."""
+
+    retention_days: int | None = Field(
+        default=365, ge=1, description="Conversations idle longer than this are purged; unset = kept until erased."
+    )
+    retention_mode: Literal["delete", "anonymise"] = Field(
+        default="anonymise",
+        description="delete = remove old conversations; anonymise = keep their figures, drop texts and identities.",
+    )
+    purge_hours: float = Field(default=24.0, gt=0, description="How often `sportello serve` runs the purge.")
+
+
 class Settings(BaseSettings):
     """All of Sportello's configuration."""
 
@@ -258,6 +319,9 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def resolved_database_url(self) -> str:
@@ -273,6 +337,11 @@ class Settings(BaseSettings):
     def keyword_dir(self) -> Path:
         """The BM25 index's folder (one per collection)."""
         return self.data_dir / "bm25" / self.chroma.collection
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where the console stores uploaded documents."""
+        return self.console.upload_dir or self.data_dir / "documents"
 
     @property
     def cache_dir(self) -> Path:

@@ -18,6 +18,7 @@ from api.settings import Settings
 from api.web.protection import error_body
 from bot.alerts import AlertScanner, Subscriptions
 from bot.outbox import Outbox
+from bot.privacy import PrivacyDesk
 from bot.staff import StaffDesk
 from bot.telegram.application import TelegramChannel
 from bot.telegram.config import TelegramConfig, TelegramDeps
@@ -64,6 +65,7 @@ def telegram_deps(services: Services) -> TelegramDeps:
         subscriptions=Subscriptions(services.sessions, services.now),
         alerts=alert_scanner(services, outbox),
         updates=UpdateLog(services.sessions, services.now),
+        privacy=PrivacyDesk(services.sessions, services.now),
     )
 
 

@@ -208,6 +208,10 @@ class Assistant:
 
     # -- the decision ---------------------------------------------------------------------
 
+    def refresh_knowledge(self) -> None:
+        """Reload the catalog and curated answers on the next turn (staff just saved a FAQ)."""
+        self._knowledge.invalidate()
+
     def catalog_desk(self) -> CatalogDesk:
         """The catalog now: its records, their status, what a message names."""
         return CatalogDesk(self._knowledge.snapshot().catalog, self._now(), self.config.closing_soon_days)

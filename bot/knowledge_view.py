@@ -1,7 +1,9 @@
 """What the assistant reads from the knowledge base besides search: the catalog and the FAQ.
 
-Both change only when an ingest changes the index, so they are loaded once per index
-generation (checked at most every few seconds, as the searcher does) instead of per turn.
+The catalog and the FAQ documents change only when an ingest changes the index, the
+staff FAQs when staff save one; all are loaded once per (index generation, staff FAQ
+revision), checked at most every few seconds, instead of per turn. The console calls
+``invalidate()`` after saving a FAQ so that it is served from the very next turn.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from bot.curated import CuratedAnswers, faq_entries
+from bot.staff_faq import StaffFaqs
 from knowledge.store import CatalogRecord, ManifestStore
 from retrieval.index import KnowledgeIndex
 
@@ -19,7 +22,7 @@ from retrieval.index import KnowledgeIndex
 class Snapshot:
     """The catalog and curated answers of one index generation."""
 
-    generation: str
+    generation: tuple[str, tuple[int, str]]
     catalog: list[CatalogRecord]
     curated: CuratedAnswers
 
@@ -27,9 +30,16 @@ class Snapshot:
 class KnowledgeView:
     """Loads the catalog records and FAQ entries, reloading when the index changes."""
 
-    def __init__(self, index: KnowledgeIndex, manifest: ManifestStore, check_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        manifest: ManifestStore,
+        staff_faqs: StaffFaqs | None = None,
+        check_seconds: float = 5.0,
+    ) -> None:
         self._index = index
         self._manifest = manifest
+        self._staff_faqs = staff_faqs
         self._check_seconds = check_seconds
         self._checked_at = float("-inf")
         self._snapshot: Snapshot | None = None
@@ -41,9 +51,22 @@ class KnowledgeView:
             now = time.monotonic()
             if self._snapshot is not None and now - self._checked_at < self._check_seconds:
                 return self._snapshot
-            generation = self._index.vectors.generation()
+            generation = (
+                self._index.vectors.generation(),
+                self._staff_faqs.revision() if self._staff_faqs else (0, ""),
+            )
             self._checked_at = now
             if self._snapshot is None or self._snapshot.generation != generation:
-                curated = CuratedAnswers(self._index.embedder, faq_entries(self._index.vectors.scan()))
-                self._snapshot = Snapshot(generation, self._manifest.catalog_entries(), curated)
+                entries = faq_entries(self._index.vectors.scan())
+                if self._staff_faqs is not None:
+                    hashes = {doc.doc_id: doc.content_hash for doc in self._manifest.documents()}
+                    entries = self._staff_faqs.served(hashes) + entries
+                self._snapshot = Snapshot(
+                    generation, self._manifest.catalog_entries(), CuratedAnswers(self._index.embedder, entries)
+                )
             return self._snapshot
+
+    def invalidate(self) -> None:
+        """Look again on the next turn (after staff saved a FAQ in this process)."""
+        with self._lock:
+            self._checked_at = float("-inf")

@@ -1,9 +1,10 @@
 """The outbox: messages the desk pushes to a channel outside a conversation's turn.
 
-Staff replies, alerts and the staff group's notices are written here first (committed)
-and a channel's sender delivers them later, so a send that fails is retried with backoff
-instead of lost. A failure the channel calls permanent (the user blocked the bot, the
-chat is gone) ends as ``undeliverable``, kept with its error for staff to see.
+Staff replies, alerts, and the notices and reminders for staff (Telegram group, e-mail) are
+written here first (committed) and a channel's sender delivers them later, so a send that
+fails is retried with backoff instead of lost. A failure the channel calls permanent (the
+user blocked the bot, the chat is gone, the mailbox does not exist) ends as
+``undeliverable``, kept with its error for staff to see.
 
 Channel-agnostic: rows name their channel and address (a Telegram chat id, an e-mail
 address); each channel's sender asks for its own ``due`` rows. The web widget needs no
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.database import Base, as_utc
 
-OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup"]
+OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder"]
 OutboxStatus = Literal["pending", "sent", "undeliverable"]
 MAX_OUTBOX_TEXT = 20_000
 
@@ -79,6 +80,8 @@ class OutboxItem:
     last_error: str | None
     sent_ref: str | None
     created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    """When a pending message is tried next (after a failure: the backoff's end)."""
 
 
 @dataclass(frozen=True)
@@ -190,11 +193,13 @@ class Outbox:
             row = session.scalars(query.limit(1)).first()
             return _item(row) if row else None
 
-    def announced(self, address: str) -> tuple[set[int], set[int]]:
-        """Escalations noticed and SME messages forwarded to ``address`` so far, in one query."""
+    def announced(self, address: str, channel: str | None = None) -> tuple[set[int], set[int]]:
+        """Escalations noticed and SME messages forwarded to ``address`` (on ``channel``) so far, in one query."""
         query = select(OutboxRow.kind, OutboxRow.escalation_id, OutboxRow.message_id).where(
             OutboxRow.address == address, OutboxRow.kind.in_(("staff_notice", "staff_followup"))
         )
+        if channel is not None:
+            query = query.where(OutboxRow.channel == channel)
         escalations: set[int] = set()
         messages: set[int] = set()
         with self._sessions() as session:
@@ -204,6 +209,14 @@ class Outbox:
                 elif message_id is not None:
                     messages.add(message_id)
         return escalations, messages
+
+    def reminded(self, channel: str, address: str) -> set[int]:
+        """Escalations ``address`` on ``channel`` was already reminded of (whatever became of the reminder)."""
+        query = select(OutboxRow.escalation_id).where(
+            OutboxRow.channel == channel, OutboxRow.address == address, OutboxRow.kind == "staff_reminder"
+        )
+        with self._sessions() as session:
+            return {escalation_id for escalation_id in session.scalars(query) if escalation_id is not None}
 
     def items(self, channel: str | None = None, status: OutboxStatus | None = None) -> list[OutboxItem]:
         """Messages, oldest first (for staff, the CLI and tests)."""
@@ -222,5 +235,5 @@ def _item(row: OutboxRow) -> OutboxItem:
         text=row.text, payload=json.loads(row.payload_json or "{}"), contact_id=row.contact_id,
         conversation_id=row.conversation_id, escalation_id=row.escalation_id, message_id=row.message_id,
         status=row.status, attempts=row.attempts, last_error=row.last_error,  # type: ignore[arg-type]
-        sent_ref=row.sent_ref, created_at=as_utc(row.created_at),
+        sent_ref=row.sent_ref, created_at=as_utc(row.created_at), next_attempt_at=as_utc(row.next_attempt_at),
     )  # fmt: skip

@@ -101,6 +101,14 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Your request no. {id} to the staff is still open.",
         "Votre demande n° {id} à l'équipe reste ouverte.",
     ),
+    "handed_back": (
+        "Un operatore ha chiuso la tua richiesta: da ora ti risponde di nuovo l'assistente automatico. Se ti serve "
+        "ancora una persona, chiedilo pure.",
+        "A member of staff has closed your request: from now on the automatic assistant answers you again. If you "
+        "still need a person, just ask.",
+        "Un membre de l'équipe a clôturé votre demande : c'est de nouveau l'assistant automatique qui vous répond. "
+        "Si vous avez encore besoin d'une personne, n'hésitez pas à le demander.",
+    ),
     # Handoff
     "handoff_user_request": (
         "Certo, ti metto in contatto con lo staff dello sportello.",
@@ -298,6 +306,48 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "💬 Richiesta #{id}, nuovo messaggio dell'impresa:\n{text}",
         "💬 Request #{id}, new message from the company:\n{text}",
         "💬 Demande #{id}, nouveau message de l'entreprise :\n{text}",
+    ),
+    "staff_reminder": (
+        "⏰ Promemoria: la richiesta #{id} ({channel}, motivo: {reason}) aspetta una risposta da oltre {hours} h.",
+        "⏰ Reminder: request #{id} ({channel}, reason: {reason}) has been waiting for a reply for over {hours} h.",
+        "⏰ Rappel : la demande #{id} ({channel}, motif : {reason}) attend une réponse depuis plus de {hours} h.",
+    ),
+    "staff_reminder_assignee": ("In carico a: {assignee}", "Assigned to: {assignee}", "Prise en charge : {assignee}"),
+    # Staff e-mail (subjects carry only ids and fixed words: nothing an SME wrote)
+    "email_subject_notice": (
+        "[Sportello] Nuova richiesta #{id} ({channel}, {reason})",
+        "[Sportello] New request #{id} ({channel}, {reason})",
+        "[Sportello] Nouvelle demande #{id} ({channel}, {reason})",
+    ),
+    "email_subject_reminder": (
+        "[Sportello] Promemoria: richiesta #{id} senza risposta ({channel}, {reason})",
+        "[Sportello] Reminder: request #{id} unanswered ({channel}, {reason})",
+        "[Sportello] Rappel : demande #{id} sans réponse ({channel}, {reason})",
+    ),
+    "email_subject_escalation": (
+        "[Sportello] Richiesta #{id}",
+        "[Sportello] Request #{id}",
+        "[Sportello] Demande #{id}",
+    ),
+    "email_subject_other": (
+        "[Sportello] Messaggio dello sportello",
+        "[Sportello] Message from the help desk",
+        "[Sportello] Message du guichet",
+    ),
+    "email_answer_in_console": (
+        "Rispondi dalla console dello sportello.",
+        "Reply from the help desk's console.",
+        "Répondez depuis la console du guichet.",
+    ),
+    "email_answer_at": (
+        "Rispondi dalla console dello sportello: {url}",
+        "Reply from the help desk's console: {url}",
+        "Répondez depuis la console du guichet : {url}",
+    ),
+    "email_footer": (
+        "Messaggio automatico dello sportello: le risposte a questa e-mail non arrivano all'impresa.",
+        "An automatic message from the help desk: replies to this e-mail do not reach the company.",
+        "Message automatique du guichet : les réponses à cet e-mail ne parviennent pas à l'entreprise.",
     ),
     # Reimbursement estimates
     "estimate_intro": (

@@ -97,6 +97,8 @@ class EscalationRow(Base):
     assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    """How it ended: ``resolved`` by staff, or ``handed_back`` to the assistant."""
 
 
 class FeedbackRow(Base):
@@ -183,6 +185,22 @@ class StoredEscalation:
     assignee: str | None
     created_at: dt.datetime
     since_message_id: int | None = None
+    assigned_at: dt.datetime | None = None
+    answered_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedEscalation:
+    """An escalation with whom it is with, as the staff queue lists it."""
+
+    escalation: StoredEscalation
+    contact_id: int
+    channel: str
+    contact_name: str | None
+    language: str | None
+    last_message_at: dt.datetime
 
 
 class ConversationStore:
@@ -215,6 +233,15 @@ class ConversationStore:
             row = session.scalars(
                 select(ContactRow).where(ContactRow.channel == channel, ContactRow.external_id == external_id)
             ).first()
+            if row is None:
+                return None
+            consent = as_utc(row.consent_at) if row.consent_at else None
+            return StoredContact(row.id, row.channel, row.external_id, row.name, row.language, consent)
+
+    def contact_by_id(self, contact_id: int) -> StoredContact | None:
+        """A contact by id (``None`` once erased)."""
+        with self._sessions() as session:
+            row = session.get(ContactRow, contact_id)
             if row is None:
                 return None
             consent = as_utc(row.consent_at) if row.consent_at else None
@@ -377,8 +404,40 @@ class ConversationStore:
         with self._sessions() as session:
             return [_escalation(row) for row in session.scalars(query)]
 
-    def set_escalation_status(self, escalation_id: int, status: EscalationStatus, assignee: str | None = None) -> None:
-        """Move an escalation along: assigned, answered, resolved (each time is recorded)."""
+    def escalation_queue(self, statuses: Sequence[EscalationStatus], limit: int = 500) -> list[QueuedEscalation]:
+        """Escalations in these statuses with their contact, oldest first (resolved ones: newest first)."""
+        order = EscalationRow.id.desc() if "resolved" in statuses else EscalationRow.id
+        query = (
+            select(EscalationRow, ContactRow, ConversationRow)
+            .join(ConversationRow, ConversationRow.id == EscalationRow.conversation_id)
+            .join(ContactRow, ContactRow.id == ConversationRow.contact_id)
+            .where(EscalationRow.status.in_(list(statuses)))
+            .order_by(order)
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [
+                QueuedEscalation(
+                    _escalation(escalation),
+                    contact.id,
+                    contact.channel,
+                    contact.name,
+                    conversation.language or contact.language,
+                    as_utc(conversation.last_message_at),
+                )
+                for escalation, contact, conversation in session.execute(query).all()
+            ]
+
+    def escalations_of(self, conversation_id: int) -> list[StoredEscalation]:
+        """Every escalation of a conversation, oldest first."""
+        query = select(EscalationRow).where(EscalationRow.conversation_id == conversation_id).order_by(EscalationRow.id)
+        with self._sessions() as session:
+            return [_escalation(row) for row in session.scalars(query)]
+
+    def set_escalation_status(
+        self, escalation_id: int, status: EscalationStatus, assignee: str | None = None, outcome: str | None = None
+    ) -> None:
+        """Move an escalation along: assigned, answered, resolved (each time is recorded, and how it ended)."""
         now = self._now()
         with self._sessions.begin() as session:
             row = session.get(EscalationRow, escalation_id)
@@ -390,7 +449,7 @@ class ConversationStore:
             elif status == "answered":
                 row.answered_at = now
             elif status == "resolved":
-                row.resolved_at = now
+                row.resolved_at, row.outcome = now, outcome or "resolved"
 
     def add_feedback(self, message_id: int, rating: int, comment: str | None = None) -> int:
         """Thumbs up (+1) or down (-1) on a message."""
@@ -452,4 +511,10 @@ def _escalation(row: EscalationRow) -> StoredEscalation:
         id=row.id, conversation_id=row.conversation_id, reason=row.reason,  # type: ignore[arg-type]
         status=row.status, summary=row.summary, details=json.loads(row.details_json),  # type: ignore[arg-type]
         assignee=row.assignee, created_at=as_utc(row.created_at), since_message_id=row.since_message_id,
+        assigned_at=_maybe_utc(row.assigned_at), answered_at=_maybe_utc(row.answered_at),
+        resolved_at=_maybe_utc(row.resolved_at), outcome=row.outcome,
     )  # fmt: skip
+
+
+def _maybe_utc(value: dt.datetime | None) -> dt.datetime | None:
+    return as_utc(value) if value is not None else None

@@ -12,8 +12,12 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
+import bot.accounts
 import bot.alerts
+import bot.audit
+import bot.escalation_notes
 import bot.outbox
+import bot.staff_faq
 import bot.store
 import bot.telegram.updates  # noqa: F401  (registers the Telegram update log)
 import knowledge.store  # noqa: F401  (registers the knowledge tables)

@@ -8,8 +8,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api import telegram
+from api.console import admin, analytics, auth, escalations, knowledge
+from api.console.state import build_console_state
+from api.console.templating import STATIC as CONSOLE_STATIC
+from api.desk_tasks import DeskTasks
+from api.knowledge_sync import sync_knowledge
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
 from api.web import chat, pages
@@ -29,8 +35,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         ready = services or build_services(settings)
         if not ready.manifest.documents():
             log.warning("empty index: loading the sample knowledge base from %s", SAMPLE_KNOWLEDGE_DIR)
-            ready.ingest_pipeline().run([SAMPLE_KNOWLEDGE_DIR])
+            sync_knowledge(ready, [SAMPLE_KNOWLEDGE_DIR])
         app.state.web = chat.WebState(ready)
+        app.state.console = build_console_state(ready)
+        tasks = DeskTasks(ready)
+        tasks.start()
         channel = telegram.build_channel(ready, polling=False) if telegram.webhook_enabled(ready.settings) else None
         if channel is not None:
             await channel.start()
@@ -38,6 +47,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             yield
         finally:
+            await tasks.stop()
             if channel is not None:
                 await channel.stop()
             if owned:
@@ -52,9 +62,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         redoc_url=None,
     )
     install_error_handlers(app)
+    auth.install_console_errors(app)
     app.include_router(chat.router)
     app.include_router(pages.router)
     app.include_router(telegram.router)
+    for console in (auth, escalations, knowledge, analytics, admin):
+        app.include_router(console.router)
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     # Outermost last: headers on everything, bodies counted before anything reads them.
     app.add_middleware(
         CORSMiddleware,
@@ -64,6 +78,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         expose_headers=["Retry-After"],
         max_age=600,
     )
-    app.add_middleware(BodyLimit, max_bytes=settings.web.max_body_bytes)
+    upload_bytes = int(settings.console.max_upload_mb * 1024 * 1024) + 64 * 1024  # the multipart envelope
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.web.max_body_bytes, larger={"/console/knowledge/upload": upload_bytes}
+    )
     app.add_middleware(SecurityHeaders)
     return app

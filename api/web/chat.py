@@ -28,8 +28,9 @@ from bot.assistant import Assistant
 from bot.composers.base import Citation
 from bot.composers.extractive import answer_body
 from bot.phrases import say
+from bot.privacy import PrivacyDesk
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
-from bot.store import StoredEscalation, StoredMessage
+from bot.store import ConversationStore, StoredConversation, StoredEscalation, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,17 @@ class FeedbackRequest(BaseModel):
     comment: str | None = Field(default=None, max_length=1000)
 
 
+class ErasureRequest(BaseModel):
+    confirm: bool = Field(description="Must be true: erasure cannot be undone.")
+
+
 class WebState:
     """What the routes share: the services, the assistant, the rate limits."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
         self.assistant: Assistant = services.assistant()
+        self.privacy = PrivacyDesk(services.sessions, services.now)
         web = services.settings.web
         self.session_limit = RateLimiter(web.session_messages_per_minute)
         self.ip_limit = RateLimiter(web.ip_requests_per_minute)
@@ -188,6 +194,19 @@ def feedback(body: FeedbackRequest, state: StateDep, conversation: ConversationD
     return {"ok": True}
 
 
+@router.post("/erase", dependencies=[Depends(limit_ip)])
+def erase(body: ErasureRequest, state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
+    """Delete everything stored about this session (bot/privacy.py, docs/privacy.md); its token stops working."""
+    if not body.confirm:
+        raise HTTPException(400, error_body("confirmation_required", "Erasure cannot be undone: send confirm=true."))
+    try:
+        contact = state.assistant.store.conversation(conversation).contact_id
+    except KeyError:  # erased meanwhile (another tab, the retention run): nothing is left to erase
+        return {"erased": True}
+    state.privacy.erase(contact)
+    return {"erased": True}
+
+
 @router.get("/events", dependencies=[Depends(limit_ip)])
 async def events(
     request: Request, state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0)] = 0
@@ -256,14 +275,26 @@ async def _live_events(request: Request, state: WebState, conversation: int, aft
         status = escalation.status if escalation else None
         if status != escalation_status:
             if escalation_status is not None or status is not None:
-                language = (await run_in_threadpool(store.conversation, conversation)).language
-                yield _sse("escalation", {"escalation": _escalation(state, escalation, language)})
+                stored = await run_in_threadpool(_stored, store, conversation)
+                if stored is None:
+                    return  # erased: the token no longer opens anything
+                yield _sse("escalation", {"escalation": _escalation(state, escalation, stored.language)})
             escalation_status = status
         await asyncio.sleep(EVENTS_POLL_SECONDS)
         idle += EVENTS_POLL_SECONDS
         if idle >= EVENTS_PING_SECONDS:
             idle = 0.0
+            if await run_in_threadpool(_stored, store, conversation) is None:
+                return
             yield ": ping\n\n"
+
+
+def _stored(store: ConversationStore, conversation: int) -> StoredConversation | None:
+    """The conversation, or ``None`` once erased."""
+    try:
+        return store.conversation(conversation)
+    except KeyError:
+        return None
 
 
 def _body(reply_text: str, citations: list[dict[str, Any]], language: str) -> str:

@@ -40,17 +40,20 @@ class BodyTooLargeError(Exception):
 class BodyLimit:
     """413 for bodies over ``max_bytes``, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
+        """Paths allowed more (the console's document upload), by exact path."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _json(send, 413, error_body("too_large", f"The request body is limited to {self.max_bytes} bytes."))
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _json(send, 413, error_body("too_large", f"The request body is limited to {limit} bytes."))
             return
         seen = 0
 
@@ -59,14 +62,14 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise BodyTooLargeError
             return message
 
         try:
             await self.app(scope, counted, send)
         except BodyTooLargeError:
-            await _json(send, 413, error_body("too_large", f"The request body is limited to {self.max_bytes} bytes."))
+            await _json(send, 413, error_body("too_large", f"The request body is limited to {limit} bytes."))
 
 
 class SecurityHeaders:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.alerts import AlertScanner, Subscriptions
 from bot.assistant import Assistant
 from bot.outbox import Outbox
+from bot.privacy import PrivacyDesk
 from bot.staff import StaffDesk
 from bot.telegram.updates import UpdateLog
 
@@ -47,3 +48,5 @@ class TelegramDeps:
     subscriptions: Subscriptions
     alerts: AlertScanner
     updates: UpdateLog
+    privacy: PrivacyDesk
+    """Erasure on ``/cancella``."""

@@ -144,5 +144,7 @@ def render(item: OutboxItem) -> tuple[list[str], InlineKeyboardMarkup | None]:
         language = str(item.payload.get("language") or "it")
         author = str(item.payload.get("author") or "")
         return plain_messages(item.text, heading=text("staff_reply_heading", language, author=author).strip()), None
-    markup = keyboards.staff_notice(item.escalation_id) if item.kind == "staff_notice" and item.escalation_id else None
+    # A reminder carries the notice's buttons: claim or resolve from whichever post is at hand.
+    posts = ("staff_notice", "staff_reminder")
+    markup = keyboards.staff_notice(item.escalation_id) if item.kind in posts and item.escalation_id else None
     return plain_messages(item.text), markup

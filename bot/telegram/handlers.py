@@ -348,8 +348,8 @@ class TelegramHandlers:
         if not confirmed:
             await context.bot.send_message(chat.id, escape(text("erase_kept", language)), parse_mode=ParseMode.HTML)
             return
-        if contact_id is not None:
-            await asyncio.to_thread(self.deps.assistant.store.erase_contact, contact_id)
+        if contact_id is not None:  # the contact and all derived from it: outbox rows, alerts, staff notices
+            await asyncio.to_thread(self.deps.privacy.erase, contact_id)
         if context.chat_data is not None:
             context.chat_data.clear()
         await context.bot.send_message(chat.id, escape(text("erase_done", language)), parse_mode=ParseMode.HTML)

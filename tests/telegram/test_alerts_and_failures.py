@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 
 from doubles.telegram_api import BotApiDouble, SentMessage
-from doubles.telegram_bot import MovableClock, RunningBot
+from doubles.telegram_bot import STAFF_CHAT, MovableClock, RunningBot
+from sqlalchemy import MetaData, String, Text, func, select
 
 from api.services import Services
 from bot.alerts import topic_key
@@ -172,23 +174,48 @@ def test_hostile_text_and_non_text_messages(running_bot: Start, bot_api: BotApiD
 def test_erasure_after_confirmation(running_bot: Start, bot_api: BotApiDouble, bot_services: Services) -> None:
     bot = running_bot()
     chat = 4006
+    marker = f"zq{uuid.uuid4().hex[:10]}"
     count = len(bot.consent(chat))
-    bot.say(chat, "Quali missioni sono aperte?")
+    bot.say(chat, f"Quali missioni sono aperte? {marker}")
     bot.wait_sent(chat, count + 1)
     store = bot_services.assistant().store
     contact = store.find_contact("telegram", str(chat))
     assert contact is not None
     bot.deps.subscriptions.add(contact.id, "country", "JP")
+    # A handoff: the staff group's notice quotes the SME (derived data, in the outbox).
+    bot.say(chat, "/operatore")
+    bot.wait_sent(chat, count + 2)
+    bot.say(chat, f"ACME srl, {marker}@example.org")
+    bot.wait_sent(chat, count + 3)
+    bot_api.wait_for(lambda: any(marker in m.text for m in bot_api.sent(STAFF_CHAT)))
+    assert any(marker in item.text for item in bot.deps.outbox.items())
     bot.say(chat, "/cancella")
-    confirm = bot.wait_sent(chat, count + 2)[-1]
+    confirm = bot.wait_sent(chat, count + 4)[-1]
     assert callback_data(confirm) == ["erase:yes", "erase:no"]
     bot.press(chat, "erase:no", confirm)
-    assert "non ho cancellato" in bot.wait_sent(chat, count + 3)[-1].text
+    assert "non ho cancellato" in bot.wait_sent(chat, count + 5)[-1].text
     assert store.find_contact("telegram", str(chat)) is not None
     bot.press(chat, "erase:yes", confirm)
-    assert "cancellati" in bot.wait_sent(chat, count + 4)[-1].text
+    assert "cancellati" in bot.wait_sent(chat, count + 6)[-1].text
     assert store.find_contact("telegram", str(chat)) is None
     assert store.latest_conversation("telegram", str(chat)) is None
     assert bot.deps.subscriptions.of(contact.id) == []
+    assert not [i for i in bot.deps.outbox.items() if i.contact_id == contact.id or i.address == str(chat)]
+    assert text_cells_holding(bot_services, marker) == []  # no table holds a word of it any more
     bot.say(chat, "Ciao")
-    assert "informativa" in bot.wait_sent(chat, count + 5)[-1].text.lower()  # asked for consent again
+    assert "informativa" in bot.wait_sent(chat, count + 7)[-1].text.lower()  # asked for consent again
+
+
+def text_cells_holding(services: Services, needle: str) -> list[str]:
+    """``table.column`` of every text cell of every table (as the database has them) holding ``needle``."""
+    metadata = MetaData()
+    metadata.reflect(services.engine)
+    found = []
+    with services.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, String | Text):
+                    query = select(func.count()).select_from(table).where(column.contains(needle, autoescape=True))
+                    if connection.execute(query).scalar():
+                        found.append(f"{table.name}.{column.name}")
+    return found

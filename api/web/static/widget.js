@@ -24,7 +24,9 @@
       expired: "La sessione è scaduta. Accetta di nuovo per ricominciare.",
       handoff: "La conversazione è stata passata a un operatore.",
       answered: "Un operatore ti ha risposto.", unread: "nuovi messaggi", options: "Scegli un'opzione",
-      conversation: "Conversazione"
+      conversation: "Conversazione", erase: "Cancella i miei dati", eraseHeading: "Cancellare i tuoi dati?",
+      eraseText: "Cancelleremo questa conversazione, le tue richieste allo sportello e i tuoi riscontri. Non si può annullare.",
+      eraseYes: "Sì, cancella", eraseNo: "Annulla", erased: "I tuoi dati sono stati cancellati."
     },
     en: {
       title: "Help desk", open: "Open the chat", close: "Close the chat", agree: "I agree",
@@ -43,7 +45,9 @@
       expired: "Your session expired. Please agree again to start over.",
       handoff: "Your conversation was passed to a member of staff.",
       answered: "A member of staff replied.", unread: "new messages", options: "Choose an option",
-      conversation: "Conversation"
+      conversation: "Conversation", erase: "Delete my data", eraseHeading: "Delete your data?",
+      eraseText: "We will delete this conversation, your requests to the help desk and your feedback. This cannot be undone.",
+      eraseYes: "Yes, delete", eraseNo: "Cancel", erased: "Your data has been deleted."
     },
     fr: {
       title: "Guichet", open: "Ouvrir le chat", close: "Fermer le chat", agree: "J'accepte",
@@ -62,7 +66,9 @@
       expired: "La session a expiré. Acceptez à nouveau pour recommencer.",
       handoff: "La conversation a été transmise à un opérateur.",
       answered: "Un opérateur vous a répondu.", unread: "nouveaux messages", options: "Choisissez une option",
-      conversation: "Conversation"
+      conversation: "Conversation", erase: "Effacer mes données", eraseHeading: "Effacer vos données ?",
+      eraseText: "Nous effacerons cette conversation, vos demandes au guichet et vos avis. C'est irréversible.",
+      eraseYes: "Oui, effacer", eraseNo: "Annuler", erased: "Vos données ont été effacées."
     }
   };
 
@@ -205,6 +211,12 @@
     "textarea{flex:1;resize:none;min-height:44px;max-height:140px;padding:10px;border:1px solid #6b7280;border-radius:8px;background:#fff}",
     ".composer .primary{padding:10px 14px}",
     ".link{background:none;border:0;color:var(--ink);text-decoration:underline;padding:6px 2px;font-size:14px;min-height:32px}",
+    ".links{display:flex;justify-content:space-between;flex-wrap:wrap;gap:4px}",
+    ".erase-confirm{padding:12px 16px;border-top:1px solid #c4c9d0;font-size:14px}",
+    ".erase-confirm h3{margin:4px 0;font-size:14px}.erase-confirm p{margin:0 0 10px}",
+    ".erase-confirm .row{align-items:center}",
+    ".danger{background:#b00020;color:#fff;border:0;border-radius:8px;padding:10px 18px;font-weight:700;min-height:44px}",
+    ".secondary{background:#fff;color:var(--ink);border:1px solid var(--ink);border-radius:8px;padding:10px 18px;min-height:44px}",
     "@media (prefers-reduced-motion:no-preference){.launcher{transition:transform .15s}.launcher:hover{transform:scale(1.05)}}"
   ].join("\n");
 
@@ -408,12 +420,23 @@
   ui.input = el("textarea", { id: "sp-input", rows: "2", "aria-label": T.inputLabel, placeholder: T.inputLabel, maxlength: "4000" });
   ui.send = el("button", { type: "submit", class: "primary send", text: T.send });
   ui.human = el("button", { type: "button", class: "link human", text: T.human, on: { click: handoff } });
+  // Shown while this browser holds a session: there is something stored to erase.
+  ui.erase = el("button", { type: "button", class: "link erase", text: T.erase, hidden: !state.token, on: { click: askErase } });
   ui.form = el("form", { class: "composer", hidden: true, on: { submit: function (e) { e.preventDefault(); submit(); } } },
-    [el("div", { class: "row" }, [ui.input, ui.send]), ui.human]);
+    [el("div", { class: "row" }, [ui.input, ui.send]), el("div", { class: "links" }, [ui.human, ui.erase])]);
+  // Erasure asks first, in the panel itself (no browser dialog): what goes, and that it cannot be undone.
+  ui.eraseYes = el("button", { type: "button", class: "danger erase-yes", text: T.eraseYes, on: { click: erase } });
+  ui.eraseNo = el("button", { type: "button", class: "secondary erase-no", text: T.eraseNo, on: { click: cancelErase } });
+  ui.eraseConfirm = el("div", {
+    class: "erase-confirm", role: "group", "aria-labelledby": "sp-erase-h", "aria-describedby": "sp-erase-p", hidden: true,
+    on: { keydown: function (e) { if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); cancelErase(); } } }
+  }, [el("h3", { id: "sp-erase-h", text: T.eraseHeading }), el("p", { id: "sp-erase-p", text: T.eraseText }),
+    el("div", { class: "row" }, [ui.eraseYes, ui.eraseNo])]);
   ui.panel = el("div", {
     class: "panel " + (MODE === "launcher" ? "floating" : "inline"), id: "sp-panel",
     role: MODE === "launcher" ? "dialog" : "region", "aria-label": TITLE, hidden: MODE === "launcher"
-  }, [el("div", { class: "head" }, [ui.title, ui.newChat, ui.close]), ui.banner, ui.log, ui.suggest, ui.consent, ui.form]);
+  }, [el("div", { class: "head" }, [ui.title, ui.newChat, ui.close]), ui.banner, ui.log, ui.suggest, ui.consent, ui.form,
+    ui.eraseConfirm]);
 
   if (MODE === "launcher") {
     ui.badge = el("span", { class: "badge", hidden: true, "aria-hidden": "true" });
@@ -545,6 +568,7 @@
   function forget() {
     stopListening();
     state.token = null;
+    ui.erase.hidden = true;
     state.consented = false;
     state.asked = false;
     state.lastId = 0;
@@ -571,6 +595,7 @@
       if (!data || typeof data.token !== "string") throw new ApiError(500, "bad_session");
       state.token = data.token;
       state.consented = true;
+      ui.erase.hidden = false;
       save(STORE_KEY, data.token);
       if (data.welcome) renderMessage({ role: "assistant", text: data.welcome, citations: [] });
       var sugg = suggestionsFrom(data);
@@ -579,9 +604,52 @@
     });
   }
 
+  // ---- erasure: everything stored for this session is deleted, then the widget forgets it ----
+  function askErase() {
+    if (state.busy || !state.token) return;
+    ui.form.hidden = true;
+    ui.suggest.hidden = true;
+    ui.eraseConfirm.hidden = false;
+    ui.eraseNo.focus();
+  }
+  function cancelErase() {
+    ui.eraseConfirm.hidden = true;
+    ui.form.hidden = !state.consented;
+    if (!ui.form.hidden) ui.erase.focus();
+  }
+  var erasing = false;
+  function erase() {
+    if (erasing) return;
+    erasing = true;
+    ui.eraseYes.setAttribute("aria-disabled", "true");
+    stopListening();
+    getJson("POST", "/api/erase", { confirm: true }).then(erased, function (err) {
+      // 401: the session is already gone (erased elsewhere, or expired): nothing is left of it either.
+      if (err && err.status === 401) return erased();
+      cancelErase();
+      notice(messageFor(err));
+      listen();
+    }).then(function () {
+      erasing = false;
+      ui.eraseYes.removeAttribute("aria-disabled");
+    });
+  }
+  function erased() {
+    ui.eraseConfirm.hidden = true;
+    forget();
+    clear(ui.log);
+    state.seen = {};
+    showEscalation(null);
+    ui.log.appendChild(el("div", { class: "msg system erased", text: T.erased }));
+    announce(T.erased);
+    focusFirst();
+  }
+
   function startOver() {
     stopListening();
     state.token = null;
+    ui.erase.hidden = true;
+    if (!ui.eraseConfirm.hidden) { ui.eraseConfirm.hidden = true; ui.form.hidden = !state.consented; }
     state.asked = false;
     state.lastId = 0;
     state.seen = {};

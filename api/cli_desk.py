@@ -1,0 +1,159 @@
+"""Desk administration from the shell: staff accounts (``sportello staff …``) and personal
+data (``sportello purge``, ``sportello contact export|erase``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from api.cli_common import command_services, err, out
+from api.console.state import staff_accounts
+from bot.accounts import AccountError, Role
+from bot.audit import AuditLog
+from bot.privacy import PrivacyDesk
+
+staff_app = typer.Typer(help="Staff accounts of the console.", no_args_is_help=True)
+contact_app = typer.Typer(help="One contact's personal data (GDPR requests).", no_args_is_help=True)
+CLI_ACTOR = "cli"
+
+
+@staff_app.command("add")
+def staff_add(
+    email: Annotated[str, typer.Argument(help="The staff member's e-mail (the login).")],
+    role: Annotated[Role, typer.Option(help="staff answers escalations; admin also manages accounts and data.")],
+    name: Annotated[
+        str | None, typer.Option(help="Name shown to SMEs with each reply (default: from the e-mail).")
+    ] = None,
+    telegram_id: Annotated[
+        int | None, typer.Option("--telegram-id", help="Telegram user id, to answer from the staff group.")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
+    ] = False,
+) -> None:
+    """Create a console account (the password is asked twice, or read from stdin)."""
+    password = _password(password_stdin)
+    with command_services() as services:
+        try:
+            account = staff_accounts(services).add(email, password, role, name, telegram_id)
+        except AccountError as exc:
+            err.print(f"[red]Not created:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+        AuditLog(services.sessions, services.now).record(
+            CLI_ACTOR, "account_add", f"account {account.id}", {"role": role}
+        )
+    out.print(f"Created {escape(account.email)} ({account.role}). Log in at /console/login.")
+
+
+@staff_app.command("password")
+def staff_password(
+    email: Annotated[str, typer.Argument(help="The account's e-mail.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Set a new password (every open session of the account ends)."""
+    password = _password(password_stdin)
+    with command_services() as services:
+        accounts = staff_accounts(services)
+        account = accounts.find(email)
+        if account is None:
+            err.print(f"[red]No account[/red] {escape(email)}")
+            raise typer.Exit(1)
+        try:
+            accounts.update(account.id, password=password)
+        except AccountError as exc:
+            err.print(f"[red]Not changed:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "account_update", f"account {account.id}",
+                                                         {"password_changed": True})  # fmt: skip
+    out.print(f"Password of {escape(account.email)} changed.")
+
+
+@staff_app.command("disable")
+def staff_disable(email: Annotated[str, typer.Argument(help="The account's e-mail.")]) -> None:
+    """Disable an account (it can no longer log in; its sessions end)."""
+    with command_services() as services:
+        accounts = staff_accounts(services)
+        account = accounts.find(email)
+        if account is None:
+            err.print(f"[red]No account[/red] {escape(email)}")
+            raise typer.Exit(1)
+        accounts.update(account.id, active=False)
+        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "account_update", f"account {account.id}",
+                                                         {"active": "no"})  # fmt: skip
+    out.print(f"Disabled {escape(account.email)}.")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """Every account with its role."""
+    with command_services() as services:
+        accounts = staff_accounts(services).all()
+    table = Table("e-mail", "name", "role", "active", "telegram", "last login")
+    for account in accounts:
+        last = account.last_login_at.strftime("%Y-%m-%d %H:%M") if account.last_login_at else "—"
+        table.add_row(escape(account.email), escape(account.name), account.role, "yes" if account.active else "no",
+                      str(account.telegram_user_id or "—"), last)  # fmt: skip
+    out.print(table if accounts else "No accounts yet: sportello staff add EMAIL --role admin")
+
+
+def purge(
+    days: Annotated[
+        int | None, typer.Option(help="Override SPORTELLO_PRIVACY__RETENTION_DAYS for this run.", min=1)
+    ] = None,
+) -> None:
+    """Delete or anonymise conversations idle longer than the retention period."""
+    with command_services() as services:
+        privacy = services.settings.privacy
+        keep_days = days or privacy.retention_days
+        if keep_days is None:
+            err.print("No retention period: set SPORTELLO_PRIVACY__RETENTION_DAYS or pass --days.")
+            raise typer.Exit(2)
+        report = PrivacyDesk(services.sessions, services.now).purge(
+            dt.timedelta(days=keep_days), privacy.retention_mode
+        )
+        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "purge", "conversations", {"days": keep_days})
+    out.print(f"Purge ({privacy.retention_mode}, older than {keep_days} days): {escape(str(report))}")
+
+
+@contact_app.command("export")
+def contact_export(contact_id: Annotated[int, typer.Argument(help="The contact's id (shown in the console).")]) -> None:
+    """Print everything stored about one contact as JSON."""
+    with command_services() as services:
+        try:
+            data = PrivacyDesk(services.sessions, services.now).export(contact_id)
+        except KeyError as exc:
+            err.print(f"[red]No contact[/red] {contact_id}")
+            raise typer.Exit(1) from exc
+        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "contact_export", f"contact {contact_id}")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contact_app.command("erase")
+def contact_erase(
+    contact_id: Annotated[int, typer.Argument(help="The contact's id (shown in the console).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase one contact and everything derived from it."""
+    if not yes and not typer.confirm(f"Erase contact {contact_id} and all its data? This cannot be undone"):
+        raise typer.Exit(1)
+    with command_services() as services:
+        report = PrivacyDesk(services.sessions, services.now).erase(contact_id)
+        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "contact_erase", f"contact {contact_id}")
+    out.print(f"Erased contact {contact_id}: {escape(str(report))}")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("Again: ") != first:
+        err.print("[red]The two passwords differ.[/red]")
+        raise typer.Exit(1)
+    return first

@@ -1,0 +1,128 @@
+"""Admin pages (``/console/admin``): staff accounts, the audit log, a contact's data
+(export as JSON, erasure on request) and the retention purge."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.console.auth import AdminDep, ForbiddenError, require_admin
+from api.console.state import ConsoleDep
+from api.console.templating import render
+from bot.accounts import AccountError, Role
+from bot.privacy import PrivacyDesk
+
+router = APIRouter(prefix="/console/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
+
+
+@router.get("/staff")
+def staff_page(request: Request, state: ConsoleDep, error: str | None = None) -> Response:
+    """Accounts, and a form for a new one."""
+    return render(request, "staff.html", {"accounts": state.accounts.all(), "error": None})
+
+
+@router.post("/staff")
+def add_staff(
+    request: Request,
+    state: ConsoleDep,
+    session: AdminDep,
+    email: Annotated[str, Form(max_length=300)],
+    password: Annotated[str, Form(max_length=2000)],
+    role: Annotated[Role, Form()],
+    name: Annotated[str, Form(max_length=200)] = "",
+    telegram_user_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """A new account (its owner changes the password with `sportello staff password` or asks an admin)."""
+    try:
+        telegram = _telegram_id(telegram_user_id)
+        account = state.accounts.add(email, password, role, name or None, telegram)
+    except AccountError as exc:
+        return render(request, "staff.html", {"accounts": state.accounts.all(), "error": str(exc)}, 400)
+    state.audit.record(session.account.email, "account_add", f"account {account.id}", {"role": role})
+    return RedirectResponse("/console/admin/staff?done=saved", status_code=303)
+
+
+@router.post("/staff/{account_id}")
+def update_staff(
+    request: Request,
+    state: ConsoleDep,
+    session: AdminDep,
+    account_id: int,
+    role: Annotated[Role, Form()],
+    active: Annotated[Literal["yes", "no"], Form()],
+    telegram_user_id: Annotated[str, Form(max_length=20)] = "",
+    password: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Change role, Telegram link, password or disable (an admin cannot demote or disable themselves)."""
+    if account_id == session.account.id and (role != "admin" or active == "no"):
+        error = "Non puoi togliere a te stesso il ruolo di amministratore né disattivarti."
+        return render(request, "staff.html", {"accounts": state.accounts.all(), "error": error}, 400)
+    try:
+        state.accounts.update(
+            account_id, role=role, active=active == "yes", telegram_user_id=_telegram_id(telegram_user_id),
+            password=password or None,
+        )  # fmt: skip
+    except AccountError as exc:
+        return render(request, "staff.html", {"accounts": state.accounts.all(), "error": str(exc)}, 400)
+    detail = {"role": role, "active": active, "password_changed": bool(password)}
+    state.audit.record(session.account.email, "account_update", f"account {account_id}", detail)
+    return RedirectResponse("/console/admin/staff?done=saved", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(request: Request, state: ConsoleDep) -> Response:
+    """The latest staff actions."""
+    return render(request, "audit.html", {"entries": state.audit.recent(500)})
+
+
+@router.get("/contacts/{contact_id}/export")
+def export_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Response:
+    """Everything stored about one contact, as a JSON download (GDPR access and portability)."""
+    privacy = PrivacyDesk(state.services.sessions, state.services.now)
+    try:
+        data = privacy.export(contact_id)
+    except KeyError as exc:
+        raise ForbiddenError("Questo contatto non esiste (o i suoi dati sono già stati cancellati).") from exc
+    state.audit.record(session.account.email, "contact_export", f"contact {contact_id}")
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    headers = {"Content-Disposition": f'attachment; filename="sportello-contact-{contact_id}.json"'}
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.post("/contacts/{contact_id}/erase")
+def erase_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Response:
+    """Erase one contact and everything derived from it, on the SME's request."""
+    report = PrivacyDesk(state.services.sessions, state.services.now).erase(contact_id)
+    state.assistant.refresh_knowledge()  # FAQs derived from its escalations are gone too
+    state.audit.record(session.account.email, "contact_erase", f"contact {contact_id}", _counts(report))
+    return RedirectResponse("/console/escalations?done=erased", status_code=303)
+
+
+@router.post("/purge")
+def purge(state: ConsoleDep, session: AdminDep) -> Response:
+    """Apply the retention period now (it also runs on its own every few hours)."""
+    settings = state.services.settings.privacy
+    if settings.retention_days is None:
+        raise ForbiddenError("Nessun periodo di conservazione configurato (SPORTELLO_PRIVACY__RETENTION_DAYS).")
+    privacy = PrivacyDesk(state.services.sessions, state.services.now)
+    report = privacy.purge(dt.timedelta(days=settings.retention_days), settings.retention_mode)
+    state.audit.record(session.account.email, "purge", "conversations", _counts(report))
+    return RedirectResponse("/console/admin/audit?done=purged", status_code=303)
+
+
+def _telegram_id(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.lstrip("-").isdigit():
+        raise AccountError("the Telegram user id is a number (ask @userinfobot)")
+    return int(value)
+
+
+def _counts(report: object) -> dict[str, object]:
+    return dataclasses.asdict(report) if dataclasses.is_dataclass(report) and not isinstance(report, type) else {}

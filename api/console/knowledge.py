@@ -1,0 +1,175 @@
+"""The knowledge loop in the console: staff FAQs (edit, approve again, retire), documents
+(upload, re-ingest, the last ingest report) and the catalog with each entry's status."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from api.console.auth import ForbiddenError, StaffDep, require_staff
+from api.console.escalations import document_by_id, faq_sources
+from api.console.state import ConsoleDep, ConsoleState
+from api.console.templating import render
+from api.knowledge_sync import SyncOutcome, console_sources, sync_knowledge
+from api.services import IngestBusyError
+from bot.catalog_status import entry_status
+from bot.staff_faq import StaffFaqError
+from knowledge.catalog import Call, Mission
+from knowledge.loaders import SUPPORTED_SUFFIXES
+
+router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(require_staff)])
+Text = Annotated[str, Form(max_length=8000)]
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@router.get("/faqs")
+def faqs(request: Request, state: ConsoleDep) -> Response:
+    """Staff FAQs: those to review first."""
+    items = state.faqs.all()
+    items.sort(key=lambda faq: {"needs_review": 0, "approved": 1, "retired": 2}[faq.status])
+    return render(request, "faqs.html", {"faqs": items})
+
+
+@router.get("/faqs/{faq_id}")
+def faq_form(request: Request, state: ConsoleDep, faq_id: int) -> Response:
+    """Edit a FAQ (saving approves it against its source as it is now)."""
+    faq = state.faqs.get(faq_id)
+    if faq is None:
+        raise ForbiddenError(f"La FAQ #{faq_id} non esiste.")
+    context = {
+        "e": None, "faq": faq, "question": faq.question, "answer": faq.answer, "language": faq.language or "it",
+        "documents": faq_sources(state), "doc_id": faq.doc_id or "",
+    }  # fmt: skip
+    return render(request, "faq_form.html", context)
+
+
+@router.post("/faqs/{faq_id}")
+def save_faq(
+    request: Request,
+    state: ConsoleDep,
+    session: StaffDep,
+    faq_id: int,
+    question: Text,
+    answer: Text,
+    language: Annotated[Literal["it", "en", "fr"], Form()],
+    doc_id: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Save and approve."""
+    try:
+        faq = state.faqs.edit(
+            faq_id, question, answer, author=session.account.name, language=language,
+            source=document_by_id(state, doc_id),
+        )  # fmt: skip
+    except StaffFaqError as exc:
+        current = state.faqs.get(faq_id)
+        context = {
+            "e": None, "faq": current, "question": question, "answer": answer, "language": language,
+            "documents": faq_sources(state), "doc_id": doc_id, "error": str(exc),
+        }  # fmt: skip
+        return render(request, "faq_form.html", context, 400)
+    return _faq_done(state, session.account.email, "faq_edit", faq.id)
+
+
+@router.post("/faqs/{faq_id}/approve")
+def approve_faq(state: ConsoleDep, session: StaffDep, faq_id: int) -> Response:
+    """Approve as written, against its source's current content (a source that is gone is unlinked)."""
+    faq = state.faqs.get(faq_id)
+    if faq is None:
+        raise ForbiddenError(f"La FAQ #{faq_id} non esiste.")
+    source = next((doc for doc in state.services.manifest.documents() if doc.doc_id == faq.doc_id), None)
+    state.faqs.approve(faq_id, author=session.account.name, source=source)
+    return _faq_done(state, session.account.email, "faq_approve", faq_id)
+
+
+@router.post("/faqs/{faq_id}/retire")
+def retire_faq(state: ConsoleDep, session: StaffDep, faq_id: int) -> Response:
+    """Stop serving it."""
+    try:
+        state.faqs.retire(faq_id, author=session.account.name)
+    except StaffFaqError as exc:
+        raise ForbiddenError(str(exc)) from exc
+    return _faq_done(state, session.account.email, "faq_retire", faq_id)
+
+
+@router.get("/knowledge")
+def knowledge(request: Request, state: ConsoleDep) -> Response:
+    """Documents, the last ingest and the catalog."""
+    services = state.services
+    now = services.now()
+    closing_soon = services.settings.assistant.closing_soon_days
+    catalog = [
+        (record, entry_status(record.entry, now, closing_soon) if isinstance(record.entry, Call | Mission) else None)
+        for record in services.manifest.catalog_entries()
+    ]
+    documents = [doc for doc in services.manifest.documents() if doc.entry_kind is None]
+    context = {
+        "documents": documents, "catalog": catalog, "last_run": services.manifest.last_run(),
+        "suffixes": ", ".join(SUPPORTED_SUFFIXES), "max_mb": services.settings.console.max_upload_mb,
+        "upload_dir": services.settings.upload_dir, "sources": console_sources(services),
+    }  # fmt: skip
+    return render(request, "knowledge.html", context)
+
+
+@router.post("/knowledge/upload")
+async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: UploadFile) -> Response:
+    """Store one document in the uploads folder and ingest it (a file of the same name is replaced)."""
+    settings = state.services.settings
+    name = _SAFE_NAME.sub("-", Path(file.filename or "").name).strip(".-")[:120]
+    suffix = Path(name).suffix.lower()
+    if not name or suffix not in SUPPORTED_SUFFIXES:
+        return _knowledge_back(error="type")
+    limit = int(settings.console.max_upload_mb * 1024 * 1024)
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        return _knowledge_back(error="size")
+    if not data.strip():
+        return _knowledge_back(error="empty")
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.upload_dir / name
+    temporary = target.with_name(f".{name}.part")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    outcome = await _sync(state, [settings.upload_dir])
+    if outcome is None:
+        return _knowledge_back(error="busy")
+    state.audit.record(session.account.email, "upload", f"document {name}", outcome.report.counts())
+    failed = any(failure.source == str(target) for failure in outcome.report.failed)
+    return _knowledge_back(done="uploaded" if not failed else None, error="ingest" if failed else None)
+
+
+@router.post("/knowledge/reingest")
+async def reingest(state: ConsoleDep, session: StaffDep) -> Response:
+    """Ingest every console source again (only what changed is re-embedded)."""
+    outcome = await _sync(state, console_sources(state.services))
+    if outcome is None:
+        return _knowledge_back(error="busy")
+    state.audit.record(session.account.email, "reingest", "knowledge", outcome.report.counts())
+    return _knowledge_back(done="reingested")
+
+
+async def _sync(state: ConsoleState, paths: list[Path]) -> SyncOutcome | None:
+    """Ingest off the event loop (embedding takes seconds); ``None`` if another ingest runs."""
+    try:
+        outcome = await asyncio.to_thread(sync_knowledge, state.services, paths)
+    except IngestBusyError:
+        return None
+    if outcome.flagged:
+        state.audit.record("sportello", "faq_flagged", "faqs", {"ids": [faq.id for faq in outcome.flagged]})
+    state.assistant.refresh_knowledge()
+    return outcome
+
+
+def _faq_done(state: ConsoleState, actor: str, action: str, faq_id: int) -> Response:
+    state.assistant.refresh_knowledge()
+    state.audit.record(actor, action, f"faq {faq_id}")
+    return RedirectResponse(f"/console/faqs?done=faq_saved#faq-{faq_id}", status_code=303)
+
+
+def _knowledge_back(done: str | None = None, error: str | None = None) -> Response:
+    query = f"?done={done}" if done else f"?error={error}" if error else ""
+    return RedirectResponse(f"/console/knowledge{query}", status_code=303)

@@ -1,0 +1,114 @@
+"""What ``sportello serve`` does on a timer besides answering: staff notices and SLA
+reminders (e-mail, and reminders in the Telegram staff group), sending the e-mail, and
+the retention purge.
+
+Every step is idempotent and stored in the database (the outbox remembers what it
+queued), so a restart loses nothing and several workers repeat no notice; a failing step
+is logged and tried again on the next tick, never allowed to stop the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+
+from api.services import Services
+from api.settings import Settings
+from bot.accounts import StaffAccounts
+from bot.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
+from bot.outbox import Outbox
+from bot.privacy import PrivacyDesk
+from bot.staff import StaffDesk, StaffNotices
+from bot.store import ConversationStore
+
+log = logging.getLogger(__name__)
+
+
+def email_config(settings: Settings) -> EmailConfig | None:
+    """The SMTP configuration, or ``None`` when no host is set."""
+    email = settings.email
+    if not email.host:
+        return None
+    return EmailConfig(
+        host=email.host, port=email.port, username=email.username,
+        password=email.password.get_secret_value() if email.password else None,
+        starttls=email.starttls and not email.ssl, use_ssl=email.ssl, sender=email.sender,
+        timeout_seconds=email.timeout_seconds, console_url=settings.console.public_url,
+    )  # fmt: skip
+
+
+class DeskTasks:
+    """The periodic staff and privacy work of one ``serve`` process."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        settings = services.settings
+        self.outbox = Outbox(services.sessions, services.now)
+        self.desk = StaffDesk(ConversationStore(services.sessions, services.now), self.outbox)
+        self.accounts = StaffAccounts(services.sessions, services.now)
+        config = email_config(settings)
+        self.email = EmailSender(self.outbox, config) if config else None
+        self.sla = dt.timedelta(hours=settings.console.sla_hours)
+        self._last_purge: dt.datetime | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Run in the background until ``stop``."""
+        self._task = asyncio.create_task(self._run(), name="sportello-desk-tasks")
+
+    async def stop(self) -> None:
+        """Stop (waits for a step in progress to end)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(self.run_once)
+            except Exception:  # one bad tick must not end the loop: logged, retried next time
+                log.exception("staff notifications or purge failed; retrying on the next tick")
+            await asyncio.sleep(self.services.settings.console.notify_seconds)
+
+    def run_once(self) -> dict[str, int]:
+        """One tick: queue notices and reminders, send due e-mail, purge when due. Returns counts."""
+        counts = {"queued": 0, "emailed": 0, "purged": 0}
+        for notices in self.email_recipients():
+            counts["queued"] += self.desk.queue_notices(notices)
+            counts["queued"] += self.desk.queue_reminders(notices, self.sla, self.services.now())
+        staff_chat = self.services.settings.telegram.staff_chat_id
+        if staff_chat is not None and self.services.settings.telegram.token is not None:
+            group = StaffNotices("telegram", str(staff_chat))  # the bot itself queues the group's notices
+            counts["queued"] += self.desk.queue_reminders(group, self.sla, self.services.now())
+        if self.email is not None:
+            counts["emailed"] = self.email.send_due()
+        counts["purged"] = self.purge_if_due()
+        return counts
+
+    def email_recipients(self) -> list[StaffNotices]:
+        """Who gets e-mail: the configured recipients, or every active staff account."""
+        if self.email is None:
+            return []
+        addresses = self.services.settings.email.recipients or [
+            account.email for account in self.accounts.all() if account.active
+        ]
+        return [StaffNotices(EMAIL_CHANNEL, address) for address in addresses]
+
+    def purge_if_due(self) -> int:
+        """Apply the retention period every ``purge_hours`` (first at startup)."""
+        privacy = self.services.settings.privacy
+        now = self.services.now()
+        if privacy.retention_days is None:
+            return 0
+        if self._last_purge is not None and now - self._last_purge < dt.timedelta(hours=privacy.purge_hours):
+            return 0
+        self._last_purge = now
+        report = PrivacyDesk(self.services.sessions, self.services.now).purge(
+            dt.timedelta(days=privacy.retention_days), privacy.retention_mode
+        )
+        log.info("retention purge (%s, %d days): %s", privacy.retention_mode, privacy.retention_days, report)
+        return report.conversations.conversations
