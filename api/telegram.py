@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from api.services import Services
 from api.settings import Settings
 from api.web.protection import error_body
+from bot.accounts import StaffAccounts
 from bot.alerts import AlertScanner, Subscriptions
 from bot.outbox import Outbox
 from bot.privacy import PrivacyDesk
@@ -66,6 +67,7 @@ def telegram_deps(services: Services) -> TelegramDeps:
         alerts=alert_scanner(services, outbox),
         updates=UpdateLog(services.sessions, services.now),
         privacy=PrivacyDesk(services.sessions, services.now),
+        accounts=StaffAccounts(services.sessions, services.now),
     )
 
 

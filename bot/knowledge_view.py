@@ -70,3 +70,4 @@ class KnowledgeView:
         """Look again on the next turn (after staff saved a FAQ in this process)."""
         with self._lock:
             self._checked_at = float("-inf")
+            self._snapshot = None

@@ -10,11 +10,12 @@ goes stale on its own; staff retire it when it is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from bot.curated import CuratedAnswer
@@ -188,8 +189,11 @@ class StaffFaqs:
     def revision(self) -> tuple[int, str]:
         """Changes whenever a FAQ does (the assistant reloads its curated answers then)."""
         with self._sessions() as session:
-            count, latest = session.execute(select(func.count(StaffFaqRow.id), func.max(StaffFaqRow.updated_at))).one()
-            return int(count), str(latest)
+            rows = session.execute(
+                select(StaffFaqRow.id, StaffFaqRow.status, StaffFaqRow.updated_at).order_by(StaffFaqRow.id)
+            ).all()
+        fingerprint = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()[:16]
+        return len(rows), fingerprint
 
     def _set(self, row: StaffFaqRow, status: FaqStatus, author: str, reason: str | None) -> None:
         row.status, row.review_reason, row.updated_by, row.updated_at = status, reason, author, self._now()

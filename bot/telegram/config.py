@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.accounts import StaffAccounts
 from bot.alerts import AlertScanner, Subscriptions
 from bot.assistant import Assistant
 from bot.outbox import Outbox
@@ -50,3 +51,5 @@ class TelegramDeps:
     updates: UpdateLog
     privacy: PrivacyDesk
     """Erasure on ``/cancella``."""
+    accounts: StaffAccounts | None = None
+    """Console accounts: one linked to a Telegram user id may answer from the staff group."""

@@ -1,7 +1,7 @@
 """The staff group: escalations are posted there; staff answer an SME by replying to the post.
 
-Only Telegram users mapped to staff (``TelegramConfig.staff_users``) may answer, claim or
-resolve; anyone else in the group is ignored. A reply goes through ``StaffDesk``: stored in
+Only Telegram users linked to an active staff account (``sportello staff add … --telegram-id``)
+or mapped in ``TelegramConfig.staff_users`` may answer, claim or resolve; anyone else in the group is ignored. A reply goes through ``StaffDesk``: stored in
 the SME's conversation first, then queued in the outbox for the SME's channel.
 """
 
@@ -36,8 +36,11 @@ class StaffGroup:
         return self.config.staff_chat_id is not None and chat_id == self.config.staff_chat_id
 
     def staff_name(self, user_id: int | None) -> str | None:
-        """The staff member a Telegram user is mapped to, if any."""
-        return self.config.staff_users.get(user_id) if user_id is not None else None
+        """The staff member a Telegram user is linked or mapped to, if any (the account first)."""
+        if user_id is None:
+            return None
+        account = self.deps.accounts.by_telegram(user_id) if self.deps.accounts is not None else None
+        return account.name if account is not None else self.config.staff_users.get(user_id)
 
     async def on_message(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A staff member replying to an escalation's post answers the SME; other messages are chat."""

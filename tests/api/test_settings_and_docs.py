@@ -73,8 +73,7 @@ def test_readme_commands_exist() -> None:
     registered = {command.name or command.callback.__name__ for command in app.registered_commands}  # type: ignore[union-attr]
     registered |= {group.name for group in app.registered_groups if group.name}
     mentioned = set(re.findall(r"`sportello (\w+)", README))
-    planned = {"staff"}  # named in the README as a later release
-    assert mentioned - planned <= registered
+    assert mentioned <= registered
     assert registered <= mentioned
 
 
