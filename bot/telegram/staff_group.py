@@ -1,8 +1,9 @@
 """The staff group: escalations are posted there; staff answer an SME by replying to the post.
 
 Only Telegram users linked to an active staff account (``sportello staff add … --telegram-id``)
-or mapped in ``TelegramConfig.staff_users`` may answer, claim or resolve; anyone else in the group is ignored. A reply goes through ``StaffDesk``: stored in
-the SME's conversation first, then queued in the outbox for the SME's channel.
+or mapped in ``TelegramConfig.staff_users`` may answer, claim or resolve; anyone else in the
+group is ignored. A reply goes through ``StaffDesk``: stored in the SME's conversation first,
+then queued in the outbox for the SME's channel.
 """
 
 from __future__ import annotations
