@@ -15,8 +15,8 @@ bot_escalation_notes   staff's internal notes on an escalation     escalation_id
 bot_feedback           thumbs and comments                         message_id
 bot_unanswered         questions the assistant could not answer    conversation_id
 bot_outbox             staff replies and alerts *to* the SME;      contact_id, conversation_id,
-                       notices and follow-ups *about* it, sent to  escalation_id, message_id,
-                       the staff group (they quote its text)       or the contact's address
+                       notices, follow-ups, reminders *about* it   escalation_id, message_id,
+                       to staff (group, e-mail: they quote it)     or the contact's address
 bot_subscriptions      alert topics                                contact_id
 bot_alert_log          which alerts it was sent                    contact_id
 bot_staff_faqs         FAQs staff promoted from an escalation      escalation_id (see
@@ -67,6 +67,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.alerts import AlertLogRow, SubscriptionRow
 from bot.escalation_notes import EscalationNoteRow
 from bot.outbox import OutboxRow
+from bot.staff_faq import StaffFaqRow
 from bot.store import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from knowledge.database import as_utc
 
@@ -111,6 +112,10 @@ class Removed:
         """Both counts added."""
         return Removed(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
+    def __str__(self) -> str:
+        counts = [f"{getattr(self, f.name)} {f.name}" for f in fields(self) if getattr(self, f.name)]
+        return ", ".join(counts) or "nothing"
+
 
 @dataclass(frozen=True)
 class ErasureReport:
@@ -119,6 +124,9 @@ class ErasureReport:
     contact_id: int
     found: bool
     removed: Removed
+
+    def __str__(self) -> str:
+        return f"removed {self.removed}" if self.found else f"no contact {self.contact_id} (already erased?)"
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,14 @@ class PurgeReport:
     """Contacts left without conversations, deleted with their outbox rows and alert log."""
     alerts_sent: int
     """Delivered (or undeliverable) alerts older than the cutoff, removed from the outbox."""
+
+    def __str__(self) -> str:
+        done = "deleted" if self.mode == "delete" else "anonymised"
+        cutoff = self.cutoff.astimezone(dt.UTC)
+        return (
+            f"conversations last written before {cutoff:%Y-%m-%d %H:%M} UTC {done}: {self.conversations}; "
+            f"contacts left without conversations deleted: {self.contacts}; sent alerts deleted: {self.alerts_sent}"
+        )
 
 
 class PrivacyDesk:
@@ -251,7 +267,7 @@ def _delete_contacts(session: Session, contacts: Select[int]) -> Removed:
     """
     conversations = select(ConversationRow.id).where(ConversationRow.contact_id.in_(contacts))
     outbox = _execute(session, delete(OutboxRow).where(_outbox_of_contacts(session, contacts)))
-    removed = _delete_conversation_rows(session, conversations)
+    removed = _delete_conversation_rows(session, conversations, erase=True)
     subscriptions = _execute(session, delete(SubscriptionRow).where(SubscriptionRow.contact_id.in_(contacts)))
     alerts = _execute(session, delete(AlertLogRow).where(AlertLogRow.contact_id.in_(contacts)))
     count = _execute(session, delete(ContactRow).where(ContactRow.id.in_(contacts)))
@@ -265,14 +281,14 @@ def _delete_conversations(session: Session, cutoff: dt.datetime) -> Removed | No
         return None
     stale = _still_stale(ids, cutoff)
     outbox = _execute(session, delete(OutboxRow).where(_outbox_of_conversations(stale)))
-    return _delete_conversation_rows(session, stale).plus(Removed(outbox=outbox))
+    return _delete_conversation_rows(session, stale, erase=False).plus(Removed(outbox=outbox))
 
 
-def _delete_conversation_rows(session: Session, conversations: Select[int]) -> Removed:
+def _delete_conversation_rows(session: Session, conversations: Select[int], *, erase: bool) -> Removed:
     """The conversations' rows in every table but the outbox, children first."""
     messages = select(MessageRow.id).where(MessageRow.conversation_id.in_(conversations))
     escalations = select(EscalationRow.id).where(EscalationRow.conversation_id.in_(conversations))
-    faqs = _derived_faqs(session, escalations)
+    faqs = _derived_faqs(session, escalations, erase=erase)
     notes = _execute(session, delete(EscalationNoteRow).where(EscalationNoteRow.escalation_id.in_(escalations)))
     feedback = _execute(session, delete(FeedbackRow).where(FeedbackRow.message_id.in_(messages)))
     unanswered = _execute(session, delete(UnansweredRow).where(UnansweredRow.conversation_id.in_(conversations)))
@@ -285,15 +301,17 @@ def _delete_conversation_rows(session: Session, conversations: Select[int]) -> R
     )  # fmt: skip
 
 
-def _derived_faqs(session: Session, escalations: Select[int]) -> int:
+def _derived_faqs(session: Session, escalations: Select[int], *, erase: bool) -> int:
     """FAQs staff promoted from these escalations (``bot_staff_faqs.escalation_id``), before the escalations go.
 
-    The FAQ feature fills this in: it decides whether a promoted FAQ is deleted with its
-    escalation or kept with the link cleared (its text is staff's, but it may quote the
-    SME), and returns how many rows it touched. Called by ``erase`` and by ``purge`` in
-    both modes.
+    Erasure deletes them: a promoted FAQ may quote the SME, and the SME asked for everything
+    derived from its data to go. Retention only clears the link: staff wrote the FAQ for every
+    SME (the form asks for generic wording), and a year-old answer is still the desk's knowledge.
     """
-    return 0
+    derived = StaffFaqRow.escalation_id.in_(escalations)
+    if erase:
+        return _execute(session, delete(StaffFaqRow).where(derived))
+    return _execute(session, update(StaffFaqRow).where(derived).values(escalation_id=None))
 
 
 # -- anonymising -------------------------------------------------------------------------------
@@ -308,7 +326,7 @@ def _anonymise_conversations(session: Session, cutoff: dt.datetime, now: dt.date
     messages = select(MessageRow.id).where(MessageRow.conversation_id.in_(stale))
     escalations = select(EscalationRow.id).where(EscalationRow.conversation_id.in_(stale))
     outbox = _execute(session, delete(OutboxRow).where(_outbox_of_conversations(stale)))
-    faqs = _derived_faqs(session, escalations)
+    faqs = _derived_faqs(session, escalations, erase=False)
     message_count = _execute(
         session, update(MessageRow).where(MessageRow.conversation_id.in_(stale)).values(text=ANONYMISED_TEXT)
     )

@@ -36,6 +36,9 @@ class LoginRequiredError(Exception):
 class ForbiddenError(Exception):
     """Logged in, but not allowed (wrong role or a missing CSRF token)."""
 
+    status = 403
+    title = "Non consentito"
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -137,7 +140,7 @@ def install_console_errors(app: FastAPI) -> None:
 
     @app.exception_handler(ForbiddenError)
     async def forbidden(request: Request, exc: ForbiddenError) -> Response:
-        return render(request, "error.html", {"title": "Non consentito", "message": exc.message}, 403)
+        return render(request, "error.html", {"title": exc.title, "message": exc.message}, exc.status)
 
 
 def _login_form(

@@ -31,6 +31,9 @@ Text = Annotated[str, Form(max_length=8000)]
 class NotFoundError(ForbiddenError):
     """No such escalation (shown as a page, like the other console errors)."""
 
+    status = 404
+    title = "Non trovata"
+
 
 @router.get("")
 def home() -> Response:

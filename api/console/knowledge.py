@@ -128,7 +128,7 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
     if len(data) > limit:
         return _knowledge_back(error="size")
     if not data.strip():
-        return _knowledge_back(error="empty")
+        return _knowledge_back(error="empty_file")
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     target = settings.upload_dir / name
     temporary = target.with_name(f".{name}.part")

@@ -58,13 +58,15 @@ def clock() -> Clock:
     return Clock(SAMPLE_TODAY)
 
 
-@pytest.fixture
-def services(tmp_path: Path, clock: Clock) -> Iterator[Services]:
-    """A small knowledge base (one document, fake embedder) on SQLite and embedded Chroma, on a movable clock."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def services(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Services]:
+    """A small knowledge base (one document, fake embedder, embedded Chroma) on a movable clock, on SQLite
+    and on PostgreSQL (skipped when none answers on 127.0.0.1)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "giappone.md").write_text(DOCUMENT, encoding="utf-8")
-    built = build_services(fake_settings(tmp_path / "data"), now=clock)
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    built = build_services(fake_settings(tmp_path / "data", database_url=url), now=clock)
     assert built.ingest_pipeline().run([corpus]).ok
     yield built
     built.close()
@@ -211,8 +213,9 @@ def assert_gone(services: Services, who: Person, ids: dict[str, set[int]]) -> No
 
 def test_foreign_keys_are_enforced_so_cascades_work(services: Services) -> None:
     """``ConversationStore.erase_contact`` relies on ON DELETE CASCADE: SQLite only does it with the pragma."""
-    with services.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    if services.engine.dialect.name == "sqlite":
+        with services.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     someone = person(services)
     ConversationStore(services.sessions, services.now).erase_contact(someone.contact)
     # All that hangs from the contact by a foreign key went with it; a row naming only the chat's address
@@ -255,6 +258,8 @@ def test_erasure_leaves_nothing_of_the_contact_and_everything_of_the_others(
 
 def test_erasure_does_not_rely_on_cascades(services: Services) -> None:
     """A connection without ``PRAGMA foreign_keys`` (another tool, a misconfigured pool) erases all the same."""
+    if services.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL always enforces foreign keys")
     someone = person(services)
     ids = ids_of(services, someone.contact)
     bare = create_engine(services.engine.url)
@@ -401,6 +406,7 @@ def test_purge_anonymises_what_it_keeps(services: Services, desk: PrivacyDesk, c
     report = desk.purge(YEAR, "anonymise")
 
     assert report.conversations.conversations == 2 and report.conversations.messages == 8
+    assert "anonymised: 2 conversations, 8 messages" in str(report)
     assert report.conversations.outbox == 6  # staff notices, follow-ups and replies of the two conversations
     assert report.contacts.contacts == 1  # the old contact: its conversation moved to an anonymous one
     assert occurrences(services.engine, old.marker) == []
