@@ -1,0 +1,50 @@
+"""``sportello staff …``, ``purge`` and ``contact …`` in process, on a throw-away data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SPORTELLO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SPORTELLO_EMBEDDING__PROVIDER", "hashing")
+    return tmp_path
+
+
+def test_staff_accounts_from_the_shell(cli_env: Path) -> None:
+    added = runner.invoke(
+        app, ["staff", "add", "Anna@Cluster.example.eu", "--role", "admin", "--name", "Anna Rossi",
+              "--telegram-id", "77", "--password-stdin"],
+        input="correct horse battery\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "anna@cluster.example.eu (admin)" in added.output
+    again = runner.invoke(app, ["staff", "add", "anna@cluster.example.eu", "--role", "staff", "--password-stdin"],
+                          input="correct horse battery\n")  # fmt: skip
+    assert again.exit_code == 1 and "exists already" in again.output
+    short = runner.invoke(app, ["staff", "add", "b@cluster.example.eu", "--role", "staff", "--password-stdin"],
+                          input="short\n")  # fmt: skip
+    assert short.exit_code == 1 and "at least 10" in short.output
+    listed = runner.invoke(app, ["staff", "list"])
+    assert "anna@" in listed.output and "admin" in listed.output and "77" in listed.output
+    changed = runner.invoke(app, ["staff", "password", "anna@cluster.example.eu", "--password-stdin"],
+                            input="another long password\n")  # fmt: skip
+    assert changed.exit_code == 0
+    assert runner.invoke(app, ["staff", "disable", "anna@cluster.example.eu"]).exit_code == 0
+    assert runner.invoke(app, ["staff", "disable", "nobody@cluster.example.eu"]).exit_code == 1
+
+
+def test_purge_and_an_unknown_contact(cli_env: Path) -> None:
+    purged = runner.invoke(app, ["purge", "--days", "30"])
+    assert purged.exit_code == 0 and "older than 30 days" in purged.output
+    assert runner.invoke(app, ["contact", "export", "999"]).exit_code == 1
+    erased = runner.invoke(app, ["contact", "erase", "999", "--yes"])
+    assert erased.exit_code == 0
