@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from argon2 import PasswordHasher
+from doubles.console import login, new_account
 from fastapi.testclient import TestClient
 
 from api.services import Services
 from api.web.app import create_app
-from bot.accounts import Role, StaffAccount, StaffAccounts
-
-PASSWORD = "correct horse battery"
-_numbers = itertools.count(1)
+from bot.accounts import Role, StaffAccount
 
 
 @pytest.fixture
 def client(sample_services: Services) -> Iterator[TestClient]:
     with TestClient(create_app(services=sample_services), raise_server_exceptions=False) as test_client:
         yield test_client
-
-
-def new_account(services: Services, role: Role = "staff", name: str | None = None) -> StaffAccount:
-    """An account with a unique e-mail (cheap argon2 parameters: the hash records them)."""
-    accounts = StaffAccounts(services.sessions, services.now, hasher=PasswordHasher(time_cost=1, memory_cost=1024))
-    return accounts.add(f"member{next(_numbers)}@cluster.example.eu", PASSWORD, role, name)
-
-
-def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
-    """Log in through the form; returns the session's CSRF token (read from the next page)."""
-    form = client.get("/console/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
-    response = client.post(
-        "/console/login", data={"email": email, "password": password, "csrf_token": token.group(1)},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert response.status_code == 303, response.text
-    return csrf_of(client)
-
-
-def csrf_of(client: TestClient) -> str:
-    page = client.get("/console/escalations")
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found is not None, page.text[:500]
-    return found.group(1)
 
 
 @pytest.fixture

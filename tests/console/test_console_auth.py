@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from conftest import PASSWORD, csrf_of, login, new_account
+from doubles.console import PASSWORD, csrf_of, login, new_account
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 

@@ -73,7 +73,7 @@ def test_notes_stay_internal_and_hand_back_tells_the_sme(
 def test_a_promoted_faq_is_served_then_flagged_when_its_source_changes(
     client: TestClient, make_services: Callable[..., Services], tmp_path: Path
 ) -> None:
-    from conftest import login, new_account
+    from doubles.console import login, new_account
 
     from api.web.app import create_app
 
