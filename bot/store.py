@@ -476,15 +476,6 @@ class ConversationStore:
             session.flush()
             return row.id
 
-    def erase_contact(self, contact_id: int) -> bool:
-        """Delete a contact and everything that hangs from it (GDPR erasure)."""
-        with self._sessions.begin() as session:
-            row = session.get(ContactRow, contact_id)
-            if row is None:
-                return False
-            session.delete(row)
-            return True
-
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 """NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8 encoding: a badly decoded payload)."""

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/console/admin", include_in_schema=False, dependencie
 
 
 @router.get("/staff")
-def staff_page(request: Request, state: ConsoleDep, error: str | None = None) -> Response:
+def staff_page(request: Request, state: ConsoleDep) -> Response:
     """Accounts, and a form for a new one."""
     return render(request, "staff.html", {"accounts": state.accounts.all(), "error": None})
 

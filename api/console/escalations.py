@@ -4,6 +4,7 @@ write notes, resolve, hand back to the assistant, promote the answer to a FAQ.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -191,11 +192,10 @@ def _act(
     actor: str,
     escalation_id: int,
     action: str,
-    run: object,
+    run: Callable[[], object],
     detail: dict[str, str] | None = None,
     done: str = "saved",
 ) -> Response:
-    assert callable(run)
     try:
         run()
     except StaffActionError as exc:

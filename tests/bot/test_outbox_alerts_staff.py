@@ -11,6 +11,7 @@ from doubles.sample import SAMPLE_TODAY
 from api.services import Services
 from bot.alerts import AlertScanner, Subscriptions, topic_choices, topic_key
 from bot.outbox import Outbox, RetryPolicy
+from bot.privacy import PrivacyDesk
 from bot.staff import StaffActionError, StaffDesk, StaffNotices
 from bot.store import ConversationStore
 from knowledge.catalog import Mission
@@ -76,7 +77,7 @@ def test_subscriptions_add_remove_and_erasure(services: Services) -> None:
     first = subscriptions.of(contact)[0]
     assert subscriptions.remove(contact, first.id) == 1
     assert len(subscriptions.of(contact)) == 1
-    store.erase_contact(contact)
+    PrivacyDesk(services.sessions, services.now).erase(contact)
     assert subscriptions.count() == 0
 
 

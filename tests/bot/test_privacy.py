@@ -212,12 +212,13 @@ def assert_gone(services: Services, who: Person, ids: dict[str, set[int]]) -> No
 
 
 def test_foreign_keys_are_enforced_so_cascades_work(services: Services) -> None:
-    """``ConversationStore.erase_contact`` relies on ON DELETE CASCADE: SQLite only does it with the pragma."""
+    """Deleting a contact row cascades (ON DELETE CASCADE): SQLite only does it with the pragma."""
     if services.engine.dialect.name == "sqlite":
         with services.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     someone = person(services)
-    ConversationStore(services.sessions, services.now).erase_contact(someone.contact)
+    with services.sessions.begin() as session:
+        session.delete(session.get(ContactRow, someone.contact))
     # All that hangs from the contact by a foreign key went with it; a row naming only the chat's address
     # did not (``PrivacyDesk.erase`` finds it).
     assert occurrences(services.engine, someone.marker) == ["bot_outbox.text"]

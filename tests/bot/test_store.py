@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from api.services import migrate
+from bot.privacy import PrivacyDesk
 from bot.store import ConversationStore
 from knowledge.database import make_engine, session_factory
 
@@ -123,8 +124,9 @@ def test_erasing_a_contact_removes_everything_it_wrote(store: ConversationStore,
     store.open_escalation(conversation, "personal_case", "Pratica 4521")
     store.record_unanswered(conversation, "pratica 4521", "personal_case", "it", None)
 
-    assert store.erase_contact(contact)
-    assert not store.erase_contact(contact)
+    privacy = PrivacyDesk(session_factory(engine), now=lambda: NOW)
+    assert privacy.erase(contact).found
+    assert not privacy.erase(contact).found
     with engine.connect() as connection:
         for table in ("bot_contacts", "bot_conversations", "bot_messages", "bot_feedback", "bot_escalations",
                       "bot_unanswered"):  # fmt: skip

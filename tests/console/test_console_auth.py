@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from doubles.console import PASSWORD, csrf_of, login, new_account
+from doubles.console import PASSWORD, csrf_of, login, login_form_token, new_account
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -111,11 +111,9 @@ def test_login_sets_a_strict_httponly_cookie_and_logout_clears_it(
     client: TestClient, sample_services: Services
 ) -> None:
     account = new_account(sample_services)
-    form = client.get("/console/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
+    token = login_form_token(client)
     response = client.post(
-        "/console/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token.group(1)},
+        "/console/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token},
         follow_redirects=False,
     )  # fmt: skip
     cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "sportello_staff=" in v)
@@ -130,11 +128,9 @@ def test_login_sets_a_strict_httponly_cookie_and_logout_clears_it(
 def test_over_https_the_cookie_is_secure(sample_services: Services) -> None:
     account = new_account(sample_services)
     with TestClient(create_app(services=sample_services), base_url="https://testserver") as client:
-        form = client.get("/console/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token is not None
+        token = login_form_token(client)
         response = client.post(
-            "/console/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token.group(1)},
+            "/console/login", data={"email": account.email, "password": PASSWORD, "csrf_token": token},
             follow_redirects=False,
         )  # fmt: skip
     cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "sportello_staff=" in v)
@@ -151,12 +147,10 @@ def test_the_login_form_has_its_own_csrf_check_and_no_open_redirect(
     )  # fmt: skip
     assert forged.status_code == 403
     for target in ("https://evil.example.com/", "//evil.example.com", "/console\\@evil"):
-        form = client.get("/console/login", params={"next": target})
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token is not None
+        token = login_form_token(client, next=target)
         response = client.post(
             "/console/login",
-            data={"email": account.email, "password": PASSWORD, "csrf_token": token.group(1), "next": target},
+            data={"email": account.email, "password": PASSWORD, "csrf_token": token, "next": target},
             follow_redirects=False,
         )
         assert response.headers["location"] == "/console"
@@ -167,12 +161,10 @@ def test_wrong_passwords_get_401_then_429_with_retry_after(client: TestClient, s
     account = new_account(sample_services)
     statuses = []
     for attempt in range(6):
-        form = client.get("/console/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token is not None
+        token = login_form_token(client)
         password = "wrong password" if attempt < 5 else PASSWORD
         response = client.post(
-            "/console/login", data={"email": account.email, "password": password, "csrf_token": token.group(1)},
+            "/console/login", data={"email": account.email, "password": password, "csrf_token": token},
             follow_redirects=False,
         )  # fmt: skip
         statuses.append(response.status_code)
@@ -185,11 +177,9 @@ def test_wrong_passwords_get_401_then_429_with_retry_after(client: TestClient, s
     "email", ["' OR '1'='1", "admin@x.eu'; DROP TABLE staff_accounts; --", "\x00", "a" * 300, "<script>@x.eu"]
 )
 def test_hostile_logins_are_just_wrong(client: TestClient, sample_services: Services, email: str) -> None:
-    form = client.get("/console/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
+    token = login_form_token(client)
     response = client.post(
-        "/console/login", data={"email": email, "password": "whatever!!", "csrf_token": token.group(1)},
+        "/console/login", data={"email": email, "password": "whatever!!", "csrf_token": token},
         follow_redirects=False,
     )  # fmt: skip
     assert response.status_code in (401, 422)

@@ -21,13 +21,18 @@ def new_account(services: Services, role: Role = "staff", name: str | None = Non
     return accounts.add(f"member{next(_numbers)}@cluster.example.eu", PASSWORD, role, name)
 
 
-def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
-    """Log in through the form; returns the session's CSRF token (read from the next page)."""
-    form = client.get("/console/login")
+def login_form_token(client: TestClient, next: str | None = None) -> str:
+    """Open the login form (as a browser would, getting its cookie); returns the form's CSRF token."""
+    form = client.get("/console/login", params={"next": next} if next else None)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token is not None
+    return token.group(1)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Log in through the form; returns the session's CSRF token (read from the next page)."""
     response = client.post(
-        "/console/login", data={"email": email, "password": password, "csrf_token": token.group(1)},
+        "/console/login", data={"email": email, "password": password, "csrf_token": login_form_token(client)},
         follow_redirects=False,
     )  # fmt: skip
     assert response.status_code == 303, response.text
