@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.catalog_answers import CatalogDesk, CatalogReply, Option
+from bot.composers.asked import cost_polarity
 from bot.composers.base import Citation, Composition
 from bot.composers.extractive import ExtractiveComposer, sources_block
 from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
@@ -316,8 +317,15 @@ class Assistant:
                 text, "answer", "faq", turn.intent,
                 confidence=round(match.score, 4), citations=[citation], composer="faq",
             )  # fmt: skip
-        passages = self._searcher.search(query, k=self.config.passages, vector=vector).passages
+        searched = query
+        if cost_polarity(query) == "not_eligible":
+            # "cosa non è rimborsabile?" has one content word; the excluded-costs list is found
+            # by what such lists are called.
+            searched = f"{query} {say('excluded_costs_query', language)}"
+            vector = self._searcher.embed(searched)
+        passages = self._searcher.search(searched, k=self.config.passages, vector=vector).passages
         confidence = retrieval_confidence(query, passages)
+        passages = desk.current_first(passages, desk.named(query, countries))
         routing = self._router.routing_of_vector(vector)
         if routing.margin >= thresholds.router_strong or (
             confidence < thresholds.answer and routing.margin >= thresholds.router_weak
@@ -340,11 +348,20 @@ class Assistant:
                           confidence=confidence, options=options)  # fmt: skip
         self._remember(state, query, countries, desk)
         composition = self._extractive.compose(query, language, passages)
+        text = composition.text
+        if composition.missing:
+            # Grounded or silent: the documents talk about it but state no such fact; say so
+            # before quoting them, and offer a person.
+            what = joined([say(f"missing_{kind}", language) for kind in sorted(composition.missing)], language)
+            text = f"{say('not_stated', language, what=what)}\n\n{text}"
         draft = _Draft(
-            composition.text, "answer", "answered", turn.intent, confidence=confidence,
+            text, "answer", "answered", turn.intent, confidence=confidence,
             citations=composition.citations, composer=composition.composer,
         )  # fmt: skip
         draft.suffix = self._closed_notices(composition, passages, desk, language)
+        if composition.missing:
+            draft.suffix = _joined_suffix(draft.suffix, say("offer_person", language))
+            draft.notes.append(f"not stated: {', '.join(sorted(composition.missing))}")
         if self._llm is not None:
             draft.llm_passages = passages
             draft.llm_question = query

@@ -25,6 +25,7 @@ from knowledge.catalog_text import format_amount, format_date, format_deadline, 
 from knowledge.countries import country_name
 from knowledge.language import fold_accents
 from knowledge.store import CatalogRecord
+from retrieval.passages import Passage
 
 CatalogReplyKind = Literal["status", "facts", "list", "not_in_catalog", "estimate", "ask", "clarify", "handoff"]
 
@@ -124,6 +125,28 @@ class CatalogDesk:
     def record(self, entry_id: str) -> CatalogRecord | None:
         """The record with this id."""
         return next((r for r in self._records if r.entry.id == entry_id), None)
+
+    def is_past(self, entry_id: str) -> bool:
+        """A closed call or mission, or a reimbursement rule only closed missions use (a past edition)."""
+        record = self.record(entry_id)
+        if record is None:
+            return False
+        if isinstance(record.entry, Call | Mission):
+            return self.status(record.entry).state == "closed"
+        users = [
+            r.entry for r in self._records if isinstance(r.entry, Mission) and r.entry.reimbursement_rule == entry_id
+        ]
+        return bool(users) and all(self.status(m).state == "closed" for m in users)
+
+    def current_first(self, passages: Sequence[Passage], named: Sequence[CatalogRecord]) -> list[Passage]:
+        """Passages of past editions after the others, unless the question names that record."""
+        named_ids = {r.entry.id for r in named}
+
+        def past(passage: Passage) -> bool:
+            entry_id = passage.source.split("#", 1)[1] if "#" in passage.source else ""
+            return bool(entry_id) and entry_id not in named_ids and self.is_past(entry_id)
+
+        return sorted(passages, key=past)
 
     def status(self, entry: Call | Mission) -> EntryStatus:
         """The entry's state now."""
@@ -338,12 +361,31 @@ class CatalogDesk:
             intro = say("open_list_intro", language, today=today)
             if not chosen:
                 return CatalogReply("list", say("nothing_open", language))
+        if not countries:
+            return self._grouped_listing(intro, chosen, language)
         lines = [intro]
         citations = []
         for n, record in enumerate(chosen, start=1):
             lines.append(f"- {self.status_line(_offer(record), language)} [{n}]")
             citations.append(_citation(n, record))
         return CatalogReply("list", "\n".join(lines), citations, entry_ids=[r.entry.id for r in chosen])
+
+    def _grouped_listing(self, intro: str, chosen: list[CatalogRecord], language: str) -> CatalogReply:
+        """Open, closing soon and upcoming apart: a call that opens next month is never listed as open."""
+        lines = [intro]
+        citations: list[Citation] = []
+        ordered: list[CatalogRecord] = []
+        for state in ("closing_soon", "open", "upcoming"):
+            group = [r for r in chosen if self.status(_offer(r)).state == state]
+            if not group:
+                continue
+            lines.append(say(f"list_{state}", language))
+            for record in group:
+                n = len(citations) + 1
+                lines.append(f"- {self.status_line(_offer(record), language)} [{n}]")
+                citations.append(_citation(n, record))
+                ordered.append(record)
+        return CatalogReply("list", "\n".join(lines), citations, entry_ids=[r.entry.id for r in ordered])
 
     def _estimate(self, text: str, named: list[CatalogRecord], language: str) -> CatalogReply | None:
         missions = [r for r in named if isinstance(r.entry, Mission)]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
+from bot.composers.asked import cost_polarity
 from bot.reimbursement import categories_named
 from knowledge.catalog import Call, Mission, ReimbursementRule
 from knowledge.catalog_text import category_text, field_label, format_amount, format_percent
@@ -66,6 +67,14 @@ _HOW_MUCH = re.compile(
     r"\b(quanto|quanti\s+soldi|massimale|tetto|how\s+much|cap|maximum|combien|plafond|montant)\b", re.I
 )
 
+_OTHER_COST = re.compile(
+    r"\b(vist[oi]|visa|volo|voli|flights?|vols?|hotel|alloggi\w*|accommodation|hébergement|assicurazion\w*|"
+    r"insurance|assurance|stand|spedizion\w*|shipping|transport\w*|trasport\w*|taxi|interpret\w*|tradu\w*|"
+    r"vaccin\w*|pasti|meals?|repas|noleggio|car\s+hire)\b",
+    re.I,
+)
+"""What else "quanto costa…" may ask the price of: then the mission's fee is not the answer."""
+
 _FIELDS_OF: dict[type, tuple[Field, ...]] = {
     Call: ("max_amount", "rate", "budget", "countries", "eligibility", "documents", "eligible_costs",
            "ineligible_costs", "apply"),
@@ -81,6 +90,8 @@ def asked_fields(text: str) -> list[Field]:
 def field_lines(entry: Call | Mission, text: str, language: str) -> list[str]:
     """``Label: value`` lines for the fields of ``entry`` that ``text`` asks about (none: not a field question)."""
     asked = asked_fields(text)
+    if "fee" in asked and _OTHER_COST.search(text) and not re.search(r"\bquota|\bfee\b|\bfrais\b", text, re.I):
+        asked.remove("fee")  # "quanto costa il visto?" asks the visa's price, which the record does not hold
     if "max_amount" in asked and "rate" not in asked:
         asked.append("rate")  # "how much at most" is the rate and the ceiling: 70% up to €2.5m
     wanted = [name for name in _FIELDS_OF[type(entry)] if name in asked]
@@ -95,9 +106,12 @@ def field_lines(entry: Call | Mission, text: str, language: str) -> list[str]:
 def rule_lines(rule: ReimbursementRule, text: str, language: str) -> list[str]:
     """What the rule pays back for the categories a question about reimbursement names ("quanto mi
     rimborsate dell'hotel?"), or its documents when those are asked for."""
-    if "documents" in asked_fields(text) and rule.required_documents:
+    asked = asked_fields(text)
+    if "documents" in asked and rule.required_documents:
         return [f"{field_label('documents', language)}:"] + [f"- {item}" for item in rule.required_documents]
     named = categories_named(text, rule) if _HOW_MUCH.search(text) else []
+    if not named and "eligible_costs" in asked and cost_polarity(text) == "eligible":
+        named = list(rule.categories)  # "quali spese sono rimborsate?": every category with its cap
     if not named:
         return []
     rate = f"{field_label('rule_rate', language)}: {format_percent(rule.rate)}"

@@ -94,6 +94,35 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "D'après les documents du guichet :",
     ),
     "sources": ("Fonti:", "Sources:", "Sources :"),
+    "quoted_in_language": (
+        "Riporto le fonti nella loro lingua ({name}):",
+        "Quoting the sources in their own language ({name}):",
+        "Je cite les sources dans leur langue ({name}) :",
+    ),
+    "not_stated": (
+        "Nei documenti dello sportello non trovo {what} per questa domanda. Ecco cosa dicono:",
+        "I can't find {what} for this in the help desk's documents. This is what they say:",
+        "Je ne trouve pas {what} pour cette question dans les documents du guichet. Voici ce qu'ils disent :",
+    ),
+    "offer_person": (
+        "Se ti serve una risposta precisa, scrivi «operatore» e passo la domanda allo staff.",
+        'If you need a precise answer, write "operator" and I\'ll pass the question to the staff.',
+        "Si vous avez besoin d'une réponse précise, écrivez « conseiller » et je transmets la question à l'équipe.",
+    ),
+    "missing_date": ("la data", "the date", "la date"),
+    "missing_money": ("l'importo", "the amount", "le montant"),
+    "missing_pct": ("la percentuale", "the percentage", "le pourcentage"),
+    "missing_time": ("l'orario", "the time", "l'heure"),
+    "missing_excluded_costs": (
+        "l'elenco delle spese escluse",
+        "the list of excluded costs",
+        "la liste des dépenses exclues",
+    ),
+    "excluded_costs_query": (
+        "spese non ammissibili non rimborsabili escluse",
+        "costs not eligible not reimbursed excluded",
+        "dépenses non éligibles non remboursées exclues",
+    ),
     "source_in": ("(fonte in {name})", "(source in {name})", "(source en {name})"),
     "faq_intro": ("Dalle domande frequenti:", "From the FAQ:", "D'après la FAQ :"),
     "escalation_still_open": (
@@ -246,10 +275,13 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
     "day_left": ("manca 1 giorno", "1 day left", "encore 1 jour"),
     "closes_today": ("chiude oggi", "closes today", "clôture aujourd'hui"),
     "open_list_intro": (
-        "Ecco cosa è aperto oggi ({today}):",
-        "This is what is open today ({today}):",
-        "Voici ce qui est ouvert aujourd'hui ({today}) :",
+        "Ecco bandi e missioni aperti o in arrivo, ad oggi ({today}):",
+        "These are the calls and missions open or coming up, as of today ({today}):",
+        "Voici les appels et missions ouverts ou à venir, à ce jour ({today}) :",
     ),
+    "list_closing_soon": ("In chiusura a breve:", "Closing soon:", "Bientôt clos :"),
+    "list_open": ("Aperti:", "Open:", "Ouverts :"),
+    "list_upcoming": ("Non ancora aperti:", "Not open yet:", "Pas encore ouverts :"),
     "open_list_country": (
         "Per {country}, oggi ({today}):",
         "For {country}, as of today ({today}):",

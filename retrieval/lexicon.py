@@ -12,7 +12,10 @@ from __future__ import annotations
 CONCEPTS: tuple[tuple[str, ...], ...] = (
     # what SMEs ask about
     ("rimborso", "rimborsi", "rimborsare", "rimborsato", "reimbursement", "refund", "reimburse", "reimbursed",
-     "remboursement", "rembourser", "remboursé"),
+     "remboursement", "rembourser", "remboursé", "rimborsabile", "rimborsabili", "reimbursable", "remboursable",
+     "remboursables"),
+    ("esclusi", "escluse", "escluso", "esclusa", "inammissibili", "inammissibile", "excluded", "ineligible",
+     "exclus", "exclues", "inéligibles"),
     ("scadenza", "scade", "termine", "deadline", "échéance", "limite"),
     ("iscrizione", "iscrizioni", "iscriversi", "iscrivermi", "registrazione", "registration", "register",
      "enrol", "inscription", "inscrire", "inscrit"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from retrieval.passages import Passage
@@ -61,3 +61,5 @@ class Composition:
     citations: list[Citation]
     composer: str
     """``extractive``, ``llm`` or ``catalog``: which path wrote the text."""
+    missing: frozenset[str] = field(default_factory=frozenset)
+    """Kinds of fact the question asked for (``date``, ``money``…) that no quoted sentence carries."""

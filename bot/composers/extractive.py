@@ -1,10 +1,15 @@
 """The extractive composer: the answer is the sources' own sentences, best first, with citations.
 
-No model, no paraphrase, so nothing can be invented: it picks the lines of the best
-passages that share the most (rare) words with the question, prefers the line holding
-the kind of fact asked for (a date for "entro quando", an amount for "quanto", the list
-for "quali documenti"), leads with it, and lists the sources with section, page and
-link, saying when a source is in another language than the question.
+No model, no paraphrase, so nothing can be invented. It works out what the question asks
+(``bot.composers.asked``: a date, an amount, the eligible or the excluded costs, the
+documents, the procedure, a contact — per part of a two-part question), reads the best
+passages as clean units (``bot.composers.source_lines``: whole sentences and list items,
+never menus, update stamps, table pipes or cut fragments), scores each unit by the
+question's rare words, the kind of fact it carries and which costs it speaks of, leads
+with the best one, keeps its list whole, adds the unit that answers each other part, and
+cites every sentence. A quote in another language than the question's is said to be so.
+When no quoted unit carries the kind of fact asked for, the composition says which kinds
+are missing, so the assistant can say the documents do not state it and offer a person.
 """
 
 from __future__ import annotations
@@ -12,31 +17,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 
+from bot.composers.asked import Ask, FactKind, what_is_asked
 from bot.composers.base import Citation, Composition
+from bot.composers.source_lines import BULLET, LABEL, Unit, units_of
 from bot.phrases import language_name, say
-from bot.understanding import looks_like_injection
-from knowledge.facts import canonical_facts
+from knowledge.countries import countries_in
 from retrieval.passages import Passage
 from retrieval.text_analysis import passage_terms, query_terms
 
-FactKind = Literal["date", "money", "pct", "num", "list", "time", "any"]
+__all__ = ["ExtractiveComposer", "ExtractiveConfig", "answer_body", "sources_block"]
 
-_WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
-    ("list", re.compile(r"\b(documenti|allegat\w*|quali\s+spese|cosa\s+(devo\s+)?(allegare|portare)|"
-                        r"documents?|attach\w*|which\s+costs|justificatifs?|pièces|quels\s+frais|requisiti|"
-                        r"requirements)\b", re.I)),
-    ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento", re.I)),
-    ("date", re.compile(r"\b(entro\s+quando|fino\s+a\s+quando|quando|scadenz\w*|data|date|deadline|when|until|"
-                        r"by\s+when|quand|jusqu'à|délai|entro|tempo|how\s+long|combien\s+de\s+temps)\b", re.I)),
-    ("money", re.compile(r"\b(quanto|quanti\s+soldi|import\w*|cost\w*|quota|massim\w*|tetto|how\s+much|fee|amount|"
-                         r"maximum|grant|budget|combien|montant|coût\w*|plafond|cap)\b", re.I)),
-    ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelle\s+heure)\b", re.I)),
-    ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number|quanto\s+tempo|how\s+long|durata|"
-                       r"durée|quanto\s+(ci\s+)?(mette|vuole|impiega|dura))\b", re.I)),
-)  # fmt: skip
 _DEFINITION = re.compile(
     r"\b(cosa\s+si\s+intende|cos['’]\s*è|che\s+cos['’]\s*è|cosa\s+significa|cosa\s+vuol\s+dire|definizione|"
     r"what\s+(is|are)\s+(an?\s+|the\s+)?\w+\s*\??$|what\s+does\b.*\bmean|what\s+counts\s+as|definition|"
@@ -44,17 +36,18 @@ _DEFINITION = re.compile(
     re.IGNORECASE,
 )
 """A question asking what a term means: the glossary answers it, wherever it ranked."""
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ ()./-]{1,40}\s?:\s")
-"""``Scadenza: 15 marzo 2027`` — a field of a catalog entry: one line, never joined to the next."""
-_URL_LINE = re.compile(r"^(url|link|sito|website|site)\s*:\s*\S+$", re.IGNORECASE)
-_PAGE_FOOTER = re.compile(r"^(pagina|page|pag\.|p\.)\s*\d+(\s*(di|of|sur|/)\s*\d+)?$", re.IGNORECASE)
-"""``Pagina 1 di 5``: a PDF's running footer, not the source's words."""
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
-
 
 OPENING_BONUS = 0.5
 PASSAGE_DECAY = 0.15
+TITLE_WORD = 0.4
+SECTION_WORD = 1.5
+LEAD_FROM_TOP = 0.6
+"""The best passage's best line leads unless another passage's line scores this much better (as a share)."""
+_FACT_PREFIX: dict[FactKind, str] = {"date": "date:", "money": "money:", "pct": "pct:", "num": "num:", "time": "time:"}
+_HARD_KINDS: tuple[FactKind, ...] = ("date", "money", "pct", "time")
+"""Kinds whose absence from an answer means the documents do not state what was asked."""
+_SIGNAL_BONUS: dict[FactKind, float] = {"contact": 1.2, "procedure": 0.8, "documents": 0.8, "eligibility": 0.6}
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 @dataclass(frozen=True)
@@ -64,32 +57,25 @@ class ExtractiveConfig:
     passages: int = 3
     other_units: int = 2
     """Lines quoted from passages other than the lead's."""
-    max_list_items: int = 10
+    max_list_items: int = 12
     max_chars: int = 700
     """Budget for the lead's section (other passages' lines may add up to 300 more)."""
-
-
-@dataclass(frozen=True)
-class _Unit:
-    passage: int
-    position: int
-    text: str
-    bullet: bool
-    terms: frozenset[str]
-    facts: frozenset[str]
 
 
 @dataclass(frozen=True)
 class _Standing:
     """What the composer knows of each chosen passage (by index)."""
 
-    same_language: set[int]
-    """In the asker's language."""
+    language: str
+    languages: list[str | None]
     doc_ids: list[str]
     records: set[int]
     """Catalog records (a list of fields, not prose)."""
     rank: dict[int, int]
     """Retrieval rank, or for a definition the glossary's entry first."""
+    title_terms: list[frozenset[str]]
+    headings: list[frozenset[str]]
+    """Each passage's own section heading's stems (not the document's title)."""
 
     @classmethod
     def of(cls, question: str, language: str, passages: Sequence[Passage]) -> _Standing:
@@ -98,16 +84,108 @@ class _Standing:
         if glossary and _DEFINITION.search(question):
             rank = {i: 0 if i in glossary else i + 1 for i in range(len(passages))}
         return cls(
-            same_language={i for i, p in enumerate(passages) if p.language == language},
+            language=language,
+            languages=[p.language for p in passages],
             doc_ids=[p.doc_id for p in passages],
             records={i for i, p in enumerate(passages) if "#" in p.source},
             rank=rank,
+            title_terms=[frozenset(passage_terms(p.title, p.language)) for p in passages],
+            headings=[
+                frozenset(passage_terms(p.section[-1], p.language)) if p.section and p.section[-1] != p.title
+                else frozenset()
+                for p in passages
+            ],
+        )  # fmt: skip
+
+    def foreign(self, index: int) -> bool:
+        """The passage is in another language than the question."""
+        return bool(self.languages[index]) and self.languages[index] != self.language
+
+
+@dataclass
+class _Scorer:
+    """Scores units for one question (or one part of it)."""
+
+    question: str
+    ask: Ask
+    units: list[Unit]
+    standing: _Standing
+    kinds: frozenset[FactKind] = field(default_factory=frozenset)
+    terms: set[str] = field(default_factory=set)
+    own_terms: set[str] = field(default_factory=set)
+    """The question's own words' stems, without their translations."""
+    frequency: dict[str, int] = field(default_factory=dict)
+
+    section_overlap: dict[int, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.terms = set(query_terms(self.question))
+        self.own_terms = set(query_terms(self.question, expand=False))
+        for index, heading in enumerate(self.standing.headings):
+            shared = (heading & self.own_terms) - self.standing.title_terms[index]
+            if shared:
+                self.section_overlap[index] = len(shared) / max(1, len(self.own_terms))
+        for unit in self.units:
+            for term in unit.terms & self.terms:
+                self.frequency[term] = self.frequency.get(term, 0) + 1
+
+    def __call__(self, unit: Unit) -> float:
+        # A word of the passage's title (the mission's country, the call's name) says which
+        # document, not what it answers: it counts for less.
+        title = self.standing.title_terms[unit.passage]
+        overlap = sum(
+            (TITLE_WORD if t in title else 1.0) / math.sqrt(self.frequency[t]) for t in unit.terms & self.terms
         )
+        bonus = 0.6 if "list" in self.kinds and unit.bullet else 0.0
+        bonus += 1.5 * sum(1 for k in self.kinds if k in _FACT_PREFIX and k != "num" and _carries(unit, k))
+        if "num" in self.kinds and _counts(unit, self.own_terms, "duration" in self.kinds):
+            bonus += 1.5
+        bonus += sum(_SIGNAL_BONUS[k] for k in self.kinds if k in _SIGNAL_BONUS and k in unit.signals)
+        if "contact" in self.kinds and _EMAIL.search(unit.text):
+            bonus += 0.8
+        if overlap == 0:
+            bonus *= 0.3  # a fee is no answer to "how much is the visa?": the fact must be about the subject
+        bonus += self._polarity(unit)
+        # Under a heading that asks or names what the question does (a FAQ's question, a
+        # glossary's term), a line answers it without repeating its words.
+        bonus += SECTION_WORD * self.section_overlap.get(unit.passage, 0.0)
+        # A quote in the asker's language reads better: a small preference, not a filter.
+        language = 0.0 if self.standing.foreign(unit.passage) else 0.15
+        # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
+        opening = OPENING_BONUS / (1 + unit.position)
+        decay = 1.0 - PASSAGE_DECAY * min(self.standing.rank[unit.passage], 3)
+        return (overlap + bonus + language + opening) * decay
+
+    def _polarity(self, unit: Unit) -> float:
+        """Eligible costs asked: excluded ones are the wrong answer, and the other way round."""
+        asked = self.ask.costs
+        if asked is None or unit.polarity is None:
+            return 0.0
+        if asked == unit.polarity:
+            return 1.5 if asked == "not_eligible" else 0.5
+        return -2.5 if unit.polarity == "not_eligible" else -1.0
 
 
-def wanted_facts(question: str) -> set[FactKind]:
-    """The kinds of fact the question asks for ("quanto dà e che percentuale?" → money and pct)."""
-    return {kind for kind, pattern in _WANTS if pattern.search(question)}
+_COUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)")
+_DURATION_UNIT = re.compile(
+    r"^(minut\w*|or[ae]|hours?|heures?|giorn\w*|days?|jours?|settiman\w*|weeks?|semaines?|mes[ei]|months?|mois)\b", re.I
+)
+
+
+def _counts(unit: Unit, terms: set[str], duration: bool) -> bool:
+    """A number counting what the question asks about ("fino a 8 incontri B2B", "45 minuti")."""
+    for match in _COUNT.finditer(unit.text):
+        following = match.group(2)
+        if duration and _DURATION_UNIT.match(following):
+            return True
+        if set(query_terms(following, expand=False)) & terms:
+            return True
+    return False
+
+
+def _carries(unit: Unit, kind: FactKind) -> bool:
+    prefix = _FACT_PREFIX.get(kind)
+    return prefix is not None and any(f.startswith(prefix) for f in unit.facts)
 
 
 class ExtractiveComposer:
@@ -120,59 +198,66 @@ class ExtractiveComposer:
 
     def compose(self, question: str, language: str, passages: Sequence[Passage]) -> Composition:
         """An answer quoting ``passages`` (best first) for ``question``, framed in ``language``."""
-        chosen_passages = list(passages[: self._config.passages])
-        units = [u for i, p in enumerate(chosen_passages) for u in _units(i, p)]
+        # A catalog record's translation gives way to its version in the asker's language.
+        chosen = [p for p in passages if not _translated(p, passages, language)][: self._config.passages]
+        standing = _Standing.of(question, language, chosen)
+        units = [u for i, p in enumerate(chosen) for u in units_of(i, p)]
+        titles = standing.title_terms
+        elsewhere = _other_countries(question, chosen)
+        units = [
+            u for u in units
+            if not _restates_title(u, titles[u.passage], chosen[u.passage].title) and u.passage not in elsewhere
+        ]  # fmt: skip
         if not units:
             return Composition("", [], self.name)
-        titles = [frozenset(passage_terms(p.title, p.language)) for p in chosen_passages]
-        units = [u for u in units if not _restates_title(u, titles[u.passage])]
-        picked = self._pick(question, units, _Standing.of(question, language, chosen_passages))
+        ask = what_is_asked(question)
+        picked = self._pick(question, ask, units, standing)
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
-        # The lead (the fact asked for) is a paragraph of its own; each following run of lines
-        # from one source ends with that source's marker.
-        blocks: list[list[str]] = [[]]
-        previous: int | None = None
-        for position, unit in enumerate(picked):
-            if position == 1 or (previous is not None and unit.passage != previous and position > 1):
-                blocks[-1][-1] += f" [{numbers[picked[position - 1].passage]}]"
-                blocks.append([])
-            blocks[-1].append(("- " if unit.bullet else "") + _BULLET.sub("", unit.text))
-            previous = unit.passage
-        blocks[-1][-1] += f" [{numbers[picked[-1].passage]}]"
-        citations = [Citation.of(n, chosen_passages[index]) for index, n in numbers.items()]
-        body = "\n\n".join("\n".join(block) for block in blocks)
-        return Composition(body, citations, self.name)
+        body = _layout(picked, numbers)
+        foreign = sorted({standing.languages[u.passage] or "" for u in picked if standing.foreign(u.passage)})
+        if foreign:
+            names = ", ".join(language_name(code, language) for code in foreign)
+            body = f"{say('quoted_in_language', language, name=names)}\n\n{body}"
+        citations = [Citation.of(n, chosen[index]) for index, n in numbers.items()]
+        missing: set[str] = {
+            k for kinds in ask.kinds if not any(_carries(u, k) for u in picked for k in kinds if k in _FACT_PREFIX)
+            for k in kinds if k in _HARD_KINDS
+        }  # fmt: skip
+        if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):
+            missing.add("excluded_costs")
+        return Composition(body, citations, self.name, missing=frozenset(missing))
 
-    def _pick(self, question: str, units: list[_Unit], standing: _Standing) -> list[_Unit]:
-        """The lead line, its section's context (not for a catalog record: a list of fields), and
-        the best lines of the other passages."""
+    def _pick(self, question: str, ask: Ask, units: list[Unit], standing: _Standing) -> list[Unit]:
+        """The lead and its context, then a unit answering each other part of the question."""
+        scorer = _Scorer(question, ask, units, standing, ask.all_kinds)
+        picked = self._lead_and_context(scorer, units, standing)
+        for part, kinds in zip(ask.parts, ask.kinds, strict=True):
+            if len(ask.parts) == 1 and all(_answers(u, kinds) for u in picked[:1]):
+                break
+            if any(_answers(u, kinds) and _about(u, part) for u in picked):
+                continue
+            part_scorer = _Scorer(part, ask, units, standing, kinds)
+            candidates = [u for u in units if u not in picked and _answers(u, kinds)]
+            if not candidates:
+                continue
+            best = max(candidates, key=part_scorer)
+            if part_scorer(best) <= 0:
+                continue
+            block = self._list_block(best, units) if best.bullet and "list" in kinds else [best]
+            picked.extend(u for u in block if u not in picked)
+        return picked
+
+    def _lead_and_context(self, score: _Scorer, units: list[Unit], standing: _Standing) -> list[Unit]:
         records, rank = standing.records, standing.rank
-        wanted = wanted_facts(question)
-        terms = set(query_terms(question))
-        document_frequency: dict[str, int] = {}
-        for unit in units:
-            for term in unit.terms & terms:
-                document_frequency[term] = document_frequency.get(term, 0) + 1
-
-        def score(unit: _Unit) -> float:
-            overlap = sum(1 / math.sqrt(document_frequency[t]) for t in unit.terms & terms)
-            bonus = 0.6 if "list" in wanted and unit.bullet else 0.0
-            kinds = {_FACT_PREFIX[k] for k in wanted if _FACT_PREFIX[k]}
-            bonus += 1.5 * sum(1 for prefix in kinds if any(f.startswith(prefix) for f in unit.facts))
-            # A quote in the asker's language reads better: a small preference, not a filter.
-            language = 0.15 if unit.passage in standing.same_language else 0.0
-            # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
-            opening = OPENING_BONUS / (1 + unit.position)
-            return (overlap + bonus + language + opening) * (1.0 - PASSAGE_DECAY * min(rank[unit.passage], 3))
-
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
-        # A definition leads with the glossary's entry when one was retrieved.
         # A record's bare field ("Paese: Stati Uniti", "Rimborso: vedi la regola") is no answer to lead with.
-        leads = [u for u in ranked if not (u.passage in records and not u.facts and _LABEL.match(u.text))] or ranked
-        lead = next((u for u in leads if rank[u.passage] == 0), leads[0])
-        if lead.bullet and "list" in wanted:
+        leads = [u for u in ranked if not (u.passage in records and not u.facts and LABEL.match(u.text))] or ranked
+        top = next((u for u in leads if rank[u.passage] == 0), leads[0])
+        # The best passage's best line leads unless another passage's line answers clearly better.
+        lead = top if score(top) >= LEAD_FROM_TOP * score(leads[0]) else leads[0]
+        if lead.bullet and "list" in score.kinds:
             block = self._list_block(lead, units)
             if len(block) > 1:
                 return block
@@ -180,12 +265,15 @@ class ExtractiveComposer:
         # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]
         budget = self._config.max_chars
-        kinds = {_FACT_PREFIX[k] for k in wanted if _FACT_PREFIX[k]}
+        kinds = {_FACT_PREFIX[k] for k in score.kinds if k in _FACT_PREFIX}
         for unit in (u for u in units if u.passage == lead.passage and u is not lead):
             if _length(picked) + len(unit.text) > budget:
                 break
             # A catalog record is a list of fields: only those holding the kind of fact asked for.
             if lead.passage in records and not any(f.startswith(tuple(kinds)) for f in unit.facts if kinds):
+                continue
+            # Excluded costs are not context for the eligible ones (nor the other way round).
+            if score.ask.costs and unit.polarity and unit.polarity != score.ask.costs:
                 continue
             if not _restates(unit, picked, standing.doc_ids):
                 picked.append(unit)
@@ -196,44 +284,96 @@ class ExtractiveComposer:
                 break
             if unit.passage == lead.passage or unit.text in {u.text for u in picked}:
                 continue
+            if score.ask.costs and unit.polarity and unit.polarity != score.ask.costs:
+                continue
+            if not (unit.terms & score.own_terms) - standing.title_terms[unit.passage]:
+                continue  # shares only the title's words (the mission's name) with the question
             if _restates(unit, picked, standing.doc_ids) or _length(picked) + len(unit.text) > budget + 300:
                 continue
             picked.append(unit)
             extra += 1
         return picked
 
-    def _list_block(self, lead: _Unit, units: list[_Unit]) -> list[_Unit]:
+    def _list_block(self, lead: Unit, units: list[Unit]) -> list[Unit]:
+        """The whole list the lead belongs to, with the line that introduces it."""
         same = [u for u in units if u.passage == lead.passage]
         start = end = same.index(lead)
-        while start > 0 and same[start - 1].bullet:
+        while start > 0 and same[start - 1].bullet and same[start - 1].lead_in == lead.lead_in:
             start -= 1
-        while end + 1 < len(same) and same[end + 1].bullet:
+        while end + 1 < len(same) and same[end + 1].bullet and same[end + 1].lead_in == lead.lead_in:
             end += 1
         block = same[start : end + 1][: self._config.max_list_items]
         heading = same[start - 1] if start > 0 and not same[start - 1].bullet else None
         return ([heading] if heading else []) + block
 
 
-def _length(units: list[_Unit]) -> int:
+def _answers(unit: Unit, kinds: frozenset[FactKind]) -> bool:
+    """The unit carries one of the kinds of fact asked for."""
+    hard = [k for k in kinds if k in _FACT_PREFIX]
+    if hard:
+        return any(_carries(unit, k) for k in hard)
+    soft = [k for k in kinds if k in _SIGNAL_BONUS]
+    return any(k in unit.signals for k in soft)
+
+
+def _about(unit: Unit, part: str) -> bool:
+    """The unit shares a word with this part of the question (its subject)."""
+    return bool(unit.terms & set(query_terms(part)))
+
+
+def _layout(picked: list[Unit], numbers: dict[int, int]) -> str:
+    """The lead as a paragraph of its own, then the rest; every sentence cites its source, a list
+    once at its end."""
+    lines: list[str] = []
+    for position, unit in enumerate(picked):
+        marker = f" [{numbers[unit.passage]}]"
+        following = picked[position + 1] if position + 1 < len(picked) else None
+        continues_list = (
+            unit.bullet and following is not None and following.bullet and following.passage == unit.passage
+        )
+        text = ("- " if unit.bullet else "") + BULLET.sub("", unit.text)
+        lines.append(text if continues_list else text + marker)
+        if position == 0 and not continues_list:
+            lines.append("")
+    return "\n".join(lines).strip()
+
+
+def _other_countries(question: str, passages: Sequence[Passage]) -> set[int]:
+    """Passages about another country than the one the question names (Canada's rule for a Japan question)."""
+    named = set(countries_in(question))
+    if not named:
+        return set()
+    return {
+        i for i, p in enumerate(passages)
+        if (own := set(p.countries) | set(countries_in(p.title))) and not own & named
+    }  # fmt: skip
+
+
+def _translated(own: Passage, passages: Sequence[Passage], language: str) -> bool:
+    """A record's translation when the record is also there in the asker's language."""
+    if not own.language or own.language == language:
+        return False
+    return any(p.source == own.source and p.language == language for p in passages)
+
+
+def _length(units: list[Unit]) -> int:
     return sum(len(u.text) for u in units)
 
 
-def _restates_title(unit: _Unit, title_terms: frozenset[str]) -> bool:
+def _restates_title(unit: Unit, title_terms: frozenset[str], title: str) -> bool:
     """``Mission: <the title>`` says nothing the source list does not."""
-    return not unit.facts - {f for f in unit.facts if f.startswith("num:")} and len(unit.terms - title_terms) <= 1
+    if not unit.facts - {f for f in unit.facts if f.startswith("num:")} and len(unit.terms - title_terms) <= 1:
+        return True
+    label = LABEL.match(unit.text)
+    return label is not None and unit.text[label.end() :].strip().casefold() == title.strip().casefold()
 
 
-def _restates(unit: _Unit, picked: list[_Unit], doc_ids: list[str]) -> bool:
+def _restates(unit: Unit, picked: list[Unit], doc_ids: list[str]) -> bool:
     """A line of the same document whose facts were all quoted already (a catalog entry's translation)."""
     if not unit.facts:
         return False
     quoted = {f for u in picked if doc_ids[u.passage] == doc_ids[unit.passage] for f in u.facts}
     return unit.facts <= quoted
-
-
-_FACT_PREFIX: dict[FactKind, str] = {
-    "date": "date:", "money": "money:", "pct": "pct:", "num": "num:", "time": "time:", "list": "", "any": "",
-}  # fmt: skip
 
 
 def sources_block(citations: Sequence[Citation], language: str) -> str:
@@ -255,50 +395,3 @@ def answer_body(text: str, citations: Sequence[Citation], language: str) -> str:
         return text
     block = sources_block(citations, language)
     return text[: -len(block)].rstrip() if text.endswith(block) else text
-
-
-def _lines(text: str) -> list[str]:
-    """Logical lines: a paragraph wrapped over several lines (Markdown, PDF) is joined back."""
-    lines: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if _PAGE_FOOTER.match(line):
-            continue
-        if not line:
-            lines.append("")
-            continue
-        previous = lines[-1] if lines else ""
-        # An indented line continues a list item; under a plain line it is a sub-item of its own.
-        indented = raw.startswith(("  ", "\t")) and bool(_BULLET.match(previous))
-        wrapped = (
-            not _LABEL.match(line)
-            and not _LABEL.match(previous)
-            and not previous.endswith((".", "!", "?", ";"))
-            and not (previous.endswith(":") and not line[0].islower())
-            and (line[0].islower() or line[0].isdigit() or len(previous) >= 60)
-        )
-        continues = (
-            previous and not _BULLET.match(line) and not line.startswith(("#", ">", "|")) and (indented or wrapped)
-        )
-        if continues:
-            lines[-1] = f"{previous} {line}"
-        else:
-            lines.append(line)
-    return [line for line in lines if line]
-
-
-def _units(index: int, passage: Passage) -> list[_Unit]:
-    """The passage's lines and sentences, each with its stems and facts."""
-    units: list[_Unit] = []
-    for stripped in _lines(passage.text):
-        if stripped.startswith(("#", ">")) or set(stripped) <= set("-|: ") or _URL_LINE.match(stripped):
-            continue
-        bullet = bool(_BULLET.match(stripped))
-        pieces = [stripped] if bullet else _SENTENCE_END.split(stripped)
-        for piece in pieces:
-            words = passage_terms(piece, passage.language)
-            # "Ignore previous instructions…" inside a document is data: it is not quoted either.
-            if len(words) < 2 or looks_like_injection(piece):
-                continue
-            units.append(_Unit(index, len(units), piece, bullet, frozenset(words), frozenset(canonical_facts(piece))))
-    return units

@@ -1,0 +1,48 @@
+"""Shows how the extractive composer reads a question and scores the units it could quote.
+
+    .venv/bin/python scripts/explain_answer.py "quali spese sono rimborsate?" [-k 5] [--top 15]
+
+For tuning the composer on a real question: what is asked (parts, kinds, costs), the
+passages retrieved, every unit's score, kinds and cost polarity, and the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from api.services import build_services
+from api.settings import Settings
+from bot.composers.asked import what_is_asked
+from bot.composers.extractive import ExtractiveComposer, _Scorer, _Standing
+from bot.composers.source_lines import units_of
+from bot.understanding import turn_language
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("question")
+    parser.add_argument("-k", type=int, default=5)
+    parser.add_argument("--top", type=int, default=15)
+    args = parser.parse_args()
+    services = build_services(Settings())
+    try:
+        passages = services.searcher.search(args.question, k=args.k).passages
+        language = turn_language(args.question, None)
+        ask = what_is_asked(args.question)
+        print(f"language {language} · parts {ask.parts} · kinds {[sorted(k) for k in ask.kinds]} · costs {ask.costs}")
+        chosen = passages[:3]
+        for i, p in enumerate(passages):
+            print(f"[{i}] {p.source.rsplit('/', 1)[-1]} {p.language} {p.section[-1:] if p.section else ''}")
+        standing = _Standing.of(args.question, language, chosen)
+        units = [u for i, p in enumerate(chosen) for u in units_of(i, p)]
+        scorer = _Scorer(args.question, ask, units, standing, ask.all_kinds)
+        for unit in sorted(units, key=lambda u: -scorer(u))[: args.top]:
+            print(f"{scorer(unit):6.2f} p{unit.passage} {sorted(unit.signals)} {unit.polarity} | {unit.text[:110]}")
+        print("---")
+        print(ExtractiveComposer().compose(args.question, language, passages).text)
+    finally:
+        services.close()
+
+
+if __name__ == "__main__":
+    main()
