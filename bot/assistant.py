@@ -44,6 +44,7 @@ Clock = Callable[[], dt.datetime]
 _HANDOFF_INTENTS: dict[Intent, HandoffReason] = {
     "human_request": "user_request",
     "personal_case": "personal_case",
+    "staff_task": "staff_task",
     "frustration": "frustration",
 }
 _SENTENCE = re.compile(r".+?(?:[.!?]\s+|\n+|$)", re.DOTALL)
@@ -325,17 +326,18 @@ class Assistant:
             vector = self._searcher.embed(searched)
         passages = self._searcher.search(searched, k=self.config.passages, vector=vector).passages
         confidence = retrieval_confidence(query, passages)
+        needed = thresholds.needed(language, passages)
         passages = desk.current_first(passages, desk.named(query, countries))
         routing = self._router.routing_of_vector(vector)
         if routing.margin >= thresholds.router_strong or (
-            confidence < thresholds.answer and routing.margin >= thresholds.router_weak
+            confidence < needed and routing.margin >= thresholds.router_weak
         ):
             if routing.intent == "off_topic":
                 return _Draft(say("off_topic", language), "answer", "refused", routing.intent, confidence=confidence)
             if routing.intent in _HANDOFF_INTENTS:
                 return self._handoff(context, _HANDOFF_INTENTS[routing.intent], query, confidence=confidence)
-        if confidence < thresholds.answer:
-            if not desk.named(query, countries) and len(set(query.split())) <= 2 and confidence < thresholds.answer / 2:
+        if confidence < needed:
+            if not desk.named(query, countries) and len(set(query.split())) <= 2 and confidence < needed / 2:
                 return _Draft(say("rephrase", language), "clarify", "rephrase", turn.intent, confidence=confidence)
             return self._handoff(context, "low_confidence", query, confidence=confidence)
         options = self._clarify_options(query, countries, passages, desk)

@@ -149,6 +149,14 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "A personal case needs the staff, who can look at your file.",
         "Un dossier personnel nécessite l'équipe, qui peut consulter votre situation.",
     ),
+    "handoff_staff_task": (
+        "Questo può farlo o deciderlo solo lo staff dello sportello, che vede la tua situazione: passo a loro la "
+        "richiesta.",
+        "Only the help desk staff can do or decide this, as they can look at your situation: I'm passing your "
+        "request to them.",
+        "Seule l'équipe du guichet peut faire ou décider cela, car elle peut examiner votre situation : je lui "
+        "transmets votre demande.",
+    ),
     "handoff_frustration": (
         "Mi dispiace per il disagio. Passo la conversazione a una persona dello staff.",
         "I'm sorry about this. I'm passing the conversation to a member of staff.",

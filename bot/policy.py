@@ -50,6 +50,9 @@ class Thresholds:
 
     answer: float = 0.45
     """Retrieval confidence below which the assistant does not answer from the documents."""
+    answer_cross_lingual: float = 0.38
+    """The same when the best passage is in another language than the question: e5 scores such
+    pairs lower and fewer of the question's words are found, for the same relevance."""
     faq: float = 0.93
     """Similarity to a FAQ question above which its curated answer is given as written."""
     faq_margin: float = 0.02
@@ -60,6 +63,12 @@ class Thresholds:
     """Router margin that decides the intent on its own (over a retrieval answer)."""
     router_weak: float = 0.0
     """Router margin that decides the intent when retrieval found nothing confident."""
+
+    def needed(self, language: str, passages: Sequence[Passage]) -> float:
+        """The confidence needed to answer a question in ``language`` from these passages."""
+        if passages and passages[0].language and passages[0].language != language:
+            return min(self.answer, self.answer_cross_lingual)
+        return self.answer
 
 
 def policy_topic(text: str, topics: Sequence[str]) -> str | None:

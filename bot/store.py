@@ -21,10 +21,12 @@ from knowledge.database import Base, as_utc
 
 Role = Literal["user", "assistant", "staff", "system"]
 Decision = Literal["answer", "clarify", "handoff"]
-HandoffReason = Literal["user_request", "low_confidence", "personal_case", "frustration", "policy_topic", "error"]
+HandoffReason = Literal[
+    "user_request", "low_confidence", "personal_case", "staff_task", "frustration", "policy_topic", "error",
+]  # fmt: skip
 EscalationStatus = Literal["open", "assigned", "answered", "resolved"]
 HANDOFF_REASONS: tuple[HandoffReason, ...] = (
-    "user_request", "low_confidence", "personal_case", "frustration", "policy_topic", "error",
+    "user_request", "low_confidence", "personal_case", "staff_task", "frustration", "policy_topic", "error",
 )  # fmt: skip
 MAX_TEXT_CHARS = 20_000
 """Longer texts are cut before storing (the assistant refuses long input earlier, politely)."""

@@ -16,7 +16,7 @@ from knowledge.countries import countries_in
 from knowledge.language import SUPPORTED, language_confidences
 
 Intent = Literal[
-    "question", "human_request", "personal_case", "frustration", "greeting", "thanks",
+    "question", "human_request", "personal_case", "staff_task", "frustration", "greeting", "thanks",
     "off_topic", "abuse", "injection", "empty", "too_long",
 ]  # fmt: skip
 Language = Literal["it", "en", "fr"]
@@ -83,6 +83,65 @@ _PERSONAL = _rx(
     r"\bje\s+n'ai\s+(toujours\s+)?pas\s+(encore\s+)?reçu",
     r"\b(sono|siamo)\s+(un\s+)?cittadin[oaie]\s+\w+|\bi\s+am\s+an?\s+\w+\s+citizen|\bje\s+suis\s+(un\s+)?citoyen",
 )
+_ACTION_VERBS = (
+    r"(iscriver|registrar|compilar|riempir|inviar|spedir|depositar|caricar|prenotar|chiamar|telefonar|contattar|"
+    r"sentir|verificar|controllar|sbloccar|intervenir|seguir|riconsiderar|riesaminar|approvar|firmar|presentar|"
+    r"sollecitar|accelerar|correggere|modificar|annullar|tenerc|tenerm|bloccar|riservar)\w*"
+)
+_STAFF_TASK = _rx(
+    # Something done on the SME's behalf: "potete iscriverci voi?", "mi compilate voi la scheda?"
+    r"\b(potete|potreste|puoi|potresti|può|riuscite|riesci|vorrei\s+che\s+(voi|mi|ci))\s+([\w'’]+\s+){0,2}?"
+    + _ACTION_VERBS,
+    r"\b(mi|ci|me\s+la|ce\s+la|me\s+lo|ce\s+lo)\s+(compilate|iscrivete|sbloccate|controllate|verificate|inviate|"
+    r"mandate|presentate|seguite|registrate|caricate|prenotate|firmate|date|concedete)\b",
+    r"\b(compilate|iscrivete|sbloccate|controllate|verificate|presentate|registrate|caricate|prenotate|fate)\s+"
+    r"(voi|per\s+noi|per\s+me)\b",
+    r"\b(al\s+posto\s+nostro|a\s+nome\s+nostro|per\s+conto\s+nostro|on\s+our\s+behalf|for\s+us\b.*\b(submit|"
+    r"apply|register|fill|book|send|sign)|à\s+notre\s+place|en\s+notre\s+nom|pour\s+nous\b.*\b(déposer|remplir|"
+    r"inscrire|envoyer))",
+    r"\b(can|could|would|will)\s+you\s+(please\s+)?(submit|register|fill|complete|book|send|file|sign|call|phone|"
+    r"contact|ask|check|verify|review|unblock|reset|intervene|approve|hold|reserve|enrol|enroll|sort)\b",
+    r"\b(can|could)\s+you\s+help\s+(us|me)\s+(to\s+)?(find|get|choose|write|prepare|fill)\b|"
+    r"\b(potete|puoi)\s+aiutar(ci|mi)\s+a\s+(trovare|scegliere|scrivere|preparare|compilare)|"
+    r"\b(pouvez-vous|peux-tu)\s+nous\s+aider\s+à\s+(trouver|choisir|rédiger|préparer|remplir)",
+    r"\b(please\s+)?(check|verify|review)\s+(whether|if)\s+(our|my|we)\b",
+    r"\b(pouvez|pourriez|peux|pourrais)[- ]?(vous|tu)\s+([\w'’]+\s+){0,2}?(déposer|remplir|inscrire|envoyer|"
+    r"vérifier|contrôler|appeler|contacter|intervenir|débloquer|signer|réserver|compléter|valider|faire\s+revoir)",
+    # An exception to the rules for this company: an extension, a derogation.
+    r"\b(ci|mi)\s+(serve|servirebbe|servono|occorre|occorrerebbe)\s+(una\s+|un\s+)?(proroga|deroga|eccezione|"
+    r"più\s+tempo|rinvio)",
+    r"\b(possiamo|posso|potremmo|potrei)\s+(avere|ottenere|chiedere)\s+(una\s+|un\s+)?(proroga|deroga|eccezione|"
+    r"rinvio)",
+    r"\b(we|i)\s+(need|would\s+like|want|request|ask\s+for)\s+(an?\s+|some\s+)?(\d+-?\w*\s+)?(extension|"
+    r"exception|derogation|more\s+time|waiver)",
+    r"\b(can|could|may)\s+(we|i)\s+(get|have|obtain)\s+(an?\s+)?(\d+-?\w*\s+)?(extension|exception|waiver)",
+    r"\b(nous\s+avons|j['’]ai|il\s+nous\s+faut)\s+besoin\s+d['’]\s*(une\s+|un\s+)?(prolongation|délai|"
+    r"dérogation|exception)|\b(pouvons-nous|puis-je)\s+(avoir|obtenir)\s+(une\s+|un\s+)?(prolongation|dérogation|"
+    r"délai)",
+    # A judgement about the company's own case.
+    r"\bquale\s+([\w'’]+\s+){0,4}(conviene|ci\s+conviene|mi\s+conviene|è\s+meglio|scegliere)\b.*\b(nostr|noi|"
+    r"ci\b|mi\b|azienda|impresa)",
+    r"\b(conviene|è\s+più\s+adatt\w*)\s+(alla\s+nostra|a\s+noi|per\s+noi|per\s+la\s+nostra)",
+    r"\bcosa\s+(ci|mi)\s+(consigliate|consigli)\b|\b(what|which)\s+(do\s+you\s+)?(recommend|suggest)\s+(for\s+)?"
+    r"(us|me|our)",
+    r"\bwhich\s+([\w'’]+\s+){0,4}(suits|is\s+better\s+for|should\s+(we|i)\s+(choose|pick|go\s+for))",
+    r"\b(lequel|laquelle|quelle\s+option)\s+([\w'’]+\s+){0,3}(nous|me)\s+(convient|conviendrait)|"
+    r"\bque\s+nous\s+conseillez",
+    # Their own file: a rejected claim, the ranking, a mistake, a login that does not work.
+    r"\b(siamo|sono|are\s+we|am\s+i|sommes-nous)\s+([\w'’]+\s+){0,2}(in\s+graduatoria|ammess[ie]\s+lo\s+stesso|"
+    r"on\s+the\s+(list|ranking)|admis)",
+    r"\bper\s+sbaglio\b|\bby\s+mistake\b|\bpar\s+erreur\b",
+    r"\bnon\s+riesco\s+(ad?\s+)?(accedere|entrare|loggarmi|collegarmi)|\b(can['’]?t|cannot|unable\s+to)\s+"
+    r"(log\s*in|sign\s+in|access)|\bmy\s+login\b.*\b(not\s+work|doesn['’]t\s+work|fails)|"
+    r"\bje\s+n['’]arrive\s+pas\s+à\s+(me\s+connecter|accéder)",
+    r"\b(ha|hanno)\s+(respint|rifiutat|revocat|bocciat|scartat)\w*\s+(la\s+nostra|il\s+nostro|la\s+mia|il\s+mio|"
+    r"una\s+fattura|la\s+fattura|la\s+domanda)|\bmi\s+ha(nno)?\s+(respint|rifiutat|revocat|scartat)",
+    r"\b(refused|rejected|turned\s+down|revoked)\s+(our|my)\b|\b(our|my)\s+\w+\s+(was|has\s+been)\s+"
+    r"(refused|rejected|revoked)|\ba\s+refusé\s+(notre|ma|mon)\b|\b(notre|ma|mon)\s+\w+\s+a\s+été\s+"
+    r"(refusé|rejeté)",
+)
+"""What only staff can do or decide: act on the SME's behalf, grant an exception, judge its own
+case, look at its own file. Handed off even when a passage on the topic scores high."""
 _FRUSTRATION = _rx(
     r"\bnessuno\s+(mi\s+|ci\s+)?rispond", r"\b(è|e)\s+la\s+(terza|seconda|quarta)\s+volta",
     r"\b(sono|siamo)\s+(stufo|stufa|stufi|stanco|stanca|esasperat)", r"\binaccettabil", r"\bvergogn",
@@ -189,6 +248,8 @@ def rule_intent(text: str) -> Intent | None:
         return "human_request"
     if _PERSONAL.search(text):
         return "personal_case"
+    if _STAFF_TASK.search(text):
+        return "staff_task"
     if _FRUSTRATION.search(text):
         return "frustration"
     if _OFF_TOPIC.search(text):

@@ -96,4 +96,17 @@ def coverage(query: str, stems: set[str]) -> float:
     query_words = set(words(query)) - _ASKING_WORDS
     if not query_words:
         return 0.0
-    return sum(1 for word in query_words if set(query_terms(word)) & stems) / len(query_words)
+    prefixes = {stem[:COGNATE_PREFIX] for stem in stems if len(stem) >= COGNATE_PREFIX}
+
+    def found(word: str) -> bool:
+        terms = query_terms(word)
+        if set(terms) & stems:
+            return True
+        # Cognates across it/en/fr ("prospection" / "prospezione", "certificates" / "certificati")
+        # share their first letters though no stemmer makes them one stem.
+        return len(word) > COGNATE_PREFIX and any(t[:COGNATE_PREFIX] in prefixes for t in terms if len(t) >= 5)
+
+    return sum(1 for word in query_words if found(word)) / len(query_words)
+
+
+COGNATE_PREFIX = 5

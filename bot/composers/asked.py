@@ -82,7 +82,8 @@ _NOT_ASKED = re.compile(
     re.I,
 )
 _PART_SPLIT = re.compile(
-    r"\?\s+|\s+(?:e|ed|and|et|inoltre|also|aussi|plus)\s+(?=(?:anche\s+)?(?:quanto|quanti|quale|quali|quando|entro|come|"
+    r"\?\s+|\s+(?:e|ed|and|et|inoltre|also|aussi|plus)\s+(?=(?:anche\s+)?(?:(?:à|a|di|per|in|for|to|of|de|da|"
+    r"since|depuis|dal|from)\s+)?(?:quanto|quanti|quale|quali|quando|entro|come|"
     r"dove|chi|cosa|a\s+chi|how|what|which|when|where|who|whom|combien|quel|quelle|quels|quelles|quand|comment|"
     r"où|qui|que|qu['’])\b)",
     re.I,

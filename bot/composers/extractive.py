@@ -24,6 +24,7 @@ from bot.composers.base import Citation, Composition
 from bot.composers.source_lines import BULLET, LABEL, Unit, units_of
 from bot.phrases import language_name, say
 from knowledge.countries import countries_in
+from knowledge.language import detect_language
 from retrieval.passages import Passage
 from retrieval.text_analysis import passage_terms, query_terms
 
@@ -40,6 +41,8 @@ _DEFINITION = re.compile(
 OPENING_BONUS = 0.5
 PASSAGE_DECAY = 0.15
 TITLE_WORD = 0.4
+COGNATE = 5
+COGNATE_WEIGHT = 0.5
 SECTION_WORD = 1.5
 LEAD_FROM_TOP = 0.6
 """The best passage's best line leads unless another passage's line scores this much better (as a share)."""
@@ -55,10 +58,13 @@ class ExtractiveConfig:
     """How much of the sources an answer quotes."""
 
     passages: int = 3
+    """Passages the lead and its context come from."""
+    reserve_passages: int = 5
+    """Passages searched too for a part of the question the first ones do not answer."""
     other_units: int = 2
     """Lines quoted from passages other than the lead's."""
     max_list_items: int = 12
-    max_chars: int = 700
+    max_chars: int = 900
     """Budget for the lead's section (other passages' lines may add up to 300 more)."""
 
 
@@ -117,10 +123,12 @@ class _Scorer:
     frequency: dict[str, int] = field(default_factory=dict)
 
     section_overlap: dict[int, float] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.terms = set(query_terms(self.question))
         self.own_terms = set(query_terms(self.question, expand=False))
+        self.prefixes = {t[:COGNATE] for t in self.own_terms if len(t) >= COGNATE}
         for index, heading in enumerate(self.standing.headings):
             shared = (heading & self.own_terms) - self.standing.title_terms[index]
             if shared:
@@ -136,6 +144,10 @@ class _Scorer:
         overlap = sum(
             (TITLE_WORD if t in title else 1.0) / math.sqrt(self.frequency[t]) for t in unit.terms & self.terms
         )
+        if self.standing.foreign(unit.passage):
+            # No stemmer makes "reserved" and "riservata" one word; their first letters do.
+            prefixes = {t[:COGNATE] for t in unit.terms - self.terms if len(t) >= COGNATE}
+            overlap += COGNATE_WEIGHT * len(prefixes & self.prefixes)
         bonus = 0.6 if "list" in self.kinds and unit.bullet else 0.0
         bonus += 1.5 * sum(1 for k in self.kinds if k in _FACT_PREFIX and k != "num" and _carries(unit, k))
         if "num" in self.kinds and _counts(unit, self.own_terms, "duration" in self.kinds):
@@ -149,6 +161,10 @@ class _Scorer:
         # Under a heading that asks or names what the question does (a FAQ's question, a
         # glossary's term), a line answers it without repeating its words.
         bonus += SECTION_WORD * self.section_overlap.get(unit.passage, 0.0)
+        if unit.under:  # the answer under a FAQ's question line that asks what this question does
+            bonus += SECTION_WORD * len((unit.under & self.own_terms) - title) / max(1, len(self.own_terms))
+        if unit.asks:  # a question is not an answer
+            return 0.3 * (overlap + bonus)
         # A quote in the asker's language reads better: a small preference, not a filter.
         language = 0.0 if self.standing.foreign(unit.passage) else 0.15
         # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
@@ -199,7 +215,8 @@ class ExtractiveComposer:
     def compose(self, question: str, language: str, passages: Sequence[Passage]) -> Composition:
         """An answer quoting ``passages`` (best first) for ``question``, framed in ``language``."""
         # A catalog record's translation gives way to its version in the asker's language.
-        chosen = [p for p in passages if not _translated(p, passages, language)][: self._config.passages]
+        kept = [p for p in passages if not _translated(p, passages, language)]
+        chosen = kept[: self._config.reserve_passages]
         standing = _Standing.of(question, language, chosen)
         units = [u for i, p in enumerate(chosen) for u in units_of(i, p)]
         titles = standing.title_terms
@@ -216,7 +233,7 @@ class ExtractiveComposer:
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
         body = _layout(picked, numbers)
-        foreign = sorted({standing.languages[u.passage] or "" for u in picked if standing.foreign(u.passage)})
+        foreign = _quoted_languages(picked, standing)
         if foreign:
             names = ", ".join(language_name(code, language) for code in foreign)
             body = f"{say('quoted_in_language', language, name=names)}\n\n{body}"
@@ -231,15 +248,16 @@ class ExtractiveComposer:
 
     def _pick(self, question: str, ask: Ask, units: list[Unit], standing: _Standing) -> list[Unit]:
         """The lead and its context, then a unit answering each other part of the question."""
-        scorer = _Scorer(question, ask, units, standing, ask.all_kinds)
-        picked = self._lead_and_context(scorer, units, standing)
+        main = [u for u in units if u.passage < self._config.passages]
+        scorer = _Scorer(question, ask, main, standing, ask.all_kinds)
+        picked = self._lead_and_context(scorer, main, standing)
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
             if len(ask.parts) == 1 and all(_answers(u, kinds) for u in picked[:1]):
                 break
             if any(_answers(u, kinds) and _about(u, part) for u in picked):
                 continue
             part_scorer = _Scorer(part, ask, units, standing, kinds)
-            candidates = [u for u in units if u not in picked and _answers(u, kinds)]
+            candidates = [u for u in units if u not in picked and _answers(u, kinds) and _about(u, part)]
             if not candidates:
                 continue
             best = max(candidates, key=part_scorer)
@@ -338,6 +356,18 @@ def _layout(picked: list[Unit], numbers: dict[int, int]) -> str:
     return "\n".join(lines).strip()
 
 
+def _quoted_languages(picked: list[Unit], standing: _Standing) -> list[str]:
+    """The languages, other than the question's, of the sources quoted (their text decides:
+    a French section of an Italian page is French)."""
+    found: set[str] = set()
+    for index in {u.passage for u in picked if standing.foreign(u.passage)}:
+        text = " ".join(u.text for u in picked if u.passage == index)
+        language = detect_language(text, default=standing.languages[index])
+        if language and language != standing.language:
+            found.add(language)
+    return sorted(found)
+
+
 def _other_countries(question: str, passages: Sequence[Passage]) -> set[int]:
     """Passages about another country than the one the question names (Canada's rule for a Japan question)."""
     named = set(countries_in(question))
@@ -361,7 +391,9 @@ def _length(units: list[Unit]) -> int:
 
 
 def _restates_title(unit: Unit, title_terms: frozenset[str], title: str) -> bool:
-    """``Mission: <the title>`` says nothing the source list does not."""
+    """``Mission: <the title>`` says nothing the source list does not (a list item always does)."""
+    if unit.bullet:
+        return False
     if not unit.facts - {f for f in unit.facts if f.startswith("num:")} and len(unit.terms - title_terms) <= 1:
         return True
     label = LABEL.match(unit.text)

@@ -49,6 +49,13 @@ _SITE_NOISE = re.compile(
 )
 _NAV_SEPARATORS = re.compile(r"\s(?:>|»|›|\||/)\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
+_ABBREVIATION = re.compile(
+    r"(?:^|\s|\(|['’])(n|nr|art|artt|pag|pagg|p|pp|lett|c|co|comma|es|ecc|etc|dott|dr|sig|sigg|prof|ing|avv|on|"
+    r"d\.lgs|d\.l|l|d\.p\.r|dpr|reg|cap|par|vol|cfr|ca|approx|no|nos|fig|e\.g|i\.e|vs|st|mr|mrs|ms|"
+    r"m|mme|mmes|av|bd|cf|éd|env|[a-z])\.$",
+    re.IGNORECASE,
+)
+"""``n. 601/22``, ``art. 3``, ``D.Lgs. 82/2005``: a full stop that ends no sentence."""
 _ENDS_WHOLE = (".", "!", "?", ";", ":", ")", "»", '"', "”")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+|mailto:[^)\s]+|[^)\s]*)\)")
@@ -82,6 +89,10 @@ _SIGNALS: dict[FactKind, re.Pattern[str]] = {
 }  # fmt: skip
 
 
+_INHERITED: frozenset[FactKind] = frozenset({"documents", "eligibility", "costs"})
+"""What a list item is about when the line introducing its list says so."""
+
+
 @dataclass(frozen=True)
 class Unit:
     """A sentence or list item a composer may quote."""
@@ -97,6 +108,10 @@ class Unit:
     """``not_eligible`` when the unit, its list's lead-in or its section speak of excluded costs."""
     lead_in: str = ""
     """The line that introduces the list this item belongs to ("Sono ammissibili le spese per:")."""
+    asks: bool = False
+    """The unit is itself a question (a FAQ's): what follows it answers it."""
+    under: frozenset[str] = frozenset()
+    """Stems of the question line this unit answers, if it follows one."""
 
 
 def units_of(index: int, passage: Passage) -> list[Unit]:
@@ -104,6 +119,7 @@ def units_of(index: int, passage: Passage) -> list[Unit]:
     units: list[Unit] = []
     section_negative = any(NOT_ELIGIBLE.search(heading) for heading in passage.section[-1:])
     lead_in = ""
+    under: frozenset[str] = frozenset()
     lines = logical_lines(passage.text)
     for number, line in enumerate(lines):
         if line.startswith("#"):
@@ -119,7 +135,7 @@ def units_of(index: int, passage: Passage) -> list[Unit]:
             continue  # ...or the next one
         if not bullet:
             lead_in = text
-        pieces = [text] if bullet else [p for p in _SENTENCE_END.split(text) if p]
+        pieces = [text] if bullet else sentences(text)
         for piece in pieces:
             terms = passage_terms(piece, passage.language)
             if len(terms) < 2 or (not bullet and _is_heading_like(piece, terms)):
@@ -128,12 +144,30 @@ def units_of(index: int, passage: Passage) -> list[Unit]:
             negative = bool(NOT_ELIGIBLE.search(piece) or (context and NOT_ELIGIBLE.search(context)))
             polarity: Polarity | None = "not_eligible" if negative or section_negative else None
             signals = frozenset(kind for kind, pattern in _SIGNALS.items() if pattern.search(piece))
+            if bullet:  # "- Scheda di adesione;" under "…è costituita dai seguenti documenti:"
+                signals |= _signals_of(context) & _INHERITED
             if polarity is None and "costs" in signals | _signals_of(context):
                 polarity = "eligible"
+            asks = piece.rstrip().endswith("?")
             unit = Unit(index, len(units), piece, bullet, frozenset(terms), frozenset(canonical_facts(piece)),
-                        signals, polarity, context)  # fmt: skip
+                        signals, polarity, context, asks, frozenset() if asks else under)  # fmt: skip
             units.append(unit)
+            if asks:
+                under = frozenset(terms)
     return units
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences; a full stop after an abbreviation ("Delibera n. 601/22") ends none."""
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if not piece:
+            continue
+        if pieces and _ABBREVIATION.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def _signals_of(text: str) -> frozenset[FactKind]:
@@ -216,7 +250,13 @@ def _starts_mid_sentence(text: str) -> bool:
 
 
 def _ends_mid_sentence(text: str) -> bool:
+    """The splitter cut the chunk at a comma or a space, or the page itself stops mid-word.
+
+    A chunk that ends at a line break ends with a whole line, even without a full stop
+    (a price, a heading), so only a trailing comma, an open bracket or a long line
+    stopping on a lowercase word counts as cut.
+    """
     if LABEL.match(text) or text.endswith(_ENDS_WHOLE):
         return False
     opened = text.count("(") > text.count(")") or text.count("[") > text.count("]") or text.count("**") % 2 == 1
-    return opened or len(text.split()) >= 12
+    return opened or text.endswith((",", "-", "–", "(")) or (text[-1].islower() and len(text.split()) >= 12)

@@ -266,7 +266,8 @@ def test_time_to_the_first_staff_reply(store: ConversationStore, clock: Clock, a
         escalations=6, replied=4, awaiting=1, resolved_without_reply=1, median_seconds=2700.0, p90_seconds=7200.0
     )
     assert report.handoffs_by_reason == {
-        "user_request": 3, "low_confidence": 1, "personal_case": 1, "frustration": 1, "policy_topic": 0, "error": 0,
+        "user_request": 3, "low_confidence": 1, "personal_case": 1, "staff_task": 0, "frustration": 1,
+        "policy_topic": 0, "error": 0,
     }  # fmt: skip
     assert (report.engaged, report.resolved) == (5, 0)
 
