@@ -21,9 +21,11 @@ from rich.table import Table
 from api.cli_common import command_services, err, out, settings_from_env
 from api.cli_desk import contact_app, purge, staff_app
 from api.evaluation import run_evaluation
-from api.knowledge_sync import SyncOutcome, sync_knowledge
+from api.knowledge_sync import PublishRefusedError, SyncOutcome, sync_knowledge
+from api.quality_gate import QualityGate
 from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services
 from bot.assistant import Assistant
+from bot.evaluation.gate import QualityBar, shortfalls
 from bot.evaluation.questions import QuestionSetError, load_questions
 from bot.replies import DoneEvent, Reply, TokenEvent
 from knowledge.documents import KINDS
@@ -69,10 +71,35 @@ def ingest(
         bool, typer.Option("--prune-missing", help="Also forget files ingested earlier that no longer exist anywhere.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    golden: Annotated[
+        Path | None,
+        typer.Option(
+            help="Golden questions the new knowledge base must answer as well as the live one "
+            "(default: SPORTELLO_QUALITY__GOLDEN_QUESTIONS)."
+        ),
+    ] = None,
+    gate: Annotated[bool, typer.Option(help="Check the golden questions before publishing.")] = True,
 ) -> None:
-    """Ingest files and folders incrementally; exit code 1 if any file failed."""
+    """Ingest files and folders incrementally; exit code 1 if any file failed, 3 if the golden questions
+    got worse (nothing is published then)."""
     with command_services() as services:
-        outcome = _run_ingest(services, paths, force=force, prune_missing=prune_missing)
+        quality = services.settings.quality
+        if golden is not None:
+            quality = quality.model_copy(update={"golden_questions": golden})
+        try:
+            quality_gate = QualityGate.from_settings(quality) if gate else None
+        except QuestionSetError as exc:
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2) from exc
+        try:
+            outcome = _run_ingest(services, paths, force=force, prune_missing=prune_missing, gate=quality_gate)
+        except PublishRefusedError as exc:
+            err.print("[red]Not published: the golden questions get worse with these files.[/red]")
+            for problem in exc.verdict.problems:
+                err.print(f"  {escape(problem)}")
+            raise typer.Exit(3) from exc
+    if outcome.verdict is not None:
+        err.print(f"Golden questions kept: {escape(outcome.verdict.summary())}")
     report = outcome.report
     if outcome.alerts_queued:
         err.print(f"{outcome.alerts_queued} alert(s) queued for subscribers (the Telegram bot sends them).")
@@ -214,8 +241,22 @@ def eval_command(
         Path | None, typer.Option(help="Ingest this folder into a fresh temporary index and use it alone.")
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
+    min_fact_recall: Annotated[float | None, typer.Option(min=0, max=1, help="Exit 3 below this fact recall.")] = None,
+    min_resolution: Annotated[float | None, typer.Option(min=0, max=1, help="Exit 3 below this resolution.")] = None,
+    min_handoff_recall: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 3 below this handoff recall.")
+    ] = None,
+    min_out_of_scope: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 3 below this share of out-of-scope inputs handled.")
+    ] = None,
+    min_hit3: Annotated[float | None, typer.Option(min=0, max=1, help="Exit 3 below this retrieval hit@3.")] = None,
 ) -> None:
-    """Measure retrieval (and, later, answers) on a question set; exit code 1 if the corpus had failures."""
+    """Measure retrieval and answers on a question set; exit code 1 if the corpus had failures, 3 if a
+    figure is below its --min-… bar (or a closed call was presented as open)."""
+    bar = QualityBar(
+        fact_recall=min_fact_recall, resolution=min_resolution, handoff_recall=min_handoff_recall,
+        out_of_scope_ok=min_out_of_scope, hit_at_3=min_hit3,
+    )  # fmt: skip
     try:
         items = load_questions(questions)
     except QuestionSetError as exc:
@@ -234,6 +275,10 @@ def eval_command(
         out.print(f"Report written to {escape(str(json_out))}")
     if run.corpus_ingest is not None and not run.corpus_ingest.ok:
         raise typer.Exit(1)
+    below = shortfalls(run.report, bar)
+    if below:
+        err.print("[red]Below the bar:[/red] " + escape("; ".join(below)))
+        raise typer.Exit(3)
 
 
 @app.command()
@@ -358,7 +403,12 @@ def status(
 
 
 def _run_ingest(
-    services: Services, paths: list[Path], *, force: bool = False, prune_missing: bool = False
+    services: Services,
+    paths: list[Path],
+    *,
+    force: bool = False,
+    prune_missing: bool = False,
+    gate: QualityGate | None = None,
 ) -> SyncOutcome:
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())  # fmt: skip
@@ -370,7 +420,9 @@ def _run_ingest(
                 name = escape(Path(source).name[:40])
                 bar.update(task, completed=done, total=total, description=f"Embedding {name}")
 
-            return sync_knowledge(services, paths, force=force, prune_missing=prune_missing, on_progress=on_progress)
+            return sync_knowledge(
+                services, paths, force=force, prune_missing=prune_missing, on_progress=on_progress, gate=gate
+            )
     except IngestBusyError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

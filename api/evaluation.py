@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ class EvaluationRun:
     corpus_ingest: IngestReport | None
 
 
-def run_evaluation(services: Services, questions: list[EvalQuestion], corpus: Path | None = None) -> EvaluationRun:
-    """Evaluate on ``services``' index, or on ``corpus`` ingested into a throw-away index.
+def run_evaluation(
+    services: Services, questions: list[EvalQuestion], corpus: Path | Sequence[Path] | None = None
+) -> EvaluationRun:
+    """Evaluate on ``services``' index, or on ``corpus`` (a folder, or files and folders)
+    ingested into a throw-away index.
 
     The throw-away index has its own database, Chroma and BM25 in a temporary directory
     (removed afterwards) but shares the model and the embedding cache, so texts embedded
@@ -49,7 +53,7 @@ def run_evaluation(services: Services, questions: list[EvalQuestion], corpus: Pa
             settings, embedder=services.embedder.inner, vector_cache=services.embedder.cache, now=services.now
         )
         try:
-            ingest = scratch.ingest_pipeline().run([corpus])
+            ingest = scratch.ingest_pipeline().run([corpus] if isinstance(corpus, Path) else list(corpus))
             return EvaluationRun(_report(scratch, questions), ingest)
         finally:
             scratch.close()

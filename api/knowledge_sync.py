@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from api.quality_gate import GateVerdict, QualityGate, check_candidate
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services
 from api.telegram import alert_scanner
 from bot.staff_faq import StaffFaq, StaffFaqs
@@ -16,11 +17,21 @@ from knowledge.ingest import IngestReport, ProgressCallback
 
 @dataclass(frozen=True)
 class SyncOutcome:
-    """The ingest's report, the alerts it queued and the FAQs it flagged."""
+    """The ingest's report, the alerts it queued and the FAQs it flagged; with golden questions,
+    the quality gate's verdict."""
 
     report: IngestReport
     alerts_queued: int
     flagged: list[StaffFaq]
+    verdict: GateVerdict | None = None
+
+
+class PublishRefusedError(RuntimeError):
+    """The knowledge base an ingest would make answers the golden questions worse: nothing was published."""
+
+    def __init__(self, verdict: GateVerdict) -> None:
+        super().__init__(f"not published, the golden questions got worse: {verdict.summary()}")
+        self.verdict = verdict
 
 
 def sync_knowledge(
@@ -30,14 +41,23 @@ def sync_knowledge(
     force: bool = False,
     prune_missing: bool = False,
     on_progress: ProgressCallback | None = None,
+    gate: QualityGate | None = None,
 ) -> SyncOutcome:
-    """Ingest ``paths`` (one ingest at a time: ``IngestBusyError`` otherwise), then alerts and FAQ review."""
+    """Ingest ``paths`` (one ingest at a time: ``IngestBusyError`` otherwise), then alerts and FAQ review.
+
+    With a ``gate``, the knowledge base the ingest would make is evaluated first, and nothing
+    is published (``PublishRefusedError``) when it answers the golden questions worse than the
+    live one.
+    """
     with services.ingest_lock():
+        verdict = check_candidate(services, gate, paths) if gate is not None else None
+        if verdict is not None and not verdict.ok:
+            raise PublishRefusedError(verdict)
         report = services.ingest_pipeline().run(list(paths), on_progress, force=force, prune_missing=prune_missing)
     alerts = alert_scanner(services).scan(services.manifest.catalog_entries())
     hashes = {doc.doc_id: doc.content_hash for doc in services.manifest.documents()}
     flagged = StaffFaqs(services.sessions, services.now).flag_changed(hashes)
-    return SyncOutcome(report, alerts.queued, flagged)
+    return SyncOutcome(report, alerts.queued, flagged, verdict)
 
 
 def console_sources(services: Services) -> list[Path]:

@@ -300,6 +300,26 @@ class PrivacySettings(BaseModel):
     purge_hours: float = Field(default=24.0, gt=0, description="How often `sportello serve` runs the purge.")
 
 
+class QualitySettings(BaseModel):
+    """Golden questions an ingest or a console upload must keep answering before it is published."""
+
+    golden_questions: Path | None = Field(
+        default=None,
+        description="Question file (JSON Lines, as for `sportello eval`); set, every ingest and upload is checked "
+        "against the live knowledge base first and refused when it answers worse.",
+    )
+    max_drop: float = Field(
+        default=0.02, ge=0, le=1, description="How much a figure may drop against the live knowledge base."
+    )
+    min_fact_recall: float | None = Field(default=None, ge=0, le=1, description="Minimum fact recall to publish.")
+    min_resolution: float | None = Field(default=None, ge=0, le=1, description="Minimum resolution to publish.")
+    min_handoff_recall: float | None = Field(default=None, ge=0, le=1, description="Minimum handoff recall to publish.")
+    min_out_of_scope: float | None = Field(
+        default=None, ge=0, le=1, description="Minimum share of out-of-scope and hostile inputs handled."
+    )
+    min_hit_at_3: float | None = Field(default=None, ge=0, le=1, description="Minimum retrieval hit@3 to publish.")
+
+
 class Settings(BaseSettings):
     """All of Sportello's configuration."""
 
@@ -322,6 +342,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def resolved_database_url(self) -> str:

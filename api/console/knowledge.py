@@ -7,6 +7,7 @@ import asyncio
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -15,7 +16,8 @@ from api.console.auth import ForbiddenError, StaffDep, require_staff
 from api.console.escalations import document_by_id, faq_sources
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render
-from api.knowledge_sync import SyncOutcome, console_sources, sync_knowledge
+from api.knowledge_sync import PublishRefusedError, SyncOutcome, console_sources, sync_knowledge
+from api.quality_gate import GateVerdict, QualityGate, check_candidate
 from api.services import IngestBusyError
 from bot.catalog_status import entry_status
 from bot.staff_faq import StaffFaqError
@@ -131,9 +133,20 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
         return _knowledge_back(error="empty_file")
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     target = settings.upload_dir / name
-    temporary = target.with_name(f".{name}.part")
-    temporary.write_bytes(data)
-    temporary.replace(target)
+    # Staged in a hidden folder (ingest skips those) until the golden questions have passed.
+    staged = settings.upload_dir / ".pending" / name
+    staged.parent.mkdir(exist_ok=True)
+    staged.write_bytes(data)
+    try:
+        if state.quality_gate is not None:
+            verdict = await asyncio.to_thread(_check, state, staged, target)
+            if verdict is not None and not verdict.ok:
+                state.audit.record(session.account.email, "upload_refused", f"document {name}",
+                                   {"problems": verdict.problems})  # fmt: skip
+                return _knowledge_back(error="quality", detail=verdict.summary())
+        staged.replace(target)
+    finally:
+        staged.unlink(missing_ok=True)
     outcome = await _sync(state, [settings.upload_dir])
     if outcome is None:
         return _knowledge_back(error="busy")
@@ -145,17 +158,32 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
 @router.post("/knowledge/reingest")
 async def reingest(state: ConsoleDep, session: StaffDep) -> Response:
     """Ingest every console source again (only what changed is re-embedded)."""
-    outcome = await _sync(state, console_sources(state.services))
+    try:
+        outcome = await _sync(state, console_sources(state.services), state.quality_gate)
+    except PublishRefusedError as exc:
+        state.audit.record(session.account.email, "reingest_refused", "knowledge", {"problems": exc.verdict.problems})
+        return _knowledge_back(error="quality", detail=exc.verdict.summary())
     if outcome is None:
         return _knowledge_back(error="busy")
     state.audit.record(session.account.email, "reingest", "knowledge", outcome.report.counts())
     return _knowledge_back(done="reingested")
 
 
-async def _sync(state: ConsoleState, paths: list[Path]) -> SyncOutcome | None:
+def _check(state: ConsoleState, staged: Path, target: Path) -> GateVerdict | None:
+    """The golden questions on the knowledge base with ``staged`` in place of ``target``; ``None`` if
+    another ingest runs (the upload then goes ahead and meets the busy message)."""
+    assert state.quality_gate is not None
+    try:
+        with state.services.ingest_lock():
+            return check_candidate(state.services, state.quality_gate, [staged], replacing=[target])
+    except IngestBusyError:
+        return None
+
+
+async def _sync(state: ConsoleState, paths: list[Path], gate: QualityGate | None = None) -> SyncOutcome | None:
     """Ingest off the event loop (embedding takes seconds); ``None`` if another ingest runs."""
     try:
-        outcome = await asyncio.to_thread(sync_knowledge, state.services, paths)
+        outcome = await asyncio.to_thread(sync_knowledge, state.services, paths, gate=gate)
     except IngestBusyError:
         return None
     if outcome.flagged:
@@ -170,6 +198,8 @@ def _faq_done(state: ConsoleState, actor: str, action: str, faq_id: int) -> Resp
     return RedirectResponse(f"/console/faqs?done=faq_saved#faq-{faq_id}", status_code=303)
 
 
-def _knowledge_back(done: str | None = None, error: str | None = None) -> Response:
+def _knowledge_back(done: str | None = None, error: str | None = None, detail: str | None = None) -> Response:
     query = f"?done={done}" if done else f"?error={error}" if error else ""
+    if detail and error:
+        query += "&" + urlencode({"detail": detail[:500]})
     return RedirectResponse(f"/console/knowledge{query}", status_code=303)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.quality_gate import QualityGate
 from api.services import Services
 from bot.accounts import StaffAccounts
 from bot.analytics import DeskAnalytics
@@ -32,6 +33,8 @@ class ConsoleState:
     outbox: Outbox
     desk: StaffDesk
     analytics: DeskAnalytics
+    quality_gate: QualityGate | None = None
+    """Golden questions an upload or re-ingest must keep answering (``SPORTELLO_QUALITY__*``)."""
 
     @property
     def store(self) -> ConversationStore:
@@ -53,6 +56,7 @@ def build_console_state(services: Services) -> ConsoleState:
         outbox=outbox,
         desk=StaffDesk(assistant.store, outbox),
         analytics=DeskAnalytics(services.sessions, services.embedder.embed_query, services.manifest.catalog_entries),
+        quality_gate=QualityGate.from_settings(services.settings.quality),
     )
 
 
