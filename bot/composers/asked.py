@@ -18,8 +18,15 @@ FactKind = Literal[
 ]  # fmt: skip
 Polarity = Literal["eligible", "not_eligible"]
 
+_WHAT_TO_SEND = (
+    r"\b(cosa|che\s+cosa|che\s+documenti)\s+(devo|dobbiamo|bisogna|occorre|va|vanno|si\s+deve)\s+"
+    r"(mandare|inviare|presentare|allegare|trasmettere|caricare|consegnare)|\bwhat\s+(do|should|must)\s+(i|we)\s+"
+    r"(send|submit|attach|provide|upload)|\bque\s+(dois-je|devons-nous|faut-il)\s+(envoyer|fournir|joindre|transmettre)"
+)
+""""Cosa devo mandare via PEC?": a list of documents, though no document is named."""
+
 _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
-    ("list", re.compile(r"\b(documenti|allegat\w*|quali\s+spese|cosa\s+(devo\s+)?(allegare|portare)|"
+    ("list", re.compile(_WHAT_TO_SEND + r"|\b(documenti|allegat\w*|quali\s+spese|cosa\s+(devo\s+)?(allegare|portare)|"
                         r"documents?|attach\w*|which\s+costs|what\s+costs|justificatifs?|pièces|quels\s+frais|"
                         r"quelles\s+dépenses|requisiti|requirements|conditions)\b", re.I)),
     ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento|\btasso\s+di|\bfunding\s+rate|"
@@ -40,13 +47,14 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
                            r"a\s+chi\s+(mi\s+)?(rivolg|scriv|chied)|who\s+(do|should)\s+i\s+(contact|ask|write)|"
                            r"whom|joindre|écrire\s+à|helpdesk|help\s+desk|referente|ufficio)\b", re.I)),
     ("procedure", re.compile(r"\b(come\s+(si\s+|mi\s+|ci\s+)?(fa|faccio|presento|presenta|present\w+|candid\w*|"
-                             r"iscriv\w*|partecip\w*|invi\w*|accede\w*|richied\w*|ottien\w*|chied\w*)|"
+                             r"iscriv\w*|partecip\w*|invi\w*|accede\w*|richied\w*|ottien\w*|chied\w*|mand\w*|spedisc\w*|"
+                             r"compil\w*|caric\w*|deposit\w*|registr\w*|aderisc\w*|prenot\w*)|"
                              r"procedur\w*|modalità|how\s+(do|can|to|should)\s+(i\s+|we\s+)?(apply|submit|register|"
                              r"request|claim|get|send)|how\s+to|where\s+(do|can)\s+(i|we)\s+(apply|submit)|"
                              r"comment\s+(faire|postuler|candidater|déposer|s'inscrire|demander|obtenir)|"
                              r"démarche\w*|dove\s+(si\s+)?(present|invi|carica))\w*", re.I)),
     ("documents", re.compile(r"\b(documenti|documentazione|allegat\w*|allegare|documents?|attach\w*|"
-                             r"justificatifs?|pièces|supporting)\b", re.I)),
+                             r"justificatifs?|pièces|supporting)\b|" + _WHAT_TO_SEND, re.I)),
     ("eligibility", re.compile(r"\b(chi\s+(può|puo|possono)|posso\s+partecipare|possiamo\s+partecipare|"
                                r"ammissibil[ei]\s+(le\s+)?(imprese|aziende)|beneficiari|requisiti|"
                                r"who\s+(can|is\s+eligible)|eligib\w*\s+(to|for)\s+(apply|the)|are\s+we\s+eligible|"

@@ -65,7 +65,9 @@ class ExtractiveConfig:
     """Lines quoted from passages other than the lead's."""
     max_list_items: int = 12
     max_chars: int = 900
-    """Budget for the lead's section (other passages' lines may add up to 300 more)."""
+    """Budget for the lead and its context, in characters."""
+    other_chars: int = 400
+    """Budget for the lines of other documents."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class _Standing:
     title_terms: list[frozenset[str]]
     headings: list[frozenset[str]]
     """Each passage's own section heading's stems (not the document's title)."""
+    chunk_ids: list[str]
 
     @classmethod
     def of(cls, question: str, language: str, passages: Sequence[Passage]) -> _Standing:
@@ -96,6 +99,7 @@ class _Standing:
             records={i for i, p in enumerate(passages) if "#" in p.source},
             rank=rank,
             title_terms=[frozenset(passage_terms(p.title, p.language)) for p in passages],
+            chunk_ids=[p.chunk_id for p in passages],
             headings=[
                 frozenset(passage_terms(p.section[-1], p.language)) if p.section and p.section[-1] != p.title
                 else frozenset()
@@ -252,12 +256,12 @@ class ExtractiveComposer:
         scorer = _Scorer(question, ask, main, standing, ask.all_kinds)
         picked = self._lead_and_context(scorer, main, standing)
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
-            if len(ask.parts) == 1 and all(_answers(u, kinds) for u in picked[:1]):
+            if len(ask.parts) == 1 and all(_answers(u, kinds, part) for u in picked[:1]):
                 break
-            if any(_answers(u, kinds) and _about(u, part) for u in picked):
+            if any(_answers(u, kinds, part) and _about(u, part) for u in picked):
                 continue
             part_scorer = _Scorer(part, ask, units, standing, kinds)
-            candidates = [u for u in units if u not in picked and _answers(u, kinds) and _about(u, part)]
+            candidates = [u for u in units if u not in picked and _answers(u, kinds, part) and _about(u, part)]
             if not candidates:
                 continue
             best = max(candidates, key=part_scorer)
@@ -272,7 +276,8 @@ class ExtractiveComposer:
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
         # A record's bare field ("Paese: Stati Uniti", "Rimborso: vedi la regola") is no answer to lead with.
         leads = [u for u in ranked if not (u.passage in records and not u.facts and LABEL.match(u.text))] or ranked
-        top = next((u for u in leads if rank[u.passage] == 0), leads[0])
+        first = next(i for i, r in rank.items() if r == min(rank.values()))
+        top = next((u for u in leads if standing.doc_ids[u.passage] == standing.doc_ids[first]), leads[0])
         # The best passage's best line leads unless another passage's line answers clearly better.
         lead = top if score(top) >= LEAD_FROM_TOP * score(leads[0]) else leads[0]
         if lead.bullet and "list" in score.kinds:
@@ -282,21 +287,27 @@ class ExtractiveComposer:
         # The lead's own section gives it its context (conditions, exceptions, the other half
         # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]
-        budget = self._config.max_chars
+        budget = self._config.max_chars - len(lead.text)
         kinds = {_FACT_PREFIX[k] for k in score.kinds if k in _FACT_PREFIX}
-        for unit in (u for u in units if u.passage == lead.passage and u is not lead):
-            if _length(picked) + len(unit.text) > budget:
-                break
+        context: list[Unit] = []
+        for unit in _same_document(lead, units, standing):
+            if len(unit.text) > budget:
+                if budget < 80:
+                    break
+                continue  # too long for what is left; a shorter line may still fit
             # A catalog record is a list of fields: only those holding the kind of fact asked for.
             if lead.passage in records and not any(f.startswith(tuple(kinds)) for f in unit.facts if kinds):
                 continue
             # Excluded costs are not context for the eligible ones (nor the other way round).
             if score.ask.costs and unit.polarity and unit.polarity != score.ask.costs:
                 continue
-            if not _restates(unit, picked, standing.doc_ids):
-                picked.append(unit)
+            if not _restates(unit, picked + context, standing.doc_ids):
+                context.append(unit)
+                budget -= len(unit.text)
+        picked += sorted(context, key=lambda u: (standing.chunk_ids[u.passage], u.position))
         best = score(lead)
         extra = 0
+        extra_budget = self._config.other_chars
         for unit in ranked[1:]:
             if extra >= self._config.other_units or score(unit) < 0.5 * best:
                 break
@@ -306,10 +317,11 @@ class ExtractiveComposer:
                 continue
             if not (unit.terms & score.own_terms) - standing.title_terms[unit.passage]:
                 continue  # shares only the title's words (the mission's name) with the question
-            if _restates(unit, picked, standing.doc_ids) or _length(picked) + len(unit.text) > budget + 300:
+            if _restates(unit, picked, standing.doc_ids) or len(unit.text) > extra_budget:
                 continue
             picked.append(unit)
             extra += 1
+            extra_budget -= len(unit.text)
         return picked
 
     def _list_block(self, lead: Unit, units: list[Unit]) -> list[Unit]:
@@ -325,11 +337,27 @@ class ExtractiveComposer:
         return ([heading] if heading else []) + block
 
 
-def _answers(unit: Unit, kinds: frozenset[FactKind]) -> bool:
-    """The unit carries one of the kinds of fact asked for."""
-    hard = [k for k in kinds if k in _FACT_PREFIX]
+def _same_document(lead: Unit, units: list[Unit], standing: _Standing) -> list[Unit]:
+    """Context for the lead, most useful first: its passage's lines nearest to it (the one
+    after before the one before), then the other retrieved chunks of its document (a page
+    split in two: its list goes on in the next chunk)."""
+    own = [u for u in units if u.passage == lead.passage and u is not lead]
+    own.sort(key=lambda u: (abs(u.position - lead.position), u.position < lead.position))
+    document = standing.doc_ids[lead.passage]
+    others = [u for u in units if u.passage != lead.passage and standing.doc_ids[u.passage] == document]
+    others.sort(key=lambda u: (standing.chunk_ids[u.passage], u.position))
+    return own + others
+
+
+def _answers(unit: Unit, kinds: frozenset[FactKind], part: str) -> bool:
+    """The unit carries one of the kinds of fact asked for (a count: of what ``part`` asks about)."""
+    hard = [k for k in kinds if k in _FACT_PREFIX and k != "num"]
+    if any(_carries(unit, k) for k in hard):
+        return True
+    if "num" in kinds:
+        return _counts(unit, set(query_terms(part, expand=False)), "duration" in kinds)
     if hard:
-        return any(_carries(unit, k) for k in hard)
+        return False
     soft = [k for k in kinds if k in _SIGNAL_BONUS]
     return any(k in unit.signals for k in soft)
 

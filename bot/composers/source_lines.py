@@ -20,7 +20,7 @@ from knowledge.facts import canonical_facts
 from retrieval.passages import Passage
 from retrieval.text_analysis import passage_terms
 
-BULLET = re.compile(r"^\s*(?:[-*•·▪◦–]|\d+[.)]|[a-z][.)])\s+")
+BULLET = re.compile(r"^\s*(?:[-*•·▪◦–]|\d+[.)]|[A-Za-z][.)])\s+")
 LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ ()./-]{1,40}\s?:\s")
 """``Scadenza: 15 marzo 2027`` — a field of a catalog entry: one line, never joined to the next."""
 _URL_LINE = re.compile(r"^(url|link|sito|website|site)\s*:\s*\S+$", re.IGNORECASE)
@@ -64,9 +64,10 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 
 _SIGNALS: dict[FactKind, re.Pattern[str]] = {
+    # Contact data, not the mention of an office: an address, a phone number, a web form.
     "contact": re.compile(
-        r"[\w.+-]+@[\w-]+\.[\w.-]+|\b(tel\.?|telefono|phone|téléphone|fax|pec|e-?mail|contatt\w*|contact\w*|"
-        r"ufficio|office|bureau|sportello|helpdesk|help\s+desk|numero\s+verde)\b|\+?\d[\d .]{7,}\d", re.I),
+        r"[\w.+-]+@[\w-]+\.[\w.-]+|\b(tel\.?|telefono|phone|téléphone|fax|numero\s+verde)\s*:?\s*\+?\d|"
+        r"\+\d{2}[\d .]{6,}\d|\b0\d{1,3}[ ./-]?\d{5,8}\b|https?://\S+", re.I),
     "procedure": re.compile(
         r"\b(domand[ae]|richiest[ae]|candidatur[ae]|istanz[ae]|application|proposal|demande|dossier)\b.*"
         r"\b(present\w*|inviat\w*|inviare|trasmess\w*|trasmettere|compilat\w*|caricat\w*|submit\w*|sent|send|"
