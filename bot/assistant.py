@@ -348,7 +348,7 @@ class Assistant:
             listed = " ".join(f"{i}. {o.label}" for i, o in enumerate(options, start=1))
             return _Draft(say(key, language, options=listed), "clarify", "clarify", turn.intent,
                           confidence=confidence, options=options)  # fmt: skip
-        self._remember(state, query, countries, desk)
+        self._remember(state, query, countries, desk, subject=query)
         composition = self._extractive.compose(query, language, passages)
         text = composition.text
         if composition.missing:
@@ -385,13 +385,21 @@ class Assistant:
                       composer="catalog")  # fmt: skip
 
     def _remember(
-        self, state: ConversationState, query: str, countries: list[str], desk: CatalogDesk, entries: Sequence[str] = ()
+        self,
+        state: ConversationState,
+        query: str,
+        countries: list[str],
+        desk: CatalogDesk,
+        entries: Sequence[str] = (),
+        *,
+        subject: str = "",
     ) -> None:
-        """Keep the topic for follow-ups."""
+        """Keep the topic for follow-ups (``subject``: what a subject-less follow-up is about)."""
         named = list(entries) or [r.entry.id for r in desk.named(query, countries)]
-        subject = ""
         record = desk.record(named[0]) if len(named) == 1 else None
-        if record is not None:
+        if subject:
+            pass  # the documents answered this question: "e quanto costa?" is about what it asked
+        elif record is not None:
             subject = record.entry.title
         elif countries:
             subject = country_name(countries[0], "it")

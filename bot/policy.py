@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.state import Topic
-from knowledge.countries import countries_in, replace_countries
+from knowledge.countries import countries_in, country_name, replace_countries
 from retrieval.passages import Passage
 from retrieval.text_analysis import coverage, passage_terms, words
 
@@ -111,8 +111,13 @@ def resolve_follow_up(text: str, countries: list[str], topic: Topic) -> str:
         if not countries_in(topic.query):
             return f"{topic.query} {text}"
         return replace_countries(topic.query, text_country(text))
-    if short and ((not countries and _FOLLOW_UP_START.match(text)) or _no_subject(text)):
+    if short and _no_subject(text):
         return f"{text} ({topic.subject or topic.query})"
+    if short and not countries and _FOLLOW_UP_START.match(text):
+        # "e il visto?" brings its own subject: only where it applies (the country) carries over,
+        # or the previous mission's sheet would outrank the passage about the visa.
+        where = ", ".join(country_name(code, "it") for code in topic.countries)
+        return f"{text} ({where or topic.subject or topic.query})"
     return text
 
 

@@ -47,6 +47,8 @@ _SITE_NOISE = re.compile(
     r"youtube|whatsapp|telegram|x)\b",
     re.IGNORECASE,
 )
+_RECORD_REFERENCE = re.compile(r"\b(see\s+rule|vedi\s+la\s+regola|voir\s+la\s+règle)\s+[\w-]+\.?$", re.I)
+"""``Rimborso: vedi la regola rimborso-missioni-2027``: a catalog record's pointer to another, not an answer."""
 _NAV_SEPARATORS = re.compile(r"\s(?:>|»|›|\||/)\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
 _ABBREVIATION = re.compile(
@@ -231,7 +233,7 @@ def _is_noise(text: str) -> bool:
     """Page chrome: navigation, breadcrumbs, update stamps, banners, front matter, bare URLs."""
     if _FRONT_MATTER.match(text) or _URL_LINE.match(text) or set(text) <= set("-|:=_*# "):
         return True
-    if _SITE_NOISE.search(text):
+    if _SITE_NOISE.search(text) or _RECORD_REFERENCE.search(text):
         return True
     short = len(text) < 90
     if short and _PAGE_CHROME.match(text) and not text.endswith((".", "!", "?")):
@@ -260,4 +262,5 @@ def _ends_mid_sentence(text: str) -> bool:
     if LABEL.match(text) or text.endswith(_ENDS_WHOLE):
         return False
     opened = text.count("(") > text.count(")") or text.count("[") > text.count("]") or text.count("**") % 2 == 1
-    return opened or text.endswith((",", "-", "–", "(")) or (text[-1].islower() and len(text.split()) >= 12)
+    stops_on_a_word = text[-1].islower() and (len(text.split()) >= 12 or text[0].islower())
+    return opened or text.endswith((",", "-", "–", "(")) or stops_on_a_word

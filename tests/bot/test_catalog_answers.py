@@ -163,3 +163,31 @@ def test_when_and_where_a_mission_takes_place(desk: CatalogDesk) -> None:
 def test_the_category_cap_is_shown_even_when_not_reached(desk: CatalogDesk) -> None:
     _, text, _ = ask(desk, "Il volo per Boston l'ho pagato 1400 euro, quanto mi torna indietro?")
     assert "massimale € 800" in text
+
+
+def test_open_closing_soon_and_not_yet_open_are_listed_apart(desk: CatalogDesk) -> None:
+    _, text, _ = ask(desk, "quali bandi sono aperti?")
+    opened, upcoming = text.index("Aperti:"), text.index("Non ancora aperti:")
+    smart_tex = text.index("SMART-TEX")
+    assert opened < upcoming < smart_tex  # the call that opens in January is not under "open"
+    assert "Ecco cosa è aperto" not in text
+
+
+def test_the_price_of_something_else_is_not_the_mission_fee(desk: CatalogDesk) -> None:
+    assert desk.answer("Quanto costa il visto per il Giappone?", ["JP"], "it") is None
+    _, text, _ = ask(desk, "Quanto costa la missione in Giappone?")
+    assert "Quota di partecipazione" in text
+
+
+def test_which_costs_are_reimbursed_is_every_category_of_the_current_rule(desk: CatalogDesk) -> None:
+    kind, text, sources = ask(desk, "quali spese sono rimborsate?")
+    assert kind == "facts" and sources == ["catalog/eu-alliance.yaml#rimborso-missioni-eu-alliance-2027"]
+    for category in ("Viaggio A/R", "Alloggio", "Trasporti locali", "Quote di iscrizione", "Visto d'ingresso"):
+        assert category in text
+    assert desk.answer("quali spese non sono rimborsate?", [], "it") is None  # the documents list those
+
+
+def test_a_rule_only_past_missions_use_is_a_past_edition(desk: CatalogDesk) -> None:
+    assert desk.is_past("rimborso-missione-canada-2026")
+    assert not desk.is_past("rimborso-missioni-eu-alliance-2027")
+    assert desk.is_past("missione-canada-2026") and not desk.is_past("missione-giappone-2027")

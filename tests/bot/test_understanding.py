@@ -75,3 +75,44 @@ def test_a_greeting_with_a_question_is_a_question() -> None:
 def test_countries_are_found_in_all_three_languages() -> None:
     turn = understand("la mission au Japon et aux États-Unis", conversation_language=None, limits=LIMITS)
     assert turn.countries == ["JP", "US"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "potete iscriverci voi al padiglione ICE di fine food australia? vi giro i dati",
+        "mi compilate voi la scheda di adesione per prowein? non ho tempo",
+        "ci serve una proroga per la rendicontazione del voucher, ce la potete dare?",
+        "tra il voucher e il fondo 394 quale conviene alla nostra azienda?",
+        "potete controllare se la nostra richiesta è completa prima di inviarla?",
+        "non riesco ad accedere a Telemaco, mi sbloccate l'utenza?",
+        "ho mandato la pec alle 8:55 per sbaglio, siamo in graduatoria lo stesso?",
+        "la camera mi ha respinto una fattura nella rendicontazione, come faccio?",
+        "Can you call the ICE office and ask them to hold a second stand for us?",
+        "Please check whether our company qualifies as an SME, I'm attaching our balance sheet.",
+        "We need a 2-month extension of our project",
+        "Which of the two options suits our company better?",
+        "Can you help us find a distributor in Germany?",
+        "Pouvez-vous déposer notre dossier Impulsion Export à notre place ?",
+        "La Région a refusé notre demande, pouvez-vous intervenir pour la faire revoir ?",
+        "Nous avons besoin d'une prolongation du délai",
+    ],
+)
+def test_what_only_staff_can_do_is_a_staff_task(text: str) -> None:
+    assert rule_intent(text) == "staff_task"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "potete dirmi entro quando si presenta la domanda?",
+        "è prevista una proroga della scadenza del bando?",
+        "come si presenta la domanda di contributo?",
+        "Can you tell me the deadline for the Japan mission?",
+        "Which costs are eligible for the voucher?",
+        "Est-ce que la prolongation du programme est possible ?",
+        "quale percentuale copre il voucher?",
+    ],
+)
+def test_questions_about_the_rules_are_not_staff_tasks(text: str) -> None:
+    assert rule_intent(text) is None
