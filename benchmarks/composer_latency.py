@@ -27,15 +27,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common
+import search_latency
+from queries import QUERIES
 
-import _common  # noqa: E402
-import search_latency  # noqa: E402
-from queries import QUERIES  # noqa: E402
-
-from api.services import build_services  # noqa: E402
-from bot.composers.extractive import ExtractiveComposer  # noqa: E402
-from bot.understanding import turn_language  # noqa: E402
+from api.services import build_services
+from bot.composers.extractive import ExtractiveComposer
+from bot.understanding import turn_language
 
 TARGET_P95_MS = 150.0
 
