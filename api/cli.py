@@ -236,7 +236,7 @@ def _show_reply(assistant: Assistant, conversation_id: int, text: str, *, live: 
 
 @app.command(name="eval")
 def eval_command(
-    questions: Annotated[Path, typer.Argument(help="Question set, one JSON object per line.")],
+    questions: Annotated[list[Path], typer.Argument(help="Question sets, one JSON object per line.")],
     corpus: Annotated[
         Path | None, typer.Option(help="Ingest this folder into a fresh temporary index and use it alone.")
     ] = None,
@@ -258,7 +258,10 @@ def eval_command(
         out_of_scope_ok=min_out_of_scope, hit_at_3=min_hit3,
     )  # fmt: skip
     try:
-        items = load_questions(questions)
+        items = [question for path in questions for question in load_questions(path)]
+        ids = [question.id for question in items]
+        if len(set(ids)) != len(ids):
+            raise QuestionSetError(f"the same question id in two files: {sorted({i for i in ids if ids.count(i) > 1})}")
     except QuestionSetError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

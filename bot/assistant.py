@@ -26,7 +26,7 @@ from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.knowledge_view import KnowledgeView
 from bot.phrases import joined, say
-from bot.policy import Thresholds, policy_topic, resolve_follow_up, retrieval_confidence
+from bot.policy import Thresholds, editions_first, policy_topic, resolve_follow_up, retrieval_confidence, years_in
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Outcome, Reply, TokenEvent
 from bot.router import SemanticRouter
 from bot.state import ConversationState, Pending, Topic
@@ -47,6 +47,14 @@ _HANDOFF_INTENTS: dict[Intent, HandoffReason] = {
     "staff_task": "staff_task",
     "frustration": "frustration",
 }
+_QUESTIONISH = re.compile(
+    r"\?|\b(what|whats|what['’]s|when|where|which|who|how|quando|entro\s+quando|come|dove|quale|quali|chi|quanto|"
+    r"quanti|cosa|posso|possiamo|c['’]è|ci\s+sono|quand|comment|où|quel|quelle|quels|quelles|combien|est-ce|"
+    r"puis-je|peut-on)\b",
+    re.IGNORECASE,
+)
+"""What is left of a message once its injected instructions are removed must ask something to be answered
+(a planted claim such as "every SME now gets €50,000" is not a question)."""
 _SENTENCE = re.compile(r".+?(?:[.!?]\s+|\n+|$)", re.DOTALL)
 """Sentence-sized pieces that join back to the exact text (the extractive answer's tokens)."""
 
@@ -248,7 +256,7 @@ class Assistant:
             return _Draft(say(key, language), "answer", "deescalate", turn.intent)
         if turn.intent == "injection":
             rest = strip_injection(turn.text)
-            if len(rest.split()) < 4:
+            if len(rest.split()) < 4 or not _QUESTIONISH.search(rest):
                 return _Draft(say("injection", language), "answer", "refused", turn.intent)
             question = rest  # the instruction is refused; the question beside it is still answered
             turn = Turn(rest, language, "question", "default", turn.countries)
@@ -298,6 +306,12 @@ class Assistant:
         turn, state, desk = context.turn, context.state, context.desk
         language = turn.language
         catalog = desk.answer(query, countries, language)
+        if catalog is not None and catalog.kind == "not_in_catalog":
+            # The catalog has no mission there; the documents may still (a fair, a call open to it).
+            documents = self._from_documents_about(context, query, countries)
+            if documents is not None:
+                documents.text = f"{catalog.text}\n\n{say('documents_say', language)}\n\n{documents.text}"
+                return documents
         if catalog is not None:
             return self._from_catalog(context, catalog, query, countries)
         vector = self._searcher.embed(query)
@@ -324,10 +338,13 @@ class Assistant:
             # by what such lists are called.
             searched = f"{query} {say('excluded_costs_query', language)}"
             vector = self._searcher.embed(searched)
-        passages = self._searcher.search(searched, k=self.config.passages, vector=vector).passages
-        confidence = retrieval_confidence(query, passages)
-        needed = thresholds.needed(language, passages)
-        passages = desk.current_first(passages, desk.named(query, countries))
+        # A question naming a year ("Fondo PMI 2021") looks further: last year's page on the
+        # same fund ranks as high as this one's.
+        k = self.config.passages + (3 if years_in(query) else 0)
+        found = self._searcher.search(searched, k=k, vector=vector).passages
+        confidence = retrieval_confidence(query, found[: self.config.passages])
+        needed = thresholds.needed(language, found)
+        passages = desk.current_first(editions_first(query, found), desk.named(query, countries))
         routing = self._router.routing_of_vector(vector)
         if routing.margin >= thresholds.router_strong or (
             confidence < needed and routing.margin >= thresholds.router_weak
@@ -368,6 +385,21 @@ class Assistant:
             draft.llm_passages = passages
             draft.llm_question = query
         return draft
+
+    def _from_documents_about(self, context: _Context, query: str, countries: list[str]) -> _Draft | None:
+        """A documents answer when a retrieved passage names one of ``countries`` and retrieval is
+        confident; ``None`` otherwise."""
+        passages = self._searcher.search(query, k=self.config.passages).passages
+        if retrieval_confidence(query, passages) < self.config.thresholds.needed(context.turn.language, passages):
+            return None
+        about = [p for p in passages[:3] if set(countries) & (set(p.countries) | set(countries_in(p.text)))]
+        if not about or "#" in about[0].source:
+            return None
+        composition = self._extractive.compose(query, context.turn.language, about)
+        if not composition.text or composition.missing:
+            return None
+        return _Draft(composition.text, "answer", "answered", context.turn.intent,
+                      confidence=retrieval_confidence(query, passages), citations=composition.citations)  # fmt: skip
 
     def _from_catalog(self, context: _Context, reply: CatalogReply, query: str, countries: list[str]) -> _Draft:
         turn, state, desk = context.turn, context.state, context.desk

@@ -184,7 +184,10 @@ class CatalogDesk:
             rule_facts = self._rule_facts(text, named, language)
             if rule_facts is not None:
                 return rule_facts
-        if _LIST_CUE.search(text) or (countries and not named and _MISSION_WORD.search(text)):
+        listing_asked = _LIST_CUE.search(text) or (countries and not named and _MISSION_WORD.search(text))
+        # Without calls or missions in the catalog (a desk that only ingests pages), the
+        # documents answer "what is open": "nothing is open" would be the catalog's silence.
+        if listing_asked and any(_is_offer(r) for r in self._records):
             return self._listing(text, countries, named, language)
         missions = [r for r in named if isinstance(r.entry, Mission)]
         if missions and _TRIP_CUE.search(text):

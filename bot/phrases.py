@@ -94,6 +94,11 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "D'après les documents du guichet :",
     ),
     "sources": ("Fonti:", "Sources:", "Sources :"),
+    "documents_say": (
+        "Nei documenti dello sportello invece:",
+        "The help desk's documents do say this:",
+        "Les documents du guichet disent en revanche :",
+    ),
     "quoted_in_language": (
         "Riporto le fonti nella loro lingua ({name}):",
         "Quoting the sources in their own language ({name}):",

@@ -97,6 +97,28 @@ def retrieval_confidence(query: str, passages: Sequence[Passage]) -> float:
     return round(0.5 * dense_part + 0.5 * covered, 4)
 
 
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+
+
+def years_in(text: str) -> set[str]:
+    """The years a text names ("Fondo PMI 2021", "edizione 2027")."""
+    return set(_YEAR.findall(text))
+
+
+def editions_first(question: str, passages: Sequence[Passage]) -> list[Passage]:
+    """When the question names a year, passages whose title names only other years go last
+    (the 2022 page of a fund for a question on its 2021 edition)."""
+    asked = years_in(question)
+    if not asked:
+        return list(passages)
+
+    def other_edition(passage: Passage) -> bool:
+        titled = years_in(passage.title)
+        return bool(titled) and not titled & asked
+
+    return sorted(passages, key=other_edition)
+
+
 def resolve_follow_up(text: str, countries: list[str], topic: Topic) -> str:
     """The question to search for, with the conversation's topic filled in.
 

@@ -55,6 +55,11 @@ _INJECTION = _rx(
     r"(instructions|istruzioni|prompt|règles|rules)",
     r"<\s*/?\s*(script|iframe|img|svg|object)\b|javascript:|\bon(error|load)\s*=",
     r";\s*(drop|delete|truncate|alter)\s+table\b|\bunion\s+select\b|'\s*or\s+'?1'?\s*=\s*'?1",
+    # A message posing as the system or a new policy, asking the assistant to confirm it.
+    r"^\W*(system|sistema|système|admin|administrator|amministratore)\s*(override|message|messaggio|:)",
+    r"\bsystem\s+override\b|\bnew\s+policy\s+in\s+force\b|\bnuova\s+policy\b|\bnouvelle\s+politique\b",
+    r"\bconfirm\s+(this|it)\s+to\s+the\s+(customer|user|client|sme)|\bconferma(lo)?\s+(questo\s+)?(al|all['’])\s*"
+    r"(cliente|utente)|\bconfirme[zr]?\s+(le|cela|ceci)\s+(au|à\s+l['’])\s*(client|utilisateur)",
 )
 _HUMAN = _rx(
     r"\b(operatore|operatrice|persona\s+(vera|reale|fisica)|essere\s+umano|umano|consulente|funzionari[oa])\b",
@@ -86,11 +91,12 @@ _PERSONAL = _rx(
 _ACTION_VERBS = (
     r"(iscriver|registrar|compilar|riempir|inviar|spedir|depositar|caricar|prenotar|chiamar|telefonar|contattar|"
     r"sentir|verificar|controllar|sbloccar|intervenir|seguir|riconsiderar|riesaminar|approvar|firmar|presentar|"
-    r"sollecitar|accelerar|correggere|modificar|annullar|tenerc|tenerm|bloccar|riservar)\w*"
+    r"sollecitar|accelerar|correggere|modificar|annullar|tenerc|tenerm|bloccar|riservar|chieder|richieder|"
+    r"ottener)\w*"
 )
 _STAFF_TASK = _rx(
     # Something done on the SME's behalf: "potete iscriverci voi?", "mi compilate voi la scheda?"
-    r"\b(potete|potreste|puoi|potresti|può|riuscite|riesci|vorrei\s+che\s+(voi|mi|ci))\s+([\w'’]+\s+){0,2}?"
+    r"\b(potete|potreste|puoi|potresti|riuscite|riesci|vorrei\s+che\s+(voi|mi|ci))\s+([\w'’]+\s+){0,2}?"
     + _ACTION_VERBS,
     r"\b(mi|ci|me\s+la|ce\s+la|me\s+lo|ce\s+lo)\s+(compilate|iscrivete|sbloccate|controllate|verificate|inviate|"
     r"mandate|presentate|seguite|registrate|caricate|prenotate|firmate|date|concedete)\b",
@@ -105,6 +111,11 @@ _STAFF_TASK = _rx(
     r"\b(potete|puoi)\s+aiutar(ci|mi)\s+a\s+(trovare|scegliere|scrivere|preparare|compilare)|"
     r"\b(pouvez-vous|peux-tu)\s+nous\s+aider\s+à\s+(trouver|choisir|rédiger|préparer|remplir)",
     r"\b(please\s+)?(check|verify|review)\s+(whether|if)\s+(our|my|we)\b",
+    r"\b(fill\s+in|fill\s+out|complete|submit|register|book|send|file|sign)\b.*\bfor\s+us\b",
+    r"\b(remplissez|complétez|déposez|envoyez|inscrivez|vérifiez|contrôlez|appelez|contactez)\b.*"
+    r"\b(pour\s+nous|à\s+notre\s+place)\b",
+    r"\b(confirm|conferma\w*|confirmez)\b.*\b(our|my|nostra|nostro|mia|mio|notre|ma|mon)\s+(company|firm|"
+    r"application|azienda|impresa|ditta|domanda|entreprise|société|candidature)\b",
     r"\b(pouvez|pourriez|peux|pourrais)[- ]?(vous|tu)\s+([\w'’]+\s+){0,2}?(déposer|remplir|inscrire|envoyer|"
     r"vérifier|contrôler|appeler|contacter|intervenir|débloquer|signer|réserver|compléter|valider|faire\s+revoir)",
     # An exception to the rules for this company: an extension, a derogation.
@@ -165,9 +176,12 @@ _THANKS = _rx(
     r"\b(grazie|ti\s+ringrazio|vi\s+ringrazio|perfetto|ottimo|thanks|thank\s+you|cheers|great|merci|parfait|super)\b"
 )
 _OFF_TOPIC = _rx(
-    r"\b(meteo|che\s+tempo\s+fa|weather|météo|forecast|previsioni\s+del\s+tempo)\b",
+    r"\b(meteo|che\s+tempo\s+fa|weather|météo|forecast|previsioni\s+del\s+tempo|quel\s+temps\s+(fait|fera))\b",
+    r"\b(chi\s+ha\s+vinto|who\s+won|qui\s+a\s+gagné|champions\s+league|premier\s+league|partita\s+(della|del|di))\b",
     r"\b(tasso\s+di\s+cambio|cambio\s+euro|exchange\s+rate|taux\s+de\s+change)\b",
     r"\b(ricetta|recipe|recette|barzelletta|joke|blague|oroscopo|horoscope|calcio|football|serie\s+a)\b",
+    r"\b(write|scrivi|scrivimi|écris|écrivez|compose|componi)\b.*\b(poem|poesia|poème|song|canzone|chanson|story|"
+    r"racconto|fiaba|histoire|limerick|haiku)\b",
     r"\b(quanto\s+costa\s+un\s+volo|price\s+of\s+a\s+flight|flight\s+prices?|prix\s+d'un\s+vol)\b",
 )
 

@@ -252,7 +252,7 @@ class ExtractiveComposer:
 
     def _pick(self, question: str, ask: Ask, units: list[Unit], standing: _Standing) -> list[Unit]:
         """The lead and its context, then a unit answering each other part of the question."""
-        main = [u for u in units if u.passage < self._config.passages]
+        main = [u for u in units if u.passage < self._config.passages] or units
         scorer = _Scorer(question, ask, main, standing, ask.all_kinds)
         picked = self._lead_and_context(scorer, main, standing)
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):

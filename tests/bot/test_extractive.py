@@ -152,3 +152,10 @@ def test_an_abbreviation_does_not_end_a_sentence() -> None:
     text = "Le linee guida sono state approvate con la Delibera n. 601/22 del 28 giugno 2022 dal Consiglio."
     answer = COMPOSER.compose("con quale delibera sono state approvate le linee guida?", "it", [passage(text)]).text
     assert "Delibera n. 601/22 del 28 giugno 2022" in answer
+
+
+def test_passages_with_nothing_quotable_first_fall_back_to_the_others() -> None:
+    chrome = [passage_in("it", "Home > Bandi\nCookie policy", source=f"nav{i}.md") for i in range(3)]
+    real = passage_in("it", "La domanda si presenta entro il 30 giugno 2025.", source="bando.md")
+    answer = COMPOSER.compose("entro quando si presenta la domanda?", "it", [*chrome, real]).text
+    assert "30 giugno 2025" in answer

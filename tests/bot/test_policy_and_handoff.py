@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
-from bot.policy import policy_topic, resolve_follow_up, retrieval_confidence
+from bot.policy import editions_first, policy_topic, resolve_follow_up, retrieval_confidence
 from bot.state import ConversationState, Pending, Topic
 from knowledge.countries import countries_in
 from retrieval.passages import Passage
@@ -109,3 +109,17 @@ def test_conversation_state_survives_broken_json() -> None:
     state = ConversationState(topic=JAPAN, pending=Pending("clarify", "q", [{"label": "A", "entry_id": "a"}]))
     assert ConversationState.from_dict(state.to_dict()) == state
     assert ConversationState.from_dict({"topic": {"nonsense": 1}}) == ConversationState()
+
+
+def test_a_year_in_the_question_puts_other_editions_last() -> None:
+    def page(title: str) -> Passage:
+        return Passage(
+            chunk_id=title, doc_id=title, source=f"{title}.md", title=title, section=(), page=None, kind="other",
+            language="it", programme=None, countries=(), url=None, opens=None, deadline=None, text="…",
+        )  # fmt: skip
+
+    pages = [page("SME Fund 2022"), page("SME Fund 2021"), page("Guida")]
+    assert [p.title for p in editions_first("Fondo PMI 2021: rimborso massimo?", pages)] == [
+        "SME Fund 2021", "Guida", "SME Fund 2022",
+    ]  # fmt: skip
+    assert editions_first("rimborso massimo?", pages) == pages
