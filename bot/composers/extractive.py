@@ -130,8 +130,9 @@ class _Scorer:
     prefixes: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.terms = set(query_terms(self.question))
-        self.own_terms = set(query_terms(self.question, expand=False))
+        # Numbers are facts, not words: "2022" in "FIHAV 2022" would draw every date of that edition.
+        self.terms = {t for t in query_terms(self.question) if not t.isdigit()}
+        self.own_terms = {t for t in query_terms(self.question, expand=False) if not t.isdigit()}
         self.prefixes = {t[:COGNATE] for t in self.own_terms if len(t) >= COGNATE}
         for index, heading in enumerate(self.standing.headings):
             shared = (heading & self.own_terms) - self.standing.title_terms[index]
@@ -262,6 +263,10 @@ class ExtractiveComposer:
                 continue
             part_scorer = _Scorer(part, ask, units, standing, kinds)
             candidates = [u for u in units if u not in picked and _answers(u, kinds, part) and _about(u, part)]
+            if not candidates and "num" in kinds:
+                # "how many organisations?" answered by "over 450 chambers, agencies…": a number in
+                # a sentence about what the whole question is about.
+                candidates = [u for u in units if u not in picked and _carries(u, "num") and _about(u, question)]
             if not candidates:
                 continue
             best = max(candidates, key=part_scorer)
