@@ -30,6 +30,7 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
                         r"documents?|attach\w*|which\s+costs|what\s+costs|justificatifs?|pièces|quels\s+frais|"
                         r"quelles\s+dépenses|requisiti|requirements|conditions)\b", re.I)),
     ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento|\btasso\s+di|\bfunding\s+rate|"
+                       r"\bhow\s+much\s+of\b|\bquanta\s+parte\b|\bquelle\s+part\b|\bshare\s+of\b|"
                        r"\btaux\b|\bintensit\w*", re.I)),
     ("date", re.compile(r"\b(entro\s+quando|fino\s+a\s+quando|quando|scadenz\w*|scade|data|date|deadline|when|until|"
                         r"by\s+when|quand|jusqu'à|délai|entro|tempo|how\s+long|combien\s+de\s+temps|"

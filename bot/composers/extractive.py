@@ -37,6 +37,12 @@ _DEFINITION = re.compile(
     re.IGNORECASE,
 )
 """A question asking what a term means: the glossary answers it, wherever it ranked."""
+_DEFINES = re.compile(
+    r"\b(means|is\s+defined\s+as|refers\s+to|si\s+intende|significa|indica|è\s+definit[oa]|désigne|signifie|"
+    r"on\s+entend|se\s+définit)\b",
+    re.IGNORECASE,
+)
+"""A sentence that defines: what a definition question wants to lead with."""
 
 OPENING_BONUS = 0.5
 PASSAGE_DECAY = 0.15
@@ -128,12 +134,15 @@ class _Scorer:
 
     section_overlap: dict[int, float] = field(default_factory=dict)
     prefixes: set[str] = field(default_factory=set)
+    defines: bool = False
+    """The question asks what something means."""
 
     def __post_init__(self) -> None:
         # Numbers are facts, not words: "2022" in "FIHAV 2022" would draw every date of that edition.
         self.terms = {t for t in query_terms(self.question) if not t.isdigit()}
         self.own_terms = {t for t in query_terms(self.question, expand=False) if not t.isdigit()}
         self.prefixes = {t[:COGNATE] for t in self.own_terms if len(t) >= COGNATE}
+        self.defines = bool(_DEFINITION.search(self.question))
         for index, heading in enumerate(self.standing.headings):
             shared = (heading & self.own_terms) - self.standing.title_terms[index]
             if shared:
@@ -168,6 +177,8 @@ class _Scorer:
         bonus += SECTION_WORD * self.section_overlap.get(unit.passage, 0.0)
         if unit.under:  # the answer under a FAQ's question line that asks what this question does
             bonus += SECTION_WORD * len((unit.under & self.own_terms) - title) / max(1, len(self.own_terms))
+        if self.defines and _DEFINES.search(unit.text):
+            bonus += 1.5  # "'Excessive' means paying significantly more…"
         if unit.asks:  # a question is not an answer
             return 0.3 * (overlap + bonus)
         # A quote in the asker's language reads better: a small preference, not a filter.
@@ -289,6 +300,10 @@ class ExtractiveComposer:
             block = self._list_block(lead, units)
             if len(block) > 1:
                 return block
+        if lead.text.endswith(":"):  # "The programme is implemented through:" — its list is the answer
+            items = [u for u in units if u.passage == lead.passage and u.bullet and u.lead_in == lead.text]
+            if items:
+                return [lead, *items[: self._config.max_list_items]]
         # The lead's own section gives it its context (conditions, exceptions, the other half
         # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]

@@ -1,10 +1,11 @@
-"""The language-model composer: an answer written from the numbered passages, streamed, then checked.
+"""The language-model composer: an answer written from the numbered passages, streamed one checked sentence at a time.
 
 It talks to any OpenAI-compatible server (vLLM, llama.cpp, Ollama's ``/v1``, OpenAI,
 Mistral) through langchain's ``ChatOpenAI``. Whatever goes wrong on the model's side —
-an HTTP error, a stall, a body that is not JSON, an answer that cites nothing or states
-a date that is not in the passages — ends the stream with an outcome whose ``problems``
-say so; the assistant then falls back to its extractive answer or hands off.
+an HTTP error, a stall, a body that is not JSON, a sentence that cites nothing or states
+a date, an address or a name that is not in the passages it cites — ends the stream with
+an outcome whose ``problems`` say so; the assistant then falls back to its extractive
+answer or hands off. A sentence is shown only after it passed its checks.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from bot.composers.grounding import check_grounding, citation_numbers
+from bot.composers.grounding import SentenceGate, citation_numbers
 from retrieval.passages import Passage
 
 NO_ANSWER = "NO_ANSWER"
@@ -66,7 +67,7 @@ class LlmConfig:
 
 @dataclass(frozen=True)
 class LlmToken:
-    """A piece of the answer as it arrives."""
+    """A checked sentence of the answer (with the space before it), as soon as it passed."""
 
     text: str
 
@@ -76,7 +77,7 @@ class LlmOutcome:
     """The end of a stream: the whole answer and what, if anything, is wrong with it."""
 
     text: str
-    """The whole generated answer, stripped."""
+    """The generated answer, stripped: all of it, or up to the sentence that failed a check."""
     cited: list[int] = field(default_factory=list)
     """Passage numbers cited, in order of first use."""
     problems: list[str] = field(default_factory=list)
@@ -104,40 +105,76 @@ class LlmComposer:
         passages: Sequence[Passage],
         history: Sequence[tuple[str, str]] = (),
     ) -> Iterator[LlmToken | LlmOutcome]:
-        """Tokens as the model writes them, then exactly one ``LlmOutcome``.
+        """Checked sentences as the model writes them, then exactly one ``LlmOutcome``.
 
-        Model, network, timeout and malformed-response failures become the outcome's
-        ``problems``; nothing is raised for them. Tokens already yielded are not taken
-        back when the outcome is not ok: a caller that shows tokens live must be ready
-        to replace them. A reply of ``NO_ANSWER`` is held back rather than streamed.
+        Each sentence (or list item, or line) is held until it is complete and has passed
+        ``SentenceGate``'s checks against the passages it cites; only then are its tokens
+        yielded. The first failing sentence is never yielded: the stream stops there with an
+        outcome that names the problem. Model, network, timeout and malformed-response
+        failures become the outcome's ``problems`` too; nothing is raised for them. Tokens
+        already yielded are not taken back when the outcome is not ok: a caller that shows
+        them live must be ready to replace them. A reply of ``NO_ANSWER`` is never yielded.
         """
         if not passages:
             yield LlmOutcome(text="", problems=["no passages to answer from"])
             return
         messages = build_messages(question, language, passages, history)
-        parts: list[str] = []
+        answer = _CheckedAnswer(SentenceGate(passages, question))
         problems: list[str] = []
-        held, flowing = "", False  # the start of the answer is held while it may be the sentinel
         for piece in _generate(self.chat_model, messages, self.config):
             if isinstance(piece, _Failure):
                 problems.append(piece.problem)
                 break
-            if not piece:
-                continue  # role-only and final chunks carry no text
-            parts.append(piece)
-            if flowing:
-                yield LlmToken(piece)
-                continue
-            held += piece
-            if not _may_be_sentinel(held):
-                flowing = True
-                yield LlmToken(held)
-        text = "".join(parts).strip()
-        if not flowing and held.strip() and _bare(held) != NO_ANSWER:
-            yield LlmToken(held)  # a short answer that only began like the sentinel
+            if piece:  # role-only and final chunks carry no text
+                yield from answer.add(piece)
+                if answer.problems:
+                    break  # stop the model: its answer will not be shown
+        text = answer.text.strip()
         if not problems:
-            problems = _problems_of(text, passages, question)
+            if not text:
+                problems = ["empty answer"]
+            elif NO_ANSWER in text:
+                problems = ["model found no answer"]
+            else:
+                yield from answer.finish()
+                problems = answer.problems or ([] if citation_numbers(text) else ["no citation"])
         yield LlmOutcome(text=text, cited=citation_numbers(text), problems=problems)
+
+
+class _CheckedAnswer:
+    """The model's answer as it grows, let out one checked sentence at a time."""
+
+    def __init__(self, gate: SentenceGate) -> None:
+        self.gate = gate
+        self.text = ""
+        self.problems: list[str] = []
+        self._shown = 0
+
+    def add(self, piece: str) -> list[LlmToken]:
+        """The sentences that may be shown now that ``piece`` came; none once a sentence failed."""
+        self.text += piece
+        return self._release(final=False)
+
+    def finish(self) -> list[LlmToken]:
+        """The last sentences, once the answer is whole."""
+        return self._release(final=True)
+
+    def _release(self, final: bool) -> list[LlmToken]:
+        # One token per sentence: a channel that refreshes at intervals (Telegram) then
+        # never shows half of one.
+        tokens: list[LlmToken] = []
+        if self.problems:
+            return tokens
+        for end, check in self.gate.feed(self.text, final):
+            if NO_ANSWER in check.text:
+                self.problems = ["model found no answer"]
+            elif not check.ok:
+                self.problems = list(check.problems)
+            if self.problems:
+                break
+            tokens.append(LlmToken(self.text[self._shown : end]))
+            self._shown = end
+        return tokens
 
 
 def chat_openai(config: LlmConfig) -> ChatOpenAI:
@@ -189,23 +226,6 @@ def _data(text: str) -> str:
     for tag in ("passages", "question"):
         text = text.replace(f"<{tag}", f"‹{tag}").replace(f"</{tag}", f"‹/{tag}")
     return text
-
-
-def _bare(text: str) -> str:
-    """``text`` without the spaces, quotes and full stop a model may put around the sentinel."""
-    return text.strip().strip("\"'`.").strip()
-
-
-def _may_be_sentinel(text: str) -> bool:
-    return NO_ANSWER.startswith(_bare(text))
-
-
-def _problems_of(text: str, passages: Sequence[Passage], question: str) -> list[str]:
-    if not text:
-        return ["empty answer"]
-    if NO_ANSWER in text:
-        return ["model found no answer"]
-    return check_grounding(text, passages, question)
 
 
 @dataclass(frozen=True)

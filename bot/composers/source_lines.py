@@ -132,13 +132,15 @@ def units_of(index: int, passage: Passage) -> list[Unit]:
         if not text or _is_noise(text) or looks_like_injection(line):
             continue
         bullet = bool(BULLET.match(text))
-        if not bullet and number == 0 and _starts_mid_sentence(text):
-            continue  # the splitter cut here: the whole sentence is in the previous chunk
-        if not bullet and number == len(lines) - 1 and _ends_mid_sentence(text):
-            continue  # ...or the next one
+        pieces = [text] if bullet else sentences(text)
+        if not bullet and number == 0 and _starts_mid_sentence(pieces[0]):
+            pieces = pieces[1:]  # the splitter cut here: that sentence is whole in the previous chunk
+        if not bullet and pieces and number == len(lines) - 1 and _ends_mid_sentence(pieces[-1]):
+            pieces = pieces[:-1]  # ...or in the next one (or the page itself stops there)
+        if not pieces:
+            continue
         if not bullet:
             lead_in = text
-        pieces = [text] if bullet else sentences(text)
         for piece in pieces:
             terms = passage_terms(piece, passage.language)
             if len(terms) < 2 or (not bullet and _is_heading_like(piece, terms)):
