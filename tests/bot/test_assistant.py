@@ -219,14 +219,14 @@ def test_a_grounded_model_answer_is_streamed_and_cited(
     sample_services: Services, model_server: OpenAIServerDouble
 ) -> None:
     assistant = llm_assistant(sample_services, model_server)
-    model_server.reply = "Servono il modulo di richiesta e le fatture [1]."
+    model_server.reply = "Il rimborso è pagato con bonifico entro 90 giorni [1]. Serve la domanda completa [1]."
     events = list(assistant.stream(new_conversation(assistant), QUESTION))
     tokens = [e.text for e in events if isinstance(e, TokenEvent)]
     done = events[-1]
     assert isinstance(done, DoneEvent)
     assert len(tokens) > 1
     assert done.reply.composer.startswith("llm:")
-    assert done.reply.text.startswith("Servono il modulo di richiesta e le fatture [1].")
+    assert done.reply.text.startswith("Il rimborso è pagato con bonifico entro 90 giorni [1].")
     assert len(done.reply.citations) == 1
     assert model_server.requests[0]["stream"] is True
 

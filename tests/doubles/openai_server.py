@@ -40,16 +40,23 @@ Mode = Literal["ok", "error", "slow", "garbage"]
 class OpenAIServerDouble:
     """A scriptable OpenAI-compatible chat server on ``127.0.0.1`` (never another interface).
 
-    ``reply``, ``mode`` and ``delay_seconds`` may be changed between requests; ``requests``
-    holds the JSON body of every chat-completion request, oldest first.
+    ``reply``, ``mode``, ``delay_seconds`` and ``chunk_chars`` (0: stream one chunk per word with its
+    spaces; n: chunks of n characters, cutting words and markers) may be changed between requests;
+    ``requests`` holds the JSON body of every chat-completion request, oldest first.
     """
 
     def __init__(
-        self, reply: str = "OK [1].", mode: Mode = "ok", delay_seconds: float = 0.5, model: str = "double-model"
+        self,
+        reply: str = "OK [1].",
+        mode: Mode = "ok",
+        delay_seconds: float = 0.5,
+        model: str = "double-model",
+        chunk_chars: int = 0,
     ) -> None:
         self.reply = reply
         self.mode: Mode = mode
         self.delay_seconds = delay_seconds
+        self.chunk_chars = chunk_chars
         self.model = model
         self.requests: list[dict[str, Any]] = []
         # Set on stop so that a "slow" handler still sleeping returns at once.
@@ -150,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         chunk = _Chunk(str(request.get("model", double.model)))
         self._event(chunk.json({"role": "assistant", "content": ""}))
-        for piece in re.findall(r"\s*\S+\s*", double.reply) or [double.reply]:
+        for piece in _pieces(double.reply, double.chunk_chars):
             if not double._pause():
                 return
             self._event(chunk.json({"content": piece}))
@@ -186,6 +193,12 @@ class _Chunk:
         choices = [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish_reason}]
         chunk = {"id": self.id, "object": "chat.completion.chunk", "created": self.created, "model": self.model}
         return json.dumps({**chunk, "choices": choices, "usage": usage})
+
+
+def _pieces(reply: str, chunk_chars: int) -> list[str]:
+    if chunk_chars > 0:
+        return [reply[i : i + chunk_chars] for i in range(0, len(reply), chunk_chars)] or [reply]
+    return re.findall(r"\s*\S+\s*", reply) or [reply]
 
 
 def _completion(reply: str, model: str) -> dict[str, Any]:

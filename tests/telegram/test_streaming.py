@@ -17,7 +17,10 @@ from bot.composers.llm import LlmComposer, LlmConfig
 from bot.policy import Thresholds
 from bot.telegram.application import TelegramChannel
 
-ANSWER = "Servono il modulo di richiesta firmato, le fatture intestate all'impresa e le ricevute di pagamento [1]."
+ANSWER = (
+    "Il programma rimborsa il 50% delle spese ammissibili, fino a 2.500 euro per PMI e per missione [1]. "
+    "Il pagamento arriva con bonifico entro 90 giorni dalla ricezione della domanda completa [1]."
+)
 
 
 @pytest.fixture
