@@ -36,7 +36,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": _word_set("the for and is are what when how much many which who my i can do does of to "
                     "thanks thank hello hi please it you there"),
     "fr": _word_set("le la les pour et est quel quelle quand combien comment où qui je mon ma mes "
-                    "merci bonjour des du une un pas il y a-t-il"),
+                    "merci bonjour des du une un pas il y a-t-il c'est quoi de au aux nous vous on sont avec sur "
+                    "dans"),
 }  # fmt: skip
 
 

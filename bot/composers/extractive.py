@@ -215,9 +215,21 @@ def _counts(unit: Unit, terms: set[str], duration: bool) -> bool:
     return False
 
 
+_AMOUNT_WORDS = re.compile(
+    r"\d[\d.,]*\s*(€|eur\b|euro|md€|m€|k€|mld|mln|milliard|miliard|million|milion|billion)|(€|\beur)\s*\d",
+    re.IGNORECASE,
+)
+"""Amounts the fact parser leaves as plain numbers ("10,1 Md€", "53,5 milliards d'euros")."""
+
+
 def _carries(unit: Unit, kind: FactKind) -> bool:
     prefix = _FACT_PREFIX.get(kind)
     return prefix is not None and any(f.startswith(prefix) for f in unit.facts)
+
+
+def _states(unit: Unit, kind: FactKind) -> bool:
+    """The unit states a fact of this kind, in a form the fact parser knows or as an amount in words."""
+    return _carries(unit, kind) or (kind == "money" and bool(_AMOUNT_WORDS.search(unit.text)))
 
 
 class ExtractiveComposer:
@@ -255,7 +267,7 @@ class ExtractiveComposer:
             body = f"{say('quoted_in_language', language, name=names)}\n\n{body}"
         citations = [Citation.of(n, chosen[index]) for index, n in numbers.items()]
         missing: set[str] = {
-            k for kinds in ask.kinds if not any(_carries(u, k) for u in picked for k in kinds if k in _FACT_PREFIX)
+            k for kinds in ask.kinds if not any(_states(u, k) for u in picked for k in kinds if k in _FACT_PREFIX)
             for k in kinds if k in _HARD_KINDS
         }  # fmt: skip
         if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):

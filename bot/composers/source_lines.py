@@ -43,6 +43,7 @@ _PAGE_CHROME = re.compile(
 _SITE_NOISE = re.compile(
     r"\bcookies?\b|\bjavascript\b|©|\bcopyright\b|tutti\s+i\s+diritti|all\s+rights\s+reserved|"
     r"tous\s+droits\s+réservés|note\s+legali|privacy\s+policy|mappa\s+del\s+sito|\bsitemap\b|"
+    r"go\s+to\s+home\s*page|torna\s+alla\s+home|retour\s+à\s+l['’]accueil|motore\s+di\s+ricerca\s+intern|"
     r"\b(facebook|twitter|linkedin|instagram|youtube|whatsapp|telegram)\b.*\b(facebook|twitter|linkedin|instagram|"
     r"youtube|whatsapp|telegram|x)\b",
     re.IGNORECASE,

@@ -159,3 +159,9 @@ def test_passages_with_nothing_quotable_first_fall_back_to_the_others() -> None:
     real = passage_in("it", "La domanda si presenta entro il 30 giugno 2025.", source="bando.md")
     answer = COMPOSER.compose("entro quando si presenta la domanda?", "it", [*chrome, real]).text
     assert "30 giugno 2025" in answer
+
+
+def test_an_amount_in_words_is_not_reported_missing() -> None:
+    text = "L'EIC est doté d'un budget total de 10,1 Md€ et sa mise en œuvre est assurée par EISMEA."
+    composition = COMPOSER.compose("c'est quoi le budget total de l'EIC ?", "fr", [passage_in("fr", text)])
+    assert "10,1 Md€" in composition.text and composition.missing == frozenset()
