@@ -280,16 +280,18 @@ class ExtractiveComposer:
         scorer = _Scorer(question, ask, main, standing, ask.all_kinds)
         picked = self._lead_and_context(scorer, main, standing)
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
-            if len(ask.parts) == 1 and all(_answers(u, kinds, part) for u in picked[:1]):
-                break
-            if any(_answers(u, kinds, part) and _about(u, part) for u in picked):
-                continue
+            # One scorer per part: its words are stemmed once, not once per unit.
             part_scorer = _Scorer(part, ask, units, standing, kinds)
-            candidates = [u for u in units if u not in picked and _answers(u, kinds, part) and _about(u, part)]
+            words, own = part_scorer.terms, part_scorer.own_terms
+            if len(ask.parts) == 1 and all(_answers(u, kinds, own) for u in picked[:1]):
+                break
+            if any(_answers(u, kinds, own) and u.terms & words for u in picked):
+                continue
+            candidates = [u for u in units if u not in picked and _answers(u, kinds, own) and u.terms & words]
             if not candidates and "num" in kinds:
                 # "how many organisations?" answered by "over 450 chambers, agencies…": a number in
                 # a sentence about what the whole question is about.
-                candidates = [u for u in units if u not in picked and _carries(u, "num") and _about(u, question)]
+                candidates = [u for u in units if u not in picked and _carries(u, "num") and u.terms & scorer.terms]
             if not candidates:
                 continue
             best = max(candidates, key=part_scorer)
@@ -381,22 +383,18 @@ def _same_document(lead: Unit, units: list[Unit], standing: _Standing) -> list[U
     return own + others
 
 
-def _answers(unit: Unit, kinds: frozenset[FactKind], part: str) -> bool:
-    """The unit carries one of the kinds of fact asked for (a count: of what ``part`` asks about)."""
+def _answers(unit: Unit, kinds: frozenset[FactKind], part_terms: set[str]) -> bool:
+    """The unit carries one of the kinds of fact asked for (a count: of what the part asks about,
+    ``part_terms`` being its own words' stems)."""
     hard = [k for k in kinds if k in _FACT_PREFIX and k != "num"]
     if any(_carries(unit, k) for k in hard):
         return True
     if "num" in kinds:
-        return _counts(unit, set(query_terms(part, expand=False)), "duration" in kinds)
+        return _counts(unit, part_terms, "duration" in kinds)
     if hard:
         return False
     soft = [k for k in kinds if k in _SIGNAL_BONUS]
     return any(k in unit.signals for k in soft)
-
-
-def _about(unit: Unit, part: str) -> bool:
-    """The unit shares a word with this part of the question (its subject)."""
-    return bool(unit.terms & set(query_terms(part)))
 
 
 def _layout(picked: list[Unit], numbers: dict[int, int]) -> str:
