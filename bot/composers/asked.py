@@ -94,7 +94,12 @@ _PART_SPLIT = re.compile(
     r"\?\s+|\s+(?:e|ed|and|et|inoltre|also|aussi|plus)\s+(?=(?:anche\s+)?(?:(?:à|a|di|per|in|for|to|of|de|da|"
     r"since|depuis|dal|from)\s+)?(?:quanto|quanti|quale|quali|quando|entro|come|"
     r"dove|chi|cosa|a\s+chi|how|what|which|when|where|who|whom|combien|quel|quelle|quels|quelles|quand|comment|"
-    r"où|qui|que|qu['’])\b)",
+    r"où|qui|que|qu['’])\b)"
+    # "quanto vale e che legge l'ha introdotto", "…cost eligibility, and are bonuses ok?", "et peut-on…":
+    # a second question opened by a verb that asks, not by a question word.
+    r"|,?\s+(?:e|ed)\s+(?=(?:che\s+(?:cosa|tipo|legge|norma|documenti|requisiti|spese|costi|percentuale|importo|sconto|data|scadenza|orari?)|posso|possiamo|si\s+può|si\s+possono|è\s+possibile|serve|servono|bisogna|c['’]è)\b)"
+    r"|,\s+and\s+(?=(?:are|is|can|could|do|does|will|should|must)\b)"
+    r"|,?\s+et\s+(?=(?:est-ce|peut-on|faut-il|y\s+a-t-il|doit-on)\b)",
     re.I,
 )
 

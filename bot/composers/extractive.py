@@ -50,6 +50,8 @@ TITLE_WORD = 0.4
 COGNATE = 5
 COGNATE_WEIGHT = 0.5
 SECTION_WORD = 1.5
+PART_MINIMUM = 1.0
+"""A line answering a part without a kind of fact must score this much (it shares a word or two)."""
 LEAD_FROM_TOP = 0.6
 """The best passage's best line leads unless another passage's line scores this much better (as a share)."""
 _FACT_PREFIX: dict[FactKind, str] = {"date": "date:", "money": "money:", "pct": "pct:", "num": "num:", "time": "time:"}
@@ -162,7 +164,8 @@ class _Scorer:
             # No stemmer makes "reserved" and "riservata" one word; their first letters do.
             prefixes = {t[:COGNATE] for t in unit.terms - self.terms if len(t) >= COGNATE}
             overlap += COGNATE_WEIGHT * len(prefixes & self.prefixes)
-        bonus = 0.6 if "list" in self.kinds and unit.bullet else 0.0
+        # A definition is one sentence, whatever else the question's words suggest ("…expenditure … eligibility").
+        bonus = 0.6 if "list" in self.kinds and unit.bullet and not self.defines else 0.0
         bonus += 1.5 * sum(1 for k in self.kinds if k in _FACT_PREFIX and k != "num" and _carries(unit, k))
         if "num" in self.kinds and _counts(unit, self.own_terms, "duration" in self.kinds):
             bonus += 1.5
@@ -285,6 +288,12 @@ class ExtractiveComposer:
             words, own = part_scorer.terms, part_scorer.own_terms
             if len(ask.parts) == 1 and all(_answers(u, kinds, own) for u in picked[:1]):
                 break
+            if not kinds:
+                # "…and are bonuses to staff ok?": no kind of fact to look for, so the part is
+                # answered by a line about what only it asks about, unless one is quoted already.
+                block = self._about_part(part_scorer, ask, part, units, picked, standing)
+                picked.extend(u for u in block if u not in picked)
+                continue
             if any(_answers(u, kinds, own) and u.terms & words for u in picked):
                 continue
             candidates = [u for u in units if u not in picked and _answers(u, kinds, own) and u.terms & words]
@@ -300,6 +309,35 @@ class ExtractiveComposer:
             block = self._list_block(best, units) if best.bullet and "list" in kinds else [best]
             picked.extend(u for u in block if u not in picked)
         return picked
+
+    def _about_part(
+        self, score: _Scorer, ask: Ask, part: str, units: list[Unit], picked: list[Unit], standing: _Standing
+    ) -> list[Unit]:
+        """The best line on the words only this part of the question has (none if one is quoted)."""
+        if len(ask.parts) < 2:
+            return []
+        others = {t for p in ask.parts if p != part for t in query_terms(p)}
+        own = score.own_terms - others
+        if not own:
+            return []
+
+        def about(unit: Unit) -> bool:
+            shared = (unit.terms & score.terms) - others - standing.title_terms[unit.passage]
+            if shared & (own | set(query_terms(" ".join(own)))):
+                return True
+            if not standing.foreign(unit.passage):
+                return False
+            return bool({t[:COGNATE] for t in unit.terms if len(t) >= COGNATE} & {t[:COGNATE] for t in own if len(t) >= COGNATE})
+
+        if any(about(u) for u in picked):
+            return []
+        candidates = [u for u in units if u not in picked and about(u) and not u.asks]
+        if not candidates:
+            return []
+        best = max(candidates, key=score)
+        if score(best) < PART_MINIMUM:
+            return []
+        return self._list_block(best, units) if best.bullet and "list" in score.kinds else [best]
 
     def _lead_and_context(self, score: _Scorer, units: list[Unit], standing: _Standing) -> list[Unit]:
         records, rank = standing.records, standing.rank

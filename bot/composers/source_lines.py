@@ -207,11 +207,34 @@ def logical_lines(text: str) -> list[str]:
             and not previous.startswith(("#", "|"))
             and (indented or wrapped)
         )
-        if continues:
+        if _is_value_of(line, previous):
+            lines[-1] = f"{previous}: {line}"  # a flattened table: "Postazione in open space" / "Gratuita"
+        elif continues:
             lines[-1] = f"{previous} {line}"
         else:
             lines.append(line)
     return [line for line in lines if line]
+
+
+_VALUE = re.compile(
+    r"(gratuit[oaei]?|gratis|free(\s+of\s+charge)?|included|incluso|inclusa|compris|non\s+previst[oa]|n\.?\s*d\.?|"
+    r"[€$£]\s*[\d.,]+.*|[\d.,]+\s*(€|eur|euro)\b.*|\d{1,3}(?:[.,]\d+)?\s*%)",
+    re.IGNORECASE,
+)
+
+
+def _is_value_of(line: str, previous: str) -> bool:
+    """A bare value ("GRATUITO", "€2.700,00+IVA") under a short label line: a table's row, flattened."""
+    if not previous or len(line.split()) > 4 or not _VALUE.fullmatch(line.rstrip(".;")):
+        return False
+    label = previous.lstrip("-*• ")
+    return (
+        len(label.split()) <= 12
+        and not label.endswith((".", "!", "?", ";", ":"))
+        and not _VALUE.fullmatch(label)
+        and not label.startswith(("#", "|"))
+        and not LABEL.match(previous)
+    )
 
 
 def readable(line: str) -> str:
@@ -236,6 +259,8 @@ def _is_noise(text: str) -> bool:
     """Page chrome: navigation, breadcrumbs, update stamps, banners, front matter, bare URLs."""
     if _FRONT_MATTER.match(text) or _URL_LINE.match(text) or set(text) <= set("-|:=_*# "):
         return True
+    if re.fullmatch(r"\w+(?:[-_]\w+){2,}", text):
+        return True  # a slug or tracking code left by the page's markup ("SME-fund-2023-tracking-code")
     if _SITE_NOISE.search(text) or _RECORD_REFERENCE.search(text):
         return True
     short = len(text) < 90

@@ -160,3 +160,33 @@ def test_an_amount_in_words_is_not_reported_missing() -> None:
     text = "L'EIC est doté d'un budget total de 10,1 Md€ et sa mise en œuvre est assurée par EISMEA."
     composition = COMPOSER.compose("c'est quoi le budget total de l'EIC ?", "fr", [passage(text, language="fr")])
     assert "10,1 Md€" in composition.text and composition.missing == frozenset()
+
+
+def test_a_second_question_opened_by_a_verb_is_a_part_of_its_own() -> None:
+    from bot.composers.asked import what_is_asked
+
+    assert what_is_asked("quanto vale in percentuale e che legge l'ha introdotto").parts == (
+        "quanto vale in percentuale", "che legge l'ha introdotto",
+    )  # fmt: skip
+    assert len(what_is_asked("what does 'excessive' mean, and are bonuses to staff ok?").parts) == 2
+    assert len(what_is_asked("un fornitore che vende e che spedisce in Cina").parts) == 1  # a relative clause
+
+
+def test_a_part_asking_no_kind_of_fact_is_answered_by_a_line_on_its_own_words() -> None:
+    text = (
+        "‘Excessive’ means paying significantly more than the prevailing market rates.\n"
+        "Costs of other projects are not eligible.\n"
+        "Additional remuneration (‘bonuses’) paid by entities does not fulfil the conditions of Article 6.2.\n"
+    )
+    answer = COMPOSER.compose(
+        "what does 'excessive' expenditure mean, and are bonuses to staff ok?", "en", [passage(text, language="en")]
+    ).text
+    assert answer.startswith("‘Excessive’ means"), answer
+    assert "(‘bonuses’)" in answer
+
+
+def test_a_value_under_its_label_is_one_line_and_a_slug_is_no_line() -> None:
+    text = "SME-fund-2023-tracking-code\nPostazione in open space\nGratuita\n\nLa scheda va inviata via PEC.\n"
+    answer = COMPOSER.compose("la postazione si paga?", "it", [passage(text)]).text
+    assert "Postazione in open space: Gratuita" in answer
+    assert "tracking-code" not in answer

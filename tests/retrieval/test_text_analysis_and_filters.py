@@ -162,3 +162,9 @@ def test_snippet_lands_on_the_rare_query_words() -> None:
     assert "15 marzo 2027" in shown
     assert len(shown) <= 162
     assert snippet("breve", "qualsiasi") == "breve"
+
+
+def test_query_terms_cross_languages_for_the_words_of_calls_and_regulations() -> None:
+    # "reserved for SMEs in southern Italy" must meet "riservato alle PMI del Sud"
+    terms = set(query_terms("How much is reserved for southern SMEs? what about the loan interest?"))
+    assert {"riserv", "sud", "prestit", "interess"} <= terms, terms
