@@ -143,7 +143,7 @@ class _Scorer:
         # Numbers are facts, not words: "2022" in "FIHAV 2022" would draw every date of that edition.
         self.terms = {t for t in query_terms(self.question) if not t.isdigit()}
         self.own_terms = {t for t in query_terms(self.question, expand=False) if not t.isdigit()}
-        self.prefixes = {t[:COGNATE] for t in self.own_terms if len(t) >= COGNATE}
+        self.prefixes = _cognate_prefixes(self.own_terms)
         self.defines = bool(_DEFINITION.search(self.question))
         for index, heading in enumerate(self.standing.headings):
             shared = (heading & self.own_terms) - self.standing.title_terms[index]
@@ -161,9 +161,8 @@ class _Scorer:
             (TITLE_WORD if t in title else 1.0) / math.sqrt(self.frequency[t]) for t in unit.terms & self.terms
         )
         if self.standing.foreign(unit.passage):
-            # No stemmer makes "reserved" and "riservata" one word; their first letters do.
-            prefixes = {t[:COGNATE] for t in unit.terms - self.terms if len(t) >= COGNATE}
-            overlap += COGNATE_WEIGHT * len(prefixes & self.prefixes)
+            # No stemmer makes "prospection" and "prospezione" one word; their first letters do.
+            overlap += COGNATE_WEIGHT * len(_cognate_prefixes(unit.terms - self.terms) & self.prefixes)
         # A definition is one sentence, whatever else the question's words suggest ("…expenditure … eligibility").
         bonus = 0.6 if "list" in self.kinds and unit.bullet and not self.defines else 0.0
         bonus += 1.5 * sum(1 for k in self.kinds if k in _FACT_PREFIX and k != "num" and _carries(unit, k))
@@ -199,6 +198,10 @@ class _Scorer:
         if asked == unit.polarity:
             return 1.5 if asked == "not_eligible" else 0.5
         return -2.5 if unit.polarity == "not_eligible" else -1.0
+
+
+def _cognate_prefixes(terms: set[str] | frozenset[str]) -> set[str]:
+    return {t[:COGNATE] for t in terms if len(t) >= COGNATE}
 
 
 _COUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)")
@@ -291,7 +294,7 @@ class ExtractiveComposer:
             if not kinds:
                 # "…and are bonuses to staff ok?": no kind of fact to look for, so the part is
                 # answered by a line about what only it asks about, unless one is quoted already.
-                block = self._about_part(part_scorer, ask, part, units, picked, standing)
+                block = self._about_part(part_scorer, part, units=units, picked=picked)
                 picked.extend(u for u in block if u not in picked)
                 continue
             if any(_answers(u, kinds, own) and u.terms & words for u in picked):
@@ -310,10 +313,9 @@ class ExtractiveComposer:
             picked.extend(u for u in block if u not in picked)
         return picked
 
-    def _about_part(
-        self, score: _Scorer, ask: Ask, part: str, units: list[Unit], picked: list[Unit], standing: _Standing
-    ) -> list[Unit]:
+    def _about_part(self, score: _Scorer, part: str, *, units: list[Unit], picked: list[Unit]) -> list[Unit]:
         """The best line on the words only this part of the question has (none if one is quoted)."""
+        ask, standing = score.ask, score.standing
         if len(ask.parts) < 2:
             return []
         others = {t for p in ask.parts if p != part for t in query_terms(p)}
@@ -327,7 +329,7 @@ class ExtractiveComposer:
                 return True
             if not standing.foreign(unit.passage):
                 return False
-            return bool({t[:COGNATE] for t in unit.terms if len(t) >= COGNATE} & {t[:COGNATE] for t in own if len(t) >= COGNATE})
+            return bool(_cognate_prefixes(unit.terms) & _cognate_prefixes(own))
 
         if any(about(u) for u in picked):
             return []
