@@ -366,7 +366,9 @@ class Assistant:
             return _Draft(say(key, language, options=listed), "clarify", "clarify", turn.intent,
                           confidence=confidence, options=options)  # fmt: skip
         self._remember(state, query, countries, desk, subject=query)
-        composition = self._extractive.compose(query, language, passages)
+        # The chunks around the best passages: a page split in two keeps the deadline apart from the budget.
+        neighbours = self._searcher.neighbours([p for p in passages[:3] if "#" not in p.source])
+        composition = self._extractive.compose(query, language, passages, neighbours)
         text = composition.text
         if composition.missing:
             # Grounded or silent: the documents talk about it but state no such fact; say so

@@ -54,6 +54,24 @@ def search_text(title: str, section: tuple[str, ...], text: str) -> str:
     return "\n".join(part for part in (title, heading, text) if part)
 
 
+def chunk_id_of(doc_id: str, index: int) -> str:
+    """A chunk's id: its document's and its place in it, so the chunks around one can be named."""
+    return f"{doc_id}-{index:04d}"
+
+
+def neighbour_ids(chunk_id: str, span: int) -> list[str]:
+    """Ids of the chunks up to ``span`` places before and after this one in its document
+    (nearest first; some may not exist)."""
+    doc_id, _, index = chunk_id.rpartition("-")
+    if not doc_id or not index.isdigit():
+        return []
+    here = int(index)
+    places = sorted(
+        (j for j in range(here - span, here + span + 1) if j >= 0 and j != here), key=lambda j: abs(j - here)
+    )
+    return [chunk_id_of(doc_id, j) for j in places]
+
+
 def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:
     """Split each section to at most ``config.max_tokens`` tokens, keeping its heading path."""
     splitter = _splitter(config)
@@ -71,7 +89,7 @@ def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:
             text = search_text(document.title, section.heading_path, body)
             chunks.append(
                 Chunk(
-                    chunk_id=f"{document.doc_id}-{index:04d}",
+                    chunk_id=chunk_id_of(document.doc_id, index),
                     doc_id=document.doc_id,
                     origin=document.origin,
                     source=document.source,

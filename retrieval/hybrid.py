@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from knowledge.chunking import neighbour_ids
 from retrieval.errors import EmptyQueryError, QueryTooLongError
 from retrieval.filters import SearchFilters
 from retrieval.index import KnowledgeIndex
@@ -104,6 +105,20 @@ class HybridSearcher:
             )
         finished = time.perf_counter()
         return SearchResult(passages, (embedded - started) * 1000, (finished - started) * 1000)
+
+    def neighbours(self, passages: Sequence[Passage], span: int = 2) -> list[Passage]:
+        """The chunks around ``passages`` in their documents, not among them (one fetch by id).
+
+        A page split into chunks keeps its facts apart: the deadline asked for sits in the
+        chunk after the one that ranked. The composer reads these to answer a part of the
+        question the ranked passages leave open.
+        """
+        have = {p.chunk_id for p in passages}
+        wanted = list(
+            dict.fromkeys(cid for p in passages for cid in neighbour_ids(p.chunk_id, span) if cid not in have)
+        )
+        fetched = self._index.vectors.fetch(wanted)
+        return [passage_from(cid, *fetched[cid]) for cid in wanted if cid in fetched]
 
     def _diversified(self, ranked: list[str], stored: dict[str, tuple[str, dict[str, Any]]], k: int) -> list[str]:
         """Best first, at most ``max_per_document`` passages per document while others remain.

@@ -54,7 +54,10 @@ PART_MINIMUM = 1.0
 """A line answering a part without a kind of fact must score this much (it shares a word or two)."""
 LEAD_FROM_TOP = 0.6
 """The best passage's best line leads unless another passage's line scores this much better (as a share)."""
-_FACT_PREFIX: dict[FactKind, str] = {"date": "date:", "money": "money:", "pct": "pct:", "num": "num:", "time": "time:"}
+_FACT_PREFIX: dict[FactKind, tuple[str, ...]] = {
+    "date": ("date:", "md:"),  # "30 November" has no year but is a date
+    "money": ("money:",), "pct": ("pct:",), "num": ("num:",), "time": ("time:",),
+}  # fmt: skip
 _HARD_KINDS: tuple[FactKind, ...] = ("date", "money", "pct", "time")
 """Kinds whose absence from an answer means the documents do not state what was asked."""
 _SIGNAL_BONUS: dict[FactKind, float] = {"contact": 1.2, "procedure": 0.8, "documents": 0.8, "eligibility": 0.6}
@@ -95,8 +98,18 @@ class _Standing:
     chunk_ids: list[str]
 
     @classmethod
-    def of(cls, question: str, language: str, passages: Sequence[Passage]) -> _Standing:
+    def of(cls, question: str, language: str, passages: Sequence[Passage], ranked: int | None = None) -> _Standing:
+        """``passages[ranked:]`` are neighbours: each ranks as the passage of its document it neighbours."""
         rank = {i: i for i in range(len(passages))}
+        first_of: dict[str, int] = {}
+        for i, p in enumerate(passages):
+            if ranked is not None and i >= ranked:
+                rank[i] = first_of.get(p.doc_id, i)
+            first_of.setdefault(p.doc_id, i)
+        years = set(_YEAR.findall(question))
+        for i, p in enumerate(passages):
+            if years and (titled := set(_YEAR.findall(p.title))) and not titled & years:
+                rank[i] += 3  # another edition's page ("Bando 2022" for a question on 2024): last
         glossary = [i for i, p in enumerate(passages) if p.kind == "glossary"][:1]
         if glossary and _DEFINITION.search(question):
             rank = {i: 0 if i in glossary else i + 1 for i in range(len(passages))}
@@ -229,8 +242,8 @@ _AMOUNT_WORDS = re.compile(
 
 
 def _carries(unit: Unit, kind: FactKind) -> bool:
-    prefix = _FACT_PREFIX.get(kind)
-    return prefix is not None and any(f.startswith(prefix) for f in unit.facts)
+    prefixes = _FACT_PREFIX.get(kind)
+    return prefixes is not None and any(f.startswith(prefixes) for f in unit.facts)
 
 
 def _states(unit: Unit, kind: FactKind) -> bool:
@@ -246,12 +259,22 @@ class ExtractiveComposer:
     def __init__(self, config: ExtractiveConfig | None = None) -> None:
         self._config = config or ExtractiveConfig()
 
-    def compose(self, question: str, language: str, passages: Sequence[Passage]) -> Composition:
-        """An answer quoting ``passages`` (best first) for ``question``, framed in ``language``."""
+    def compose(
+        self, question: str, language: str, passages: Sequence[Passage], neighbours: Sequence[Passage] = ()
+    ) -> Composition:
+        """An answer quoting ``passages`` (best first) for ``question``, framed in ``language``.
+
+        ``neighbours`` are the chunks around the best passages in their documents
+        (``HybridSearcher.neighbours``): never the lead, but read for a part of the question
+        the passages leave unanswered.
+        """
         # A catalog record's translation gives way to its version in the asker's language.
         kept = [p for p in passages if not _translated(p, passages, language)]
         chosen = kept[: self._config.reserve_passages]
-        standing = _Standing.of(question, language, chosen)
+        ranked_ids = {p.chunk_id for p in kept}
+        ranked = len(chosen)
+        chosen += [p for p in neighbours if p.chunk_id not in ranked_ids]
+        standing = _Standing.of(question, language, chosen, ranked)
         units = [u for i, p in enumerate(chosen) for u in units_of(i, p)]
         titles = standing.title_terms
         elsewhere = _other_countries(question, chosen)
@@ -289,7 +312,8 @@ class ExtractiveComposer:
             # One scorer per part: its words are stemmed once, not once per unit.
             part_scorer = _Scorer(part, ask, units, standing, kinds)
             words, own = part_scorer.terms, part_scorer.own_terms
-            if len(ask.parts) == 1 and all(_answers(u, kinds, own) for u in picked[:1]):
+            years = _YEAR.findall(part)
+            if len(ask.parts) == 1 and all(_answers(u, kinds, own, years) for u in picked[:1]):
                 break
             if not kinds:
                 # "…and are bonuses to staff ok?": no kind of fact to look for, so the part is
@@ -297,9 +321,9 @@ class ExtractiveComposer:
                 block = self._about_part(part_scorer, part, units=units, picked=picked)
                 picked.extend(u for u in block if u not in picked)
                 continue
-            if any(_answers(u, kinds, own) and u.terms & words for u in picked):
+            if any(_answers(u, kinds, own, years) and u.terms & words for u in picked):
                 continue
-            candidates = [u for u in units if u not in picked and _answers(u, kinds, own) and u.terms & words]
+            candidates = [u for u in units if u not in picked and _answers(u, kinds, own, years) and u.terms & words]
             if not candidates and "num" in kinds:
                 # "how many organisations?" answered by "over 450 chambers, agencies…": a number in
                 # a sentence about what the whole question is about.
@@ -362,7 +386,7 @@ class ExtractiveComposer:
         # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]
         budget = self._config.max_chars - len(lead.text)
-        kinds = {_FACT_PREFIX[k] for k in score.kinds if k in _FACT_PREFIX}
+        kinds = {prefix for k in score.kinds if k in _FACT_PREFIX for prefix in _FACT_PREFIX[k]}
         context: list[Unit] = []
         for unit in _same_document(lead, units, standing):
             if len(unit.text) > budget:
@@ -380,6 +404,7 @@ class ExtractiveComposer:
                 budget -= len(unit.text)
         picked += sorted(context, key=lambda u: (standing.chunk_ids[u.passage], u.position))
         best = score(lead)
+        years = _YEAR.findall(score.question)
         extra = 0
         extra_budget = self._config.other_chars
         for unit in ranked[1:]:
@@ -391,6 +416,8 @@ class ExtractiveComposer:
                 continue
             if not (unit.terms & score.own_terms) - standing.title_terms[unit.passage]:
                 continue  # shares only the title's words (the mission's name) with the question
+            if _dated_otherwise(unit, years):
+                continue  # the 2025 call's deadline for a question on the 2021 one
             if _restates(unit, picked, standing.doc_ids) or len(unit.text) > extra_budget:
                 continue
             picked.append(unit)
@@ -423,9 +450,20 @@ def _same_document(lead: Unit, units: list[Unit], standing: _Standing) -> list[U
     return own + others
 
 
-def _answers(unit: Unit, kinds: frozenset[FactKind], part_terms: set[str]) -> bool:
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _dated_otherwise(unit: Unit, years: Sequence[str]) -> bool:
+    """The unit's dates all fall in other years than the ones named (none named: never)."""
+    dated = [f[5:9] for f in unit.facts if f.startswith("date:")]
+    return bool(years and dated) and not set(dated) & set(years)
+
+
+def _answers(unit: Unit, kinds: frozenset[FactKind], part_terms: set[str], years: Sequence[str] = ()) -> bool:
     """The unit carries one of the kinds of fact asked for (a count: of what the part asks about,
-    ``part_terms`` being its own words' stems)."""
+    ``part_terms`` being its own words' stems; a date: of the ``years`` the part names, if any)."""
+    if "date" in kinds and _dated_otherwise(unit, years):
+        return False  # "the deadline of the 2021 call" is not the 2025 call's deadline
     hard = [k for k in kinds if k in _FACT_PREFIX and k != "num"]
     if any(_carries(unit, k) for k in hard):
         return True

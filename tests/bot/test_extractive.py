@@ -190,3 +190,21 @@ def test_a_value_under_its_label_is_one_line_and_a_slug_is_no_line() -> None:
     answer = COMPOSER.compose("la postazione si paga?", "it", [passage(text)]).text
     assert "Postazione in open space: Gratuita" in answer
     assert "tracking-code" not in answer
+
+
+def test_a_neighbouring_chunk_answers_the_part_the_ranked_passages_leave_open() -> None:
+    ranked = passage("Il voucher sostiene le fiere all'estero delle piccole imprese.", source="bando.md")
+    after = passage("Il voucher vale fino a 2.000 euro per impresa.", source="bando.md", section=("Importi",))
+    question = "il voucher fiere è per le piccole imprese? e quanto vale il voucher?"
+    assert "2.000 euro" not in COMPOSER.compose(question, "it", [ranked]).text
+    assert "2.000 euro" in COMPOSER.compose(question, "it", [ranked], [after]).text
+
+
+def test_a_date_of_another_year_than_the_one_asked_is_no_answer() -> None:
+    text = "Deadline date 5 February 2025, 17:00 (CET).\nThe 2021 call was presented at the Info Day.\n"
+    later = passage("The deadline for the call is 30 November.", source="doc.md", section=("Call",), language="en")
+    composition = COMPOSER.compose(
+        "when was the deadline of the 2021 call?", "en", [passage(text, language="en")], [later]
+    )
+    assert "30 November" in composition.text
+    assert composition.missing == frozenset()

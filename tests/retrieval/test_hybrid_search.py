@@ -133,6 +133,29 @@ def test_a_third_passage_of_a_document_waits_for_the_other_documents(
     assert docs[4] == "zebre.md"
 
 
+def test_neighbours_are_the_chunks_around_a_passage_in_its_document(
+    make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    kb = tmp_path / "kb-neighbours"
+    kb.mkdir()
+    sections = "".join(f"## Parte {i}\nRegola numero {i} del bando giraffe.\n\n" for i in range(6))
+    (kb / "bando.md").write_text(f"# Bando\n\n{sections}", encoding="utf-8")
+    services = make_services(data_dir=tmp_path / "data-neighbours")
+    assert services.ingest_pipeline().run([kb]).ok
+    third = next(p for p in services.searcher.search("regola numero 3", k=6).passages if "numero 3" in p.text)
+
+    around = services.searcher.neighbours([third])
+
+    assert [p.text.split("\n")[-1] for p in around] == [
+        "Regola numero 2 del bando giraffe.", "Regola numero 4 del bando giraffe.",
+        "Regola numero 1 del bando giraffe.", "Regola numero 5 del bando giraffe.",
+    ]  # fmt: skip
+    assert all(p.doc_id == third.doc_id for p in around)
+    first = next(p for p in services.searcher.search("regola numero 0", k=6).passages if "numero 0" in p.text)
+    assert [p.text for p in services.searcher.neighbours([first], span=1)] == ["Regola numero 1 del bando giraffe."]
+    assert services.searcher.neighbours([]) == []
+
+
 @pytest.mark.parametrize("query", ["", "   ", "?!", "\n\t"])
 def test_empty_query_is_refused(services: Services, query: str) -> None:
     with pytest.raises(EmptyQueryError):
