@@ -92,7 +92,7 @@ CONCEPTS: tuple[tuple[str, ...], ...] = (
     ("garanzia", "garanzie", "garantito", "garantita", "guarantee", "guarantees", "guaranteed", "garantie",
      "garanti", "garanties"),
     ("premio", "premium", "prime"),
-    ("durata", "dura", "duration", "lasts", "durée", "dure"),
+    ("durata", "dura", "duration", "lasts", "long", "durée", "dure"),  # "how long is the programme?"
     ("anno", "anni", "annuale", "year", "years", "annual", "yearly", "année", "années", "annuel", "ans"),
     ("mese", "mesi", "month", "months", "mois"),
     ("persone", "people", "attendees", "personnes"),
@@ -108,8 +108,6 @@ CONCEPTS: tuple[tuple[str, ...], ...] = (
     ("rete", "reti", "network", "networks", "réseau", "réseaux"),
     ("soci", "shareholders", "associés", "actionnaires"),
     ("investitori", "investitore", "investors", "investor", "investisseurs", "investisseur"),
-    ("aiuto", "aiutare", "assistenza", "supporto", "sostegno", "help", "support", "assistance", "aide", "aider",
-     "soutien", "accompagnement"),
     ("consulenza", "advice", "consulting", "conseil", "conseils"),
     ("fondo", "fondi", "fund", "funds", "fonds"),
     ("sconto", "riduzione", "discount", "reduction", "réduction", "remise"),
@@ -137,5 +135,5 @@ CONCEPTS: tuple[tuple[str, ...], ...] = (
     ("erogazione", "erogato", "disbursement", "payout", "versement", "versé"),
     ("spedizione", "spedizioni", "shipment", "shipments", "envoi", "expédition"),
     ("nuovo", "nuova", "nuovi", "new", "nouveau", "nouvelle", "nouveaux"),
-    ("totale", "complessivo", "complessiva", "total", "overall", "global", "globale"),
+    ("totale", "complessivo", "complessiva", "intero", "total", "overall", "whole", "entire", "global", "globale"),
 )  # fmt: skip

@@ -217,9 +217,12 @@ def _cognate_prefixes(terms: set[str] | frozenset[str]) -> set[str]:
     return {t[:COGNATE] for t in terms if len(t) >= COGNATE}
 
 
-_COUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)")
+_COUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(?=((?:[\w'’-]+\s+){0,2}[\w'’-]+))")
+"""A number and the words after it (a lookahead, so "7 ou 9 ans" yields "9 ans" too)."""
 _DURATION_UNIT = re.compile(
-    r"^(minut\w*|or[ae]|hours?|heures?|giorn\w*|days?|jours?|settiman\w*|weeks?|semaines?|mes[ei]|months?|mois)\b", re.I
+    r"^(minut\w*|or[ae]|hours?|heures?|giorn\w*|days?|jours?|settiman\w*|weeks?|semaines?|mes[ei]|months?|mois|"
+    r"ann[oi]|years?|ans|années?)\b",
+    re.I,
 )
 
 
@@ -527,8 +530,9 @@ def _length(units: list[Unit]) -> int:
 
 
 def _restates_title(unit: Unit, title_terms: frozenset[str], title: str) -> bool:
-    """``Mission: <the title>`` says nothing the source list does not (a list item always does)."""
-    if unit.bullet:
+    """``Mission: <the title>`` says nothing the source list does not (a list item always does, and
+    so does the line introducing one: "The programme is implemented through:")."""
+    if unit.bullet or unit.text.endswith(":"):
         return False
     if not unit.facts - {f for f in unit.facts if f.startswith("num:")} and len(unit.terms - title_terms) <= 1:
         return True

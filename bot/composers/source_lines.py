@@ -144,7 +144,9 @@ def units_of(index: int, passage: Passage) -> list[Unit]:
             lead_in = text
         for piece in pieces:
             terms = passage_terms(piece, passage.language)
-            if len(terms) < 2 or (not bullet and _is_heading_like(piece, terms)):
+            # "• Grants" under "The programme is implemented through:" is an item, not a menu entry.
+            listed = bullet and lead_in.endswith(":")
+            if len(terms) < (1 if listed else 2) or (not bullet and _is_heading_like(piece, terms)):
                 continue
             context = lead_in if bullet else ""
             negative = bool(NOT_ELIGIBLE.search(piece) or (context and NOT_ELIGIBLE.search(context)))

@@ -208,3 +208,12 @@ def test_a_date_of_another_year_than_the_one_asked_is_no_answer() -> None:
     )
     assert "30 November" in composition.text
     assert composition.missing == frozenset()
+
+
+def test_how_long_is_answered_by_a_duration_in_years_even_after_another_number() -> None:
+    text = "- Prime unique de 3 % appliquée au budget garanti.\n- Durée totale de 7 ou 9 ans avec 3 périodes.\n"
+    answer = COMPOSER.compose(
+        "what premium is charged on the guaranteed budget, and how long is the whole programme?",
+        "en", [passage(text, language="fr")],
+    ).text  # fmt: skip
+    assert "3 %" in answer and "7 ou 9 ans" in answer

@@ -63,7 +63,9 @@ def test_held_out_pages_hold_up(heldout_report: dict[str, Any]) -> None:
     assert answers["out_of_scope_ok"] >= HELD_OUT["out_of_scope_ok"], answers
 
 
-# Measured 2026-12-05 (docs/evaluation.md): development hit@3 0.93, fact recall 0.75, resolution 0.98,
-# handoff recall 1.0, cross-lingual fact recall 0.61; held out 0.73 / 0.98 / 0.90, out of scope 6 of 7.
-GATE = {"hit@3": 0.88, "fact_recall": 0.70, "resolution": 0.95, "handoff_recall": 0.95, "cross_lingual": 0.55}
+# Measured 2026-12-05, second session (docs/evaluation.md): development hit@3 0.93, fact recall 0.84,
+# resolution 0.98, handoff recall 1.0, cross-lingual fact recall 0.76; held out fact recall 0.73,
+# resolution 0.98, handoff 0.90, out of scope 6 of 7. The bars sit a few points below, so a real
+# regression fails CI and a one-question wobble does not.
+GATE = {"hit@3": 0.88, "fact_recall": 0.80, "resolution": 0.95, "handoff_recall": 0.95, "cross_lingual": 0.70}
 HELD_OUT = {"fact_recall": 0.65, "handoff_recall": 0.85, "out_of_scope_ok": 0.85}
