@@ -83,11 +83,30 @@ def split_front_matter(text: str, source: str) -> tuple[Hints, str]:
     try:
         raw = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError:
-        # Not front matter after all (a Markdown horizontal rule, say): keep the text whole.
-        return Hints(), text
+        # "title: Network turns 15: celebrate!" is no valid YAML, but is plainly front matter:
+        # read it line by line. Anything else (a Markdown horizontal rule, say) keeps the text whole.
+        raw = _plain_fields(match.group(1))
+        if raw is None:
+            return Hints(), text
     if not isinstance(raw, dict):
         return Hints(), text
     return hints_from_mapping({str(k): v for k, v in raw.items()}), text[match.end() :]
+
+
+_PLAIN_FIELD = re.compile(r"([A-Za-z_][\w-]*):\s+(.*)")
+
+
+def _plain_fields(block: str) -> dict[str, object] | None:
+    """``key: value`` lines (the value taken as written), or ``None`` if a line is not one."""
+    fields: dict[str, object] = {}
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        match = _PLAIN_FIELD.fullmatch(line.strip())
+        if match is None:
+            return None
+        fields[match.group(1)] = match.group(2).strip()
+    return fields or None
 
 
 def parse_keywords(keywords: str | None) -> dict[str, str]:

@@ -263,6 +263,19 @@ def test_a_horizontal_rule_at_the_top_is_not_taken_for_front_matter(tmp_path: Pa
     assert "not yaml" in document.sections[0].text
 
 
+def test_front_matter_with_a_colon_in_a_value_is_still_metadata_not_content(tmp_path: Path) -> None:
+    # Not valid YAML (the title's second colon), but plainly front matter: never quoted as text.
+    text = (
+        "---\ntitle: Enterprise Europe Network turns 15: Celebrate with us!\n"
+        "url: https://een.ec.europa.eu/blog/turns-15\nlanguage: en\n---\nThe Network helps SMEs.\n"
+    )
+    document = load_document(write(tmp_path, "een.md", text), MAX_BYTES)
+
+    assert document.title == "Enterprise Europe Network turns 15: Celebrate with us!"
+    assert document.url == "https://een.ec.europa.eu/blog/turns-15"
+    assert "url:" not in document.text() and "The Network helps SMEs." in document.text()
+
+
 def test_extension_is_matched_case_insensitively(tmp_path: Path) -> None:
     document = load_document(write(tmp_path, "NOTE.MD", "# Titolo\n\nTesto.\n"), MAX_BYTES)
 
