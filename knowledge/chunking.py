@@ -72,6 +72,12 @@ def neighbour_ids(chunk_id: str, span: int) -> list[str]:
     return [chunk_id_of(doc_id, j) for j in places]
 
 
+def next_chunk_id(chunk_id: str) -> str | None:
+    """The id of the chunk after this one in its document (it may not exist)."""
+    doc_id, _, index = chunk_id.rpartition("-")
+    return chunk_id_of(doc_id, int(index) + 1) if doc_id and index.isdigit() else None
+
+
 def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:
     """Split each section to at most ``config.max_tokens`` tokens, keeping its heading path."""
     splitter = _splitter(config)

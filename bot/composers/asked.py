@@ -38,8 +38,8 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("money", re.compile(r"\b(quanto(?!\s+(ci\s+)?(mette|vuole|impiega|dura|tempo))|quanti\s+soldi|import\w*|"
                          r"cost\w*|quota|massim\w*|tetto|how\s+much|fee|amount|maximum|max|grant|budget|montant|"
                          r"combien(?!\s+de\s+(temps|rendez|jours|places|entreprises|personnes|participants))|"
-                         r"coût\w*|plafond|cap|dotazion\w*)\b", re.I)),
-    ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelle\s+heure)\b", re.I)),
+                         r"coût\w*|plafond|cap|dotazion\w*|cifra|somma)\b", re.I)),
+    ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelles?\s+heures?)\b", re.I)),
     ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number|quanto\s+tempo|how\s+long|durata|"
                        r"durée|quanto\s+(ci\s+)?(mette|vuole|impiega|dura))\b", re.I)),
     ("duration", re.compile(r"\b(quanto\s+(tempo|dura)|quanto\s+(ci\s+)?(mette|vuole|impiega)|how\s+long|durata|"

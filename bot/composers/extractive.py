@@ -23,6 +23,7 @@ from bot.composers.asked import Ask, FactKind, what_is_asked
 from bot.composers.base import Citation, Composition
 from bot.composers.source_lines import BULLET, LABEL, Unit, units_of
 from bot.phrases import language_name, say
+from knowledge.chunking import next_chunk_id
 from knowledge.countries import countries_in
 from knowledge.language import detect_language
 from retrieval.passages import Passage
@@ -213,6 +214,30 @@ class _Scorer:
         return -2.5 if unit.polarity == "not_eligible" else -1.0
 
 
+def _pending_question(units: list[Unit], passage: Passage, before: Sequence[Passage]) -> tuple[int, frozenset[str]]:
+    """Which of ``before`` ends with a FAQ question that ``passage``, its next chunk, answers, and
+    that question's stems (``(-1, frozenset())`` if none)."""
+    for index, earlier in enumerate(before):
+        if next_chunk_id(earlier.chunk_id) != passage.chunk_id:
+            continue
+        own = [u for u in units if u.passage == index]
+        if own and own[-1].asks:
+            return index, own[-1].terms
+    return -1, frozenset()
+
+
+def _opens_with_answer(unit: Unit, units: list[Unit], answers_on: set[int]) -> bool:
+    """The unit is part of the answer a neighbour opens with (before the neighbour's own first question).
+
+    The chunker may cut a FAQ between its question and its answer: the answer then leads
+    like a line of the question's chunk would.
+    """
+    if unit.passage not in answers_on or not unit.under:
+        return False
+    first_question = next((u.position for u in units if u.passage == unit.passage and u.asks), None)
+    return first_question is None or unit.position < first_question
+
+
 def _cognate_prefixes(terms: set[str] | frozenset[str]) -> set[str]:
     return {t[:COGNATE] for t in terms if len(t) >= COGNATE}
 
@@ -278,7 +303,14 @@ class ExtractiveComposer:
         ranked = len(chosen)
         chosen += [p for p in neighbours if p.chunk_id not in ranked_ids]
         standing = _Standing.of(question, language, chosen, ranked)
-        units = [u for i, p in enumerate(chosen) for u in units_of(i, p)]
+        units: list[Unit] = []
+        answers_on: set[int] = set()  # neighbours opening with the answer to a ranked chunk's last question
+        for i, p in enumerate(chosen):
+            asked_in, pending = _pending_question(units, p, chosen[: min(i, self._config.passages)])
+            if pending:
+                answers_on.add(i)
+                standing.rank[i] = standing.rank[asked_in]  # the question's FAQ entry, whatever its rank
+            units += units_of(i, p, pending)
         titles = standing.title_terms
         elsewhere = _other_countries(question, chosen)
         units = [
@@ -288,7 +320,7 @@ class ExtractiveComposer:
         if not units:
             return Composition("", [], self.name)
         ask = what_is_asked(question)
-        picked = self._pick(question, ask, units, standing)
+        picked = self._pick(question, ask, units, standing, answers_on)
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
@@ -306,9 +338,13 @@ class ExtractiveComposer:
             missing.add("excluded_costs")
         return Composition(body, citations, self.name, missing=frozenset(missing))
 
-    def _pick(self, question: str, ask: Ask, units: list[Unit], standing: _Standing) -> list[Unit]:
-        """The lead and its context, then a unit answering each other part of the question."""
-        main = [u for u in units if u.passage < self._config.passages] or units
+    def _pick(
+        self, question: str, ask: Ask, units: list[Unit], standing: _Standing, answers_on: set[int]
+    ) -> list[Unit]:
+        """The lead and its context, then a unit answering each other part of the question
+        (``answers_on``: neighbours opening with the answer to a ranked chunk's last question)."""
+        main = [u for u in units if u.passage < self._config.passages or _opens_with_answer(u, units, answers_on)]
+        main = main or units
         scorer = _Scorer(question, ask, main, standing, ask.all_kinds)
         picked = self._lead_and_context(scorer, main, standing)
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
@@ -373,6 +409,7 @@ class ExtractiveComposer:
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
         # A record's bare field ("Paese: Stati Uniti", "Rimborso: vedi la regola") is no answer to lead with.
         leads = [u for u in ranked if not (u.passage in records and not u.facts and LABEL.match(u.text))] or ranked
+        leads = [u for u in leads if not u.asks] or leads  # a FAQ's question is no answer to lead with
         first = next(i for i, r in rank.items() if r == min(rank.values()))
         top = next((u for u in leads if standing.doc_ids[u.passage] == standing.doc_ids[first]), leads[0])
         # The best passage's best line leads unless another passage's line answers clearly better.
@@ -392,6 +429,8 @@ class ExtractiveComposer:
         kinds = {prefix for k in score.kinds if k in _FACT_PREFIX for prefix in _FACT_PREFIX[k]}
         context: list[Unit] = []
         for unit in _same_document(lead, units, standing):
+            if lead.under and unit.under != lead.under:
+                continue  # a FAQ's answer: its context is the rest of that answer, not the other entries
             if len(unit.text) > budget:
                 if budget < 80:
                     break
@@ -413,8 +452,8 @@ class ExtractiveComposer:
         for unit in ranked[1:]:
             if extra >= self._config.other_units or score(unit) < 0.5 * best:
                 break
-            if unit.passage == lead.passage or unit.text in {u.text for u in picked}:
-                continue
+            if unit.passage == lead.passage or unit.asks or unit.text in {u.text for u in picked}:
+                continue  # (a FAQ's question line is no answer, here either)
             if score.ask.costs and unit.polarity and unit.polarity != score.ask.costs:
                 continue
             if not (unit.terms & score.own_terms) - standing.title_terms[unit.passage]:

@@ -118,12 +118,15 @@ class Unit:
     """Stems of the question line this unit answers, if it follows one."""
 
 
-def units_of(index: int, passage: Passage) -> list[Unit]:
-    """The passage's quotable units, in reading order."""
+def units_of(index: int, passage: Passage, under: frozenset[str] = frozenset()) -> list[Unit]:
+    """The passage's quotable units, in reading order.
+
+    ``under``: the stems of a FAQ question the previous chunk ended with, when this chunk
+    opens with its answer.
+    """
     units: list[Unit] = []
     section_negative = any(NOT_ELIGIBLE.search(heading) for heading in passage.section[-1:])
     lead_in = ""
-    under: frozenset[str] = frozenset()
     lines = logical_lines(passage.text)
     for number, line in enumerate(lines):
         if line.startswith("#"):

@@ -217,3 +217,28 @@ def test_how_long_is_answered_by_a_duration_in_years_even_after_another_number()
         "en", [passage(text, language="fr")],
     ).text  # fmt: skip
     assert "3 %" in answer and "7 ou 9 ans" in answer
+
+
+def test_a_faq_answer_cut_into_the_next_chunk_leads_and_its_question_does_not() -> None:
+    question_chunk = Passage(
+        chunk_id="faq-0000", doc_id="faq", source="faq.md", title="FAQ", section=(), page=None, kind="faq",
+        language="it", programme=None, countries=(), url=None, opens=None, deadline=None,
+        text="Le FAQ si scaricano in pdf.\n\n3 - (D) Tre imprese con gli stessi soci possono fare una rete?",
+    )  # fmt: skip
+    answer_chunk = Passage(
+        chunk_id="faq-0001", doc_id="faq", source="faq.md", title="FAQ", section=(), page=None, kind="faq",
+        language="it", programme=None, countries=(), url=None, opens=None, deadline=None,
+        text="(R)\nNulla osta alla partecipazione di imprese con gli stessi soci.\n4 - (D) Altro?\n(R)\nNo.",
+    )  # fmt: skip
+    answer = COMPOSER.compose(
+        "tre imprese con gli stessi soci possono fare una rete?", "it", [question_chunk], [answer_chunk]
+    ).text
+    assert answer.startswith("Nulla osta alla partecipazione"), answer
+    assert "(D)" not in answer and "pdf" not in answer
+
+
+def test_what_is_asked_knows_sums_and_french_opening_hours() -> None:
+    from bot.composers.asked import what_is_asked
+
+    assert "money" in what_is_asked("fino a che cifra di ricavi non serve la partita iva?").all_kinds
+    assert "time" in what_is_asked("à quelles heures peut-on retirer les certificats ?").all_kinds
