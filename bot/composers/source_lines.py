@@ -55,7 +55,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9«\"(])")
 _ABBREVIATION = re.compile(
     r"(?:^|\s|\(|['’])(n|nr|art|artt|pag|pagg|p|pp|lett|c|co|comma|es|ecc|etc|dott|dr|sig|sigg|prof|ing|avv|on|"
     r"d\.lgs|d\.l|l|d\.p\.r|dpr|reg|cap|par|vol|cfr|ca|approx|no|nos|fig|e\.g|i\.e|vs|st|mr|mrs|ms|"
-    r"m|mme|mmes|av|bd|cf|éd|env|[a-z])\.$",
+    r"m|mme|mmes|av|bd|cf|éd|env|tel|tél|fax|cell|int|[a-z])\.$",
     re.IGNORECASE,
 )
 """``n. 601/22``, ``art. 3``, ``D.Lgs. 82/2005``: a full stop that ends no sentence."""
@@ -294,6 +294,8 @@ def _ends_mid_sentence(text: str) -> bool:
     """
     if LABEL.match(text) or text.endswith(_ENDS_WHOLE):
         return False
+    if re.search(r"(@[\w-]+(\.[\w-]+)+|https?://\S+)$", text):
+        return False  # "e-mail: commercio.estero@…camcom.it" or a web address at the end: whole as it is
     opened = text.count("(") > text.count(")") or text.count("[") > text.count("]") or text.count("**") % 2 == 1
     stops_on_a_word = text[-1].islower() and (len(text.split()) >= 12 or text[0].islower())
     return opened or text.endswith((",", "-", "–", "(")) or stops_on_a_word

@@ -242,3 +242,12 @@ def test_what_is_asked_knows_sums_and_french_opening_hours() -> None:
 
     assert "money" in what_is_asked("fino a che cifra di ricavi non serve la partita iva?").all_kinds
     assert "time" in what_is_asked("à quelles heures peut-on retirer les certificats ?").all_kinds
+
+
+def test_a_contact_block_at_the_end_of_a_chunk_is_quoted_whole() -> None:
+    text = "Ufficio Commercio Estero\nSede di Teramo: tel. 0861.335227\ne-mail: commercio.estero@gransasso.camcom.it"
+    answer = COMPOSER.compose("a chi scrivo per il carnet ata? mi serve una mail", "it", [passage(text)]).text
+    assert "commercio.estero@gransasso.camcom.it" in answer, answer
+    from bot.composers.source_lines import sentences
+
+    assert sentences("Sede di Teramo: tel. 0861.335227") == ["Sede di Teramo: tel. 0861.335227"]  # "tel." ends none
