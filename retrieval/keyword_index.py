@@ -25,6 +25,8 @@ from knowledge.chunking import search_text
 from retrieval.filters import SearchFilters
 from retrieval.text_analysis import passage_terms, query_terms
 
+COGNATE_PREFIX = 6
+"""Letters a query word and an indexed word share to be taken for cognates ("certificates"/"certificati")."""
 _FILTER_KEYS = ("kind", "programme", "countries", "language", "opens_ts", "deadline_ts")
 
 
@@ -46,6 +48,7 @@ class KeywordIndex:
         self.generation = generation
         self._filter_columns: _FilterColumns | None = None
         self._vocab: dict[str, int] = dict(model.vocab_dict) if model is not None else {}
+        self._by_prefix: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, str, dict[str, Any]]], generation: str) -> KeywordIndex:
@@ -90,6 +93,10 @@ class KeywordIndex:
             return []
         own = [t for t in query_terms(query, expand=False) if t in self._vocab]
         translated = [t for t in query_terms(query) if t in self._vocab and t not in own]
+        # Cognates across it/en/fr share their first letters though no stemmer or lexicon joins them
+        # ("consortia"/"consorzi", "certificates"/"certificati"): they count like translations.
+        cognates = self._cognates(query_terms(query, expand=False))
+        translated += [t for t in dict.fromkeys(cognates) if t not in own and t not in translated]
         if not own and not translated:
             return []
         scores = np.zeros(len(self._ids), dtype=np.float32)
@@ -103,6 +110,19 @@ class KeywordIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [KeywordHit(self._ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _cognates(self, terms: list[str]) -> list[str]:
+        """Indexed terms sharing their first ``COGNATE_PREFIX`` letters with a (longer) query term."""
+        if self._by_prefix is None:  # built on first use: one pass over the vocabulary
+            self._by_prefix = {}
+            for term in self._vocab:
+                if len(term) >= COGNATE_PREFIX:
+                    self._by_prefix.setdefault(term[:COGNATE_PREFIX], []).append(term)
+        found: list[str] = []
+        for term in terms:
+            if len(term) > COGNATE_PREFIX and not term.isdigit():
+                found += self._by_prefix.get(term[:COGNATE_PREFIX], [])
+        return found
 
     def save(self, directory: Path) -> None:
         """Write atomically: build in a sibling folder, then swap it in."""

@@ -168,3 +168,19 @@ def test_query_terms_cross_languages_for_the_words_of_calls_and_regulations() ->
     # "reserved for SMEs in southern Italy" must meet "riservato alle PMI del Sud"
     terms = set(query_terms("How much is reserved for southern SMEs? what about the loan interest?"))
     assert {"riserv", "sud", "prestit", "interess"} <= terms, terms
+
+
+def test_keyword_search_meets_cognates_no_stemmer_or_lexicon_joins() -> None:
+    from retrieval.keyword_index import KeywordIndex
+
+    records = [
+        ("prospezione", "Assicurazione per la prospezione dei mercati esteri.", {"language": "it"}),
+        ("fiere", "Contributi per le fiere all'estero delle imprese artigiane.", {"language": "it"}),
+    ]  # fmt: skip
+    index = KeywordIndex.build(records, "g1")
+    now = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+
+    hits = index.search("prospection", 2, None, now)
+
+    assert [hit.chunk_id for hit in hits] == ["prospezione"]  # "prospection" / "prospezione"
+    assert index.search("zzzzzzz qqqqqqq", 2, None, now) == []  # nothing shared, nothing found
