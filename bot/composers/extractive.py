@@ -22,6 +22,18 @@ from dataclasses import dataclass, field
 from bot.composers.asked import Ask, FactKind, what_is_asked
 from bot.composers.base import Citation, Composition
 from bot.composers.source_lines import BULLET, LABEL, Unit, units_of
+from bot.composers.unit_facts import (
+    FACT_PREFIX,
+    HARD_KINDS,
+    SIGNAL_BONUS,
+    YEAR,
+    answers,
+    carries,
+    cognate_prefixes,
+    counts,
+    dated_otherwise,
+    states,
+)  # fmt: skip
 from bot.phrases import language_name, say
 from knowledge.chunking import next_chunk_id
 from knowledge.countries import countries_in
@@ -48,20 +60,12 @@ _DEFINES = re.compile(
 OPENING_BONUS = 0.5
 PASSAGE_DECAY = 0.15
 TITLE_WORD = 0.4
-COGNATE = 5
 COGNATE_WEIGHT = 0.5
 SECTION_WORD = 1.5
 PART_MINIMUM = 1.0
 """A line answering a part without a kind of fact must score this much (it shares a word or two)."""
 LEAD_FROM_TOP = 0.6
 """The best passage's best line leads unless another passage's line scores this much better (as a share)."""
-_FACT_PREFIX: dict[FactKind, tuple[str, ...]] = {
-    "date": ("date:", "md:"),  # "30 November" has no year but is a date
-    "money": ("money:",), "pct": ("pct:",), "num": ("num:",), "time": ("time:",),
-}  # fmt: skip
-_HARD_KINDS: tuple[FactKind, ...] = ("date", "money", "pct", "time")
-"""Kinds whose absence from an answer means the documents do not state what was asked."""
-_SIGNAL_BONUS: dict[FactKind, float] = {"contact": 1.2, "procedure": 0.8, "documents": 0.8, "eligibility": 0.6}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
@@ -107,9 +111,9 @@ class _Standing:
             if ranked is not None and i >= ranked:
                 rank[i] = first_of.get(p.doc_id, i)
             first_of.setdefault(p.doc_id, i)
-        years = set(_YEAR.findall(question))
+        years = set(YEAR.findall(question))
         for i, p in enumerate(passages):
-            if years and (titled := set(_YEAR.findall(p.title))) and not titled & years:
+            if years and (titled := set(YEAR.findall(p.title))) and not titled & years:
                 rank[i] += 3  # another edition's page ("Bando 2022" for a question on 2024): last
         glossary = [i for i, p in enumerate(passages) if p.kind == "glossary"][:1]
         if glossary and _DEFINITION.search(question):
@@ -157,7 +161,7 @@ class _Scorer:
         # Numbers are facts, not words: "2022" in "FIHAV 2022" would draw every date of that edition.
         self.terms = {t for t in query_terms(self.question) if not t.isdigit()}
         self.own_terms = {t for t in query_terms(self.question, expand=False) if not t.isdigit()}
-        self.prefixes = _cognate_prefixes(self.own_terms)
+        self.prefixes = cognate_prefixes(self.own_terms)
         self.defines = bool(_DEFINITION.search(self.question))
         for index, heading in enumerate(self.standing.headings):
             shared = (heading & self.own_terms) - self.standing.title_terms[index]
@@ -176,13 +180,13 @@ class _Scorer:
         )
         if self.standing.foreign(unit.passage):
             # No stemmer makes "prospection" and "prospezione" one word; their first letters do.
-            overlap += COGNATE_WEIGHT * len(_cognate_prefixes(unit.terms - self.terms) & self.prefixes)
+            overlap += COGNATE_WEIGHT * len(cognate_prefixes(unit.terms - self.terms) & self.prefixes)
         # A definition is one sentence, whatever else the question's words suggest ("…expenditure … eligibility").
         bonus = 0.6 if "list" in self.kinds and unit.bullet and not self.defines else 0.0
-        bonus += 1.5 * sum(1 for k in self.kinds if k in _FACT_PREFIX and k != "num" and _carries(unit, k))
-        if "num" in self.kinds and _counts(unit, self.own_terms, "duration" in self.kinds):
+        bonus += 1.5 * sum(1 for k in self.kinds if k in FACT_PREFIX and k != "num" and carries(unit, k))
+        if "num" in self.kinds and counts(unit, self.own_terms, "duration" in self.kinds):
             bonus += 1.5
-        bonus += sum(_SIGNAL_BONUS[k] for k in self.kinds if k in _SIGNAL_BONUS and k in unit.signals)
+        bonus += sum(SIGNAL_BONUS[k] for k in self.kinds if k in SIGNAL_BONUS and k in unit.signals)
         if "contact" in self.kinds and _EMAIL.search(unit.text):
             bonus += 0.8
         if overlap == 0:
@@ -238,47 +242,6 @@ def _opens_with_answer(unit: Unit, units: list[Unit], answers_on: set[int]) -> b
     return first_question is None or unit.position < first_question
 
 
-def _cognate_prefixes(terms: set[str] | frozenset[str]) -> set[str]:
-    return {t[:COGNATE] for t in terms if len(t) >= COGNATE}
-
-
-_COUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(?=((?:[\w'’-]+\s+){0,2}[\w'’-]+))")
-"""A number and the words after it (a lookahead, so "7 ou 9 ans" yields "9 ans" too)."""
-_DURATION_UNIT = re.compile(
-    r"^(minut\w*|or[ae]|hours?|heures?|giorn\w*|days?|jours?|settiman\w*|weeks?|semaines?|mes[ei]|months?|mois|"
-    r"ann[oi]|years?|ans|années?)\b",
-    re.I,
-)
-
-
-def _counts(unit: Unit, terms: set[str], duration: bool) -> bool:
-    """A number counting what the question asks about ("fino a 8 incontri B2B", "45 minuti")."""
-    for match in _COUNT.finditer(unit.text):
-        following = match.group(2)
-        if duration and _DURATION_UNIT.match(following):
-            return True
-        if set(query_terms(following, expand=False)) & terms:
-            return True
-    return False
-
-
-_AMOUNT_WORDS = re.compile(
-    r"\d[\d.,]*\s*(€|eur\b|euro|md€|m€|k€|mld|mln|milliard|miliard|million|milion|billion)|(€|\beur)\s*\d",
-    re.IGNORECASE,
-)
-"""Amounts the fact parser leaves as plain numbers ("10,1 Md€", "53,5 milliards d'euros")."""
-
-
-def _carries(unit: Unit, kind: FactKind) -> bool:
-    prefixes = _FACT_PREFIX.get(kind)
-    return prefixes is not None and any(f.startswith(prefixes) for f in unit.facts)
-
-
-def _states(unit: Unit, kind: FactKind) -> bool:
-    """The unit states a fact of this kind, in a form the fact parser knows or as an amount in words."""
-    return _carries(unit, kind) or (kind == "money" and bool(_AMOUNT_WORDS.search(unit.text)))
-
-
 class ExtractiveComposer:
     """Quotes the best supporting lines of the best passages."""
 
@@ -331,8 +294,8 @@ class ExtractiveComposer:
             body = f"{say('quoted_in_language', language, name=names)}\n\n{body}"
         citations = [Citation.of(n, chosen[index]) for index, n in numbers.items()]
         missing: set[str] = {
-            k for kinds in ask.kinds if not any(_states(u, k) for u in picked for k in kinds if k in _FACT_PREFIX)
-            for k in kinds if k in _HARD_KINDS
+            k for kinds in ask.kinds if not any(states(u, k) for u in picked for k in kinds if k in FACT_PREFIX)
+            for k in kinds if k in HARD_KINDS
         }  # fmt: skip
         if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):
             missing.add("excluded_costs")
@@ -351,8 +314,8 @@ class ExtractiveComposer:
             # One scorer per part: its words are stemmed once, not once per unit.
             part_scorer = _Scorer(part, ask, units, standing, kinds)
             words, own = part_scorer.terms, part_scorer.own_terms
-            years = _YEAR.findall(part)
-            if len(ask.parts) == 1 and all(_answers(u, kinds, own, years) for u in picked[:1]):
+            years = YEAR.findall(part)
+            if len(ask.parts) == 1 and all(answers(u, kinds, own, years) for u in picked[:1]):
                 break
             if not kinds:
                 # "…and are bonuses to staff ok?": no kind of fact to look for, so the part is
@@ -360,13 +323,13 @@ class ExtractiveComposer:
                 block = self._about_part(part_scorer, part, units=units, picked=picked)
                 picked.extend(u for u in block if u not in picked)
                 continue
-            if any(_answers(u, kinds, own, years) and u.terms & words for u in picked):
+            if any(answers(u, kinds, own, years) and u.terms & words for u in picked):
                 continue
-            candidates = [u for u in units if u not in picked and _answers(u, kinds, own, years) and u.terms & words]
+            candidates = [u for u in units if u not in picked and answers(u, kinds, own, years) and u.terms & words]
             if not candidates and "num" in kinds:
                 # "how many organisations?" answered by "over 450 chambers, agencies…": a number in
                 # a sentence about what the whole question is about.
-                candidates = [u for u in units if u not in picked and _carries(u, "num") and u.terms & scorer.terms]
+                candidates = [u for u in units if u not in picked and carries(u, "num") and u.terms & scorer.terms]
             if not candidates:
                 continue
             best = max(candidates, key=part_scorer)
@@ -392,7 +355,7 @@ class ExtractiveComposer:
                 return True
             if not standing.foreign(unit.passage):
                 return False
-            return bool(_cognate_prefixes(unit.terms) & _cognate_prefixes(own))
+            return bool(cognate_prefixes(unit.terms) & cognate_prefixes(own))
 
         if any(about(u) for u in picked):
             return []
@@ -426,7 +389,7 @@ class ExtractiveComposer:
         # of a two-part answer): the rest of it follows in reading order, within a budget.
         picked = [lead]
         budget = self._config.max_chars - len(lead.text)
-        kinds = {prefix for k in score.kinds if k in _FACT_PREFIX for prefix in _FACT_PREFIX[k]}
+        kinds = {prefix for k in score.kinds if k in FACT_PREFIX for prefix in FACT_PREFIX[k]}
         context: list[Unit] = []
         for unit in _same_document(lead, units, standing):
             if lead.under and unit.under != lead.under:
@@ -446,7 +409,7 @@ class ExtractiveComposer:
                 budget -= len(unit.text)
         picked += sorted(context, key=lambda u: (standing.chunk_ids[u.passage], u.position))
         best = score(lead)
-        years = _YEAR.findall(score.question)
+        years = YEAR.findall(score.question)
         extra = 0
         extra_budget = self._config.other_chars
         for unit in ranked[1:]:
@@ -458,7 +421,7 @@ class ExtractiveComposer:
                 continue
             if not (unit.terms & score.own_terms) - standing.title_terms[unit.passage]:
                 continue  # shares only the title's words (the mission's name) with the question
-            if _dated_otherwise(unit, years):
+            if dated_otherwise(unit, years):
                 continue  # the 2025 call's deadline for a question on the 2021 one
             if _restates(unit, picked, standing.doc_ids) or len(unit.text) > extra_budget:
                 continue
@@ -490,31 +453,6 @@ def _same_document(lead: Unit, units: list[Unit], standing: _Standing) -> list[U
     others = [u for u in units if u.passage != lead.passage and standing.doc_ids[u.passage] == document]
     others.sort(key=lambda u: (standing.chunk_ids[u.passage], u.position))
     return own + others
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _dated_otherwise(unit: Unit, years: Sequence[str]) -> bool:
-    """The unit's dates all fall in other years than the ones named (none named: never)."""
-    dated = [f[5:9] for f in unit.facts if f.startswith("date:")]
-    return bool(years and dated) and not set(dated) & set(years)
-
-
-def _answers(unit: Unit, kinds: frozenset[FactKind], part_terms: set[str], years: Sequence[str] = ()) -> bool:
-    """The unit carries one of the kinds of fact asked for (a count: of what the part asks about,
-    ``part_terms`` being its own words' stems; a date: of the ``years`` the part names, if any)."""
-    if "date" in kinds and _dated_otherwise(unit, years):
-        return False  # "the deadline of the 2021 call" is not the 2025 call's deadline
-    hard = [k for k in kinds if k in _FACT_PREFIX and k != "num"]
-    if any(_carries(unit, k) for k in hard):
-        return True
-    if "num" in kinds:
-        return _counts(unit, part_terms, "duration" in kinds)
-    if hard:
-        return False
-    soft = [k for k in kinds if k in _SIGNAL_BONUS]
-    return any(k in unit.signals for k in soft)
 
 
 def _layout(picked: list[Unit], numbers: dict[int, int]) -> str:
@@ -562,10 +500,6 @@ def _translated(own: Passage, passages: Sequence[Passage], language: str) -> boo
     if not own.language or own.language == language:
         return False
     return any(p.source == own.source and p.language == language for p in passages)
-
-
-def _length(units: list[Unit]) -> int:
-    return sum(len(u.text) for u in units)
 
 
 def _restates_title(unit: Unit, title_terms: frozenset[str], title: str) -> bool:
