@@ -59,13 +59,18 @@ def chunk_id_of(doc_id: str, index: int) -> str:
     return f"{doc_id}-{index:04d}"
 
 
+def _place(chunk_id: str) -> tuple[str, int] | None:
+    """A chunk id's document and index (``None`` for an id not made by ``chunk_id_of``)."""
+    doc_id, _, index = chunk_id.rpartition("-")
+    return (doc_id, int(index)) if doc_id and index.isdigit() else None
+
+
 def neighbour_ids(chunk_id: str, span: int) -> list[str]:
     """Ids of the chunks up to ``span`` places before and after this one in its document
     (nearest first; some may not exist)."""
-    doc_id, _, index = chunk_id.rpartition("-")
-    if not doc_id or not index.isdigit():
+    if (place := _place(chunk_id)) is None:
         return []
-    here = int(index)
+    doc_id, here = place
     places = sorted(
         (j for j in range(here - span, here + span + 1) if j >= 0 and j != here), key=lambda j: abs(j - here)
     )
@@ -74,8 +79,8 @@ def neighbour_ids(chunk_id: str, span: int) -> list[str]:
 
 def next_chunk_id(chunk_id: str) -> str | None:
     """The id of the chunk after this one in its document (it may not exist)."""
-    doc_id, _, index = chunk_id.rpartition("-")
-    return chunk_id_of(doc_id, int(index) + 1) if doc_id and index.isdigit() else None
+    place = _place(chunk_id)
+    return chunk_id_of(place[0], place[1] + 1) if place else None
 
 
 def chunk_document(document: Document, config: ChunkingConfig) -> list[Chunk]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 import Stemmer
@@ -96,7 +97,7 @@ def coverage(query: str, stems: set[str]) -> float:
     query_words = set(words(query)) - _ASKING_WORDS
     if not query_words:
         return 0.0
-    prefixes = {stem[:COGNATE_PREFIX] for stem in stems if len(stem) >= COGNATE_PREFIX}
+    prefixes = cognate_prefixes(stems)
 
     def found(word: str) -> bool:
         terms = query_terms(word)
@@ -110,3 +111,10 @@ def coverage(query: str, stems: set[str]) -> float:
 
 
 COGNATE_PREFIX = 5
+"""Letters two stems of different languages share to count as cognates ("riservata"/"reserved").
+(BM25 asks for six: ``keyword_index.COGNATE_PREFIX``, where a looser match costs ranking precision.)"""
+
+
+def cognate_prefixes(terms: Iterable[str]) -> set[str]:
+    """The first ``COGNATE_PREFIX`` letters of each term long enough to have them."""
+    return {t[:COGNATE_PREFIX] for t in terms if len(t) >= COGNATE_PREFIX}

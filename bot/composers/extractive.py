@@ -29,7 +29,6 @@ from bot.composers.unit_facts import (
     YEAR,
     answers,
     carries,
-    cognate_prefixes,
     counts,
     dated_otherwise,
     states,
@@ -39,7 +38,7 @@ from knowledge.chunking import next_chunk_id
 from knowledge.countries import countries_in
 from knowledge.language import detect_language
 from retrieval.passages import Passage
-from retrieval.text_analysis import passage_terms, query_terms
+from retrieval.text_analysis import cognate_prefixes, passage_terms, query_terms
 
 __all__ = ["ExtractiveComposer", "ExtractiveConfig", "answer_body", "sources_block"]
 
@@ -103,8 +102,16 @@ class _Standing:
     chunk_ids: list[str]
 
     @classmethod
-    def of(cls, question: str, language: str, passages: Sequence[Passage], ranked: int | None = None) -> _Standing:
-        """``passages[ranked:]`` are neighbours: each ranks as the passage of its document it neighbours."""
+    def of(
+        cls,
+        question: str,
+        language: str,
+        passages: Sequence[Passage],
+        ranked: int | None = None,
+        answering: dict[int, int] | None = None,
+    ) -> _Standing:
+        """``passages[ranked:]`` are neighbours: each ranks as the passage of its document it neighbours;
+        a passage in ``answering`` (a FAQ answer cut from its question) ranks as its question's."""  # fmt: skip
         rank = {i: i for i in range(len(passages))}
         first_of: dict[str, int] = {}
         for i, p in enumerate(passages):
@@ -118,6 +125,8 @@ class _Standing:
         glossary = [i for i, p in enumerate(passages) if p.kind == "glossary"][:1]
         if glossary and _DEFINITION.search(question):
             rank = {i: 0 if i in glossary else i + 1 for i in range(len(passages))}
+        for answer, asked_in in (answering or {}).items():
+            rank[answer] = rank[asked_in]  # the question's FAQ entry, whatever the answer's own rank
         return cls(
             language=language,
             languages=[p.language for p in passages],
@@ -265,15 +274,15 @@ class ExtractiveComposer:
         ranked_ids = {p.chunk_id for p in kept}
         ranked = len(chosen)
         chosen += [p for p in neighbours if p.chunk_id not in ranked_ids]
-        standing = _Standing.of(question, language, chosen, ranked)
         units: list[Unit] = []
-        answers_on: set[int] = set()  # neighbours opening with the answer to a ranked chunk's last question
+        answering: dict[int, int] = {}  # a chunk opening with the answer -> the chunk ending with its question
         for i, p in enumerate(chosen):
             asked_in, pending = _pending_question(units, p, chosen[: min(i, self._config.passages)])
             if pending:
-                answers_on.add(i)
-                standing.rank[i] = standing.rank[asked_in]  # the question's FAQ entry, whatever its rank
+                answering[i] = asked_in
             units += units_of(i, p, pending)
+        standing = _Standing.of(question, language, chosen, ranked, answering)
+        answers_on = set(answering)
         titles = standing.title_terms
         elsewhere = _other_countries(question, chosen)
         units = [

@@ -14,9 +14,6 @@ from bot.composers.asked import FactKind
 from bot.composers.source_lines import Unit
 from retrieval.text_analysis import query_terms
 
-COGNATE = 5
-"""Letters two words of different languages share to count as cognates ("riservata"/"reserved")."""
-
 FACT_PREFIX: dict[FactKind, tuple[str, ...]] = {
     "date": ("date:", "md:"),  # "30 November" has no year but is a date
     "money": ("money:",), "pct": ("pct:",), "num": ("num:",), "time": ("time:",),
@@ -24,10 +21,6 @@ FACT_PREFIX: dict[FactKind, tuple[str, ...]] = {
 HARD_KINDS: tuple[FactKind, ...] = ("date", "money", "pct", "time")
 """Kinds whose absence from an answer means the documents do not state what was asked."""
 SIGNAL_BONUS: dict[FactKind, float] = {"contact": 1.2, "procedure": 0.8, "documents": 0.8, "eligibility": 0.6}
-
-
-def cognate_prefixes(terms: set[str] | frozenset[str]) -> set[str]:
-    return {t[:COGNATE] for t in terms if len(t) >= COGNATE}
 
 
 _COUNT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+(?=((?:[\w'’-]+\s+){0,2}[\w'’-]+))")

@@ -114,17 +114,26 @@ def test_open_closed_upcoming_at_the_clock_date(services: Services) -> None:
     assert titles("open", at=dt.datetime(2027, 3, 1, tzinfo=dt.UTC)) == {"Cascade funding tessili"}
 
 
+def indexed(make_services: Callable[..., Services], tmp_path: Path, name: str, files: dict[str, str]) -> Services:
+    """Services over a knowledge folder of its own (``files``: name -> text), ingested."""
+    kb = tmp_path / f"kb-{name}"
+    kb.mkdir()
+    for file_name, text in files.items():
+        (kb / file_name).write_text(text, encoding="utf-8")
+    services = make_services(data_dir=tmp_path / f"data-{name}")
+    assert services.ingest_pipeline().run([kb]).ok
+    return services
+
+
 def test_a_third_passage_of_a_document_waits_for_the_other_documents(
     make_services: Callable[..., Services], tmp_path: Path
 ) -> None:
-    kb = tmp_path / "kb-diversity"
-    kb.mkdir()
     sections = "".join(f"## Zebra {i}\nZebra zebra zebra: regola {i} sulle zebre.\n\n" for i in range(4))
-    (kb / "zebre.md").write_text(f"# Zebre\n\n{sections}", encoding="utf-8")
-    (kb / "altro.md").write_text("# Altro\n\nUna zebra compare anche qui.\n", encoding="utf-8")
-    (kb / "terzo.md").write_text("# Terzo\n\nAnche qui si parla di una zebra.\n", encoding="utf-8")
-    services = make_services(data_dir=tmp_path / "data-diversity")
-    assert services.ingest_pipeline().run([kb]).ok
+    services = indexed(make_services, tmp_path, "diversity", {
+        "zebre.md": f"# Zebre\n\n{sections}",
+        "altro.md": "# Altro\n\nUna zebra compare anche qui.\n",
+        "terzo.md": "# Terzo\n\nAnche qui si parla di una zebra.\n",
+    })  # fmt: skip
 
     docs = [Path(p.source).name for p in services.searcher.search("zebra zebre", k=5).passages]
 
@@ -136,12 +145,8 @@ def test_a_third_passage_of_a_document_waits_for_the_other_documents(
 def test_neighbours_are_the_chunks_around_a_passage_in_its_document(
     make_services: Callable[..., Services], tmp_path: Path
 ) -> None:
-    kb = tmp_path / "kb-neighbours"
-    kb.mkdir()
     sections = "".join(f"## Parte {i}\nRegola numero {i} del bando giraffe.\n\n" for i in range(6))
-    (kb / "bando.md").write_text(f"# Bando\n\n{sections}", encoding="utf-8")
-    services = make_services(data_dir=tmp_path / "data-neighbours")
-    assert services.ingest_pipeline().run([kb]).ok
+    services = indexed(make_services, tmp_path, "neighbours", {"bando.md": f"# Bando\n\n{sections}"})
     third = next(p for p in services.searcher.search("regola numero 3", k=6).passages if "numero 3" in p.text)
 
     around = services.searcher.neighbours([third])
