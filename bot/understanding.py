@@ -52,6 +52,10 @@ _INJECTION = _rx(
     r"\bsystem\s*prompt|\bprompt\s+(di\s+sistema|système|systeme)|\binstructions?\s+(di\s+sistema|système)",
     r"\bdeveloper\s+mode|\bmodalità\s+sviluppatore|\bmode\s+développeur|\bjailbreak|\bDAN\b",
     r"\b(you\s+are\s+now|from\s+now\s+on\s+you|d'ora\s+in\s+poi\s+sei|ora\s+sei|tu\s+es\s+maintenant)\b",
+    # Role play: the assistant asked to speak as the chamber, the agency or the staff and confirm something.
+    r"\b(pretend|act\s+as\s+if|imagine)\s+(that\s+)?(you\s+are|you['’]re|to\s+be)\b|\b(fai|fate|facciamo)\s+finta\s+"
+    r"(di\s+essere|che\s+tu\s+sia)|\b(fingi|immagina)\s+di\s+essere\b|\bfais\s+(comme\s+si\s+tu\s+étais|semblant\s+"
+    r"d['’]être)|\b(imagine|prétends?)\s+(que\s+tu\s+es|être)\b",
     r"\b(reveal|print|show|rivela|mostra|stampa|révèle|affiche)\w*\s+(me\s+|mi\s+|moi\s+)?(your|le\s+tue|tes|vos|the)\s+"
     r"(instructions|istruzioni|prompt|règles|rules)",
     r"<\s*/?\s*(script|iframe|img|svg|object)\b|javascript:|\bon(error|load)\s*=",
@@ -76,8 +80,14 @@ _PERSONAL = _rx(
     r"rimborso|posizione|iscrizione)\b.*\b(n\.?|nr\.?|numero|#|prot\.?)\s*[\w/-]*\d",
     r"\b(domanda|pratica|richiesta|fattura|candidatura|protocollo)\s+(n\.?|nr\.?|numero|#|prot\.?)\s*[\w/-]*\d",
     r"\ba\s+che\s+punto\s+(è|e)\s+(la\s+mia|il\s+mio|la\s+nostra|il\s+nostro)",
-    r"\b(fattura|spesa|domanda|rendicontazione|richiesta)\s+([\w']+\s+){0,4}(è\s+stata\s+|mi\s+hanno\s+)?"
-    r"(respint|rifiutat|scartat|bocciat)",
+    # "la fattura dell'allestimento che abbiamo mandato alla camera è stata respinta": their own, however
+    # described ("una fattura viene respinta" is a question about the rules).
+    r"\b(fattur[ae]|spes[ae]|domanda|rendicontazione|richiesta|pratica)\b[^.?!]{0,120}\b((è|sono)\s+stat[aie]|"
+    r"(mi|ci)\s+hanno)\s+(respint|rifiutat|scartat|bocciat|revocat)",
+    r"\b(invoices?|application|claim|expenses?|report|request)\b[^.?!]{0,120}\b(was|were|has\s+been|have\s+been|got)\s+"
+    r"(rejected|refused|turned\s+down|revoked)",
+    r"\b(factures?|demande|dossier|dépenses?|rapport|candidature)\b[^.?!]{0,120}\b(a|ont)\s+été\s+"
+    r"(refusée?s?|rejetée?s?|révoquée?s?)",
     r"\bnon\s+(ho|abbiamo)\s+(ancora\s+)?ricevuto\s+(il|i|la|nessun)",
     r"\b(my|our)\s+(application|invoice|claim|request|file|registration|reimbursement|payment)\b.*(\d|rejected|"
     r"refused|status|received|missing|late)",

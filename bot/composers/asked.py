@@ -31,14 +31,18 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
                         r"quelles\s+dépenses|requisiti|requirements|conditions)\b", re.I)),
     ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento|\btasso\s+di|\bfunding\s+rate|"
                        r"\bhow\s+much\s+of\b|\bquanta\s+parte\b|\bquelle\s+part\b|\bshare\s+of\b|"
-                       r"\btaux\b|\bintensit\w*", re.I)),
+                       r"\btaux\b|\bintensit\w*|"
+                       # "quanto rimborsano?": a share of the costs as much as an amount
+                       r"\b(quanto|how\s+much|combien)\s+([\w'’]+\s+){0,3}?(rimborsa(no)?|copr(e|ono)|finanzia(no)?|"
+                       r"reimburses?|covers?|rembourse(nt)?|couvre(nt)?|finance(nt)?|prend\w*\s+en\s+charge)\b",
+                       re.I)),
     ("date", re.compile(r"\b(entro\s+quando|fino\s+a\s+quando|quando|scadenz\w*|scade|data|date|deadline|when|until|"
                         r"by\s+when|quand|jusqu'à|délai|entro|tempo|how\s+long|combien\s+de\s+temps|"
                         r"closing|cut-?off|dead\s?line|termine|date\s+limite)\b", re.I)),
     ("money", re.compile(r"\b(quanto(?!\s+(ci\s+)?(mette|vuole|impiega|dura|tempo))|quanti\s+soldi|import\w*|"
                          r"cost\w*|quota|massim\w*|tetto|how\s+much|fee|amount|maximum|max|grant|budget|montant|"
                          r"combien(?!\s+de\s+(temps|rendez|jours|places|entreprises|personnes|participants))|"
-                         r"coût\w*|plafond|cap|dotazion\w*|cifra|somma)\b", re.I)),
+                         r"coût\w*|plafond|cap|dotazion\w*|cifra|somma|minim[oaie]|minimum)\b", re.I)),
     ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelles?\s+heures?)\b", re.I)),
     ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number|quanto\s+tempo|how\s+long|durata|"
                        r"durée|quanto\s+(ci\s+)?(mette|vuole|impiega|dura))\b", re.I)),
@@ -92,7 +96,7 @@ _NOT_ASKED = re.compile(
 )
 _PART_SPLIT = re.compile(
     r"\?\s+|\s+(?:e|ed|and|et|inoltre|also|aussi|plus)\s+(?=(?:anche\s+)?(?:(?:à|a|di|per|in|for|to|of|de|da|"
-    r"since|depuis|dal|from)\s+)?(?:quanto|quanti|quale|quali|quando|entro|come|"
+    r"since|depuis|dal|from)\s+)?(?:quanto|quanti|quale|quali|qual|quando|entro|come|"
     r"dove|chi|cosa|a\s+chi|how|what|which|when|where|who|whom|combien|quel|quelle|quels|quelles|quand|comment|"
     r"où|qui|que|qu['’])\b)"
     # "quanto vale e che legge l'ha introdotto", "…cost eligibility, and are bonuses ok?", "et peut-on…":

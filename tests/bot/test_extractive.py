@@ -244,6 +244,18 @@ def test_what_is_asked_knows_sums_and_french_opening_hours() -> None:
     assert "time" in what_is_asked("à quelles heures peut-on retirer les certificats ?").all_kinds
 
 
+def test_what_is_asked_knows_minimums_shares_reimbursed_and_qual_e() -> None:
+    from bot.composers.asked import what_is_asked
+
+    ask = what_is_asked("quanto danno max a un'impresa e qual è l'investimento minimo?")
+    assert ask.parts == ("quanto danno max a un'impresa", "qual è l'investimento minimo?")
+    assert ask.kinds == (frozenset({"money"}), frozenset({"money"}))
+    # "quanto rimborsano?" is answered by a share as well as by a sum; "il rimborso massimo" by a sum.
+    assert {"pct", "money"} <= what_is_asked("quanto rimborsano per l'IP scan?").all_kinds
+    assert "pct" in what_is_asked("how much does the fund reimburse for trade marks?").all_kinds
+    assert "pct" not in what_is_asked("quanto è il rimborso massimo per marchi e disegni?").all_kinds
+
+
 def test_a_contact_block_at_the_end_of_a_chunk_is_quoted_whole() -> None:
     text = "Ufficio Commercio Estero\nSede di Teramo: tel. 0861.335227\ne-mail: commercio.estero@gransasso.camcom.it"
     answer = COMPOSER.compose("a chi scrivo per il carnet ata? mi serve una mail", "it", [passage(text)]).text
