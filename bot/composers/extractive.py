@@ -165,6 +165,8 @@ class _Scorer:
     prefixes: set[str] = field(default_factory=set)
     defines: bool = False
     """The question asks what something means."""
+    years: list[str] = field(default_factory=list)
+    """The years the question names."""
 
     def __post_init__(self) -> None:
         # Numbers are facts, not words: "2022" in "FIHAV 2022" would draw every date of that edition.
@@ -172,6 +174,7 @@ class _Scorer:
         self.own_terms = {t for t in query_terms(self.question, expand=False) if not t.isdigit()}
         self.prefixes = cognate_prefixes(self.own_terms)
         self.defines = bool(_DEFINITION.search(self.question))
+        self.years = YEAR.findall(self.question)
         for index, heading in enumerate(self.standing.headings):
             shared = (heading & self.own_terms) - self.standing.title_terms[index]
             if shared:
@@ -192,7 +195,15 @@ class _Scorer:
             overlap += COGNATE_WEIGHT * len(cognate_prefixes(unit.terms - self.terms) & self.prefixes)
         # A definition is one sentence, whatever else the question's words suggest ("…expenditure … eligibility").
         bonus = 0.6 if "list" in self.kinds and unit.bullet and not self.defines else 0.0
-        bonus += 1.5 * sum(1 for k in self.kinds if k in FACT_PREFIX and k != "num" and carries(unit, k))
+        # (A date counts in the years the question names only: the 2021 window is no answer for the 2022 fund.)
+        bonus += 1.5 * sum(
+            1
+            for k in self.kinds
+            if k in FACT_PREFIX
+            and k != "num"
+            and carries(unit, k)
+            and not (k == "date" and dated_otherwise(unit, self.years))
+        )
         if "num" in self.kinds and counts(unit, self.own_terms, "duration" in self.kinds):
             bonus += 1.5
         bonus += sum(SIGNAL_BONUS[k] for k in self.kinds if k in SIGNAL_BONUS and k in unit.signals)

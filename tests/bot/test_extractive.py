@@ -263,3 +263,12 @@ def test_a_contact_block_at_the_end_of_a_chunk_is_quoted_whole() -> None:
     from bot.composers.source_lines import sentences
 
     assert sentences("Sede di Teramo: tel. 0861.335227") == ["Sede di Teramo: tel. 0861.335227"]  # "tel." ends none
+
+
+def test_a_date_of_another_year_than_the_one_asked_does_not_lead() -> None:
+    text = (
+        "Il fondo ha aperto le domande dal 1 febbraio 2021 al 30 novembre 2021.\n"
+        "Per il 2022 le domande vanno dal 10 gennaio 2022 al 16 dicembre 2022."
+    )
+    answer = COMPOSER.compose("fondo 2022: fino a quando si presentano le domande?", "it", [passage(text)]).text
+    assert answer.startswith("Per il 2022 le domande vanno dal 10 gennaio 2022"), answer
