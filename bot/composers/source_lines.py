@@ -33,6 +33,8 @@ _PAGE_CHROME = re.compile(
     r"^(ultimo\s+aggiornamento|ultima\s+modifica|aggiornat[oa]\s+(il|al)|data\s+di\s+(pubblicazione|aggiornamento)|"
     r"pubblicato\s+(il|in|da)|last\s+(updated|modified|update|reviewed|change)|page\s+last|published(\s+on)?\b|"
     r"date\s+(published|modified)|dernière\s+(mise\s+à\s+jour|modification)|mis\s+à\s+jour\s+le|publié\s+le|"
+    r"date\s+(de\s+)?(début\s+|fin\s+)?de\s+(publication|mise\s+en\s+ligne)|publication\s+date|"
+    r"data\s+(di\s+)?(inizio|fine)\s+pubblicazione|identifiant\s+juridique|"
     r"home\b|homepage|ti\s+trovi\s+in|you\s+are\s+here|vous\s+êtes\s+ici|sei\s+qui|breadcrumb|"
     r"condividi|share\b|partager|stampa\b|print\b|imprimer|torna\s+(su|indietro|all['’]inizio)|back\s+to\s+top|"
     r"vai\s+al|salta\s+al|skip\s+to|aller\s+au|menu\b|cerca\b|search\b|rechercher|tag\b|tags\b|leggi\s+(anche|tutto)|"

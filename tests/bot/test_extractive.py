@@ -272,3 +272,16 @@ def test_a_date_of_another_year_than_the_one_asked_does_not_lead() -> None:
     )
     answer = COMPOSER.compose("fondo 2022: fino a quando si presentano le domande?", "it", [passage(text)]).text
     assert answer.startswith("Per il 2022 le domande vanno dal 10 gennaio 2022"), answer
+
+
+def test_a_bulletins_publication_stamps_are_page_chrome() -> None:
+    page = (
+        "Date de début de publication du BOI : 12/09/2012\nDate de fin de publication du BOI : 07/03/2018\n"
+        "Identifiant juridique : BOI-BIC-RICI-10-30-10\n"
+        "Le crédit d'impôt prospection commerciale est égal à 50 % du montant des dépenses éligibles."
+    )
+    answer = COMPOSER.compose(
+        "depuis quand existe le crédit d'impôt prospection ?", "fr", [passage(page, language="fr")]
+    ).text
+    for noise in ("publication du BOI", "Identifiant juridique"):
+        assert noise not in answer, answer
