@@ -26,7 +26,15 @@ from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.knowledge_view import KnowledgeView
 from bot.phrases import joined, say
-from bot.policy import Thresholds, editions_first, policy_topic, resolve_follow_up, retrieval_confidence, years_in
+from bot.policy import (
+    Thresholds,
+    editions_first,
+    policy_topic,
+    resolve_follow_up,
+    retrieval_confidence,
+    unknown_names,
+    years_in,
+)
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Outcome, Reply, TokenEvent
 from bot.router import SemanticRouter
 from bot.state import ConversationState, Pending, Topic
@@ -356,6 +364,10 @@ class Assistant:
         if confidence < needed:
             if not desk.named(query, countries) and len(set(query.split())) <= 2 and confidence < needed / 2:
                 return _Draft(say("rephrase", language), "clarify", "rephrase", turn.intent, confidence=confidence)
+            return self._handoff(context, "low_confidence", query, confidence=confidence)
+        if unknown_names(query, found[: self.config.passages]):
+            # "consulenza per la ISO 9001?" when no document names ISO 9001: the rest of the words
+            # match, but the documents cannot answer about what they never mention.
             return self._handoff(context, "low_confidence", query, confidence=confidence)
         options = self._clarify_options(query, countries, passages, desk)
         if options:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.state import Topic
 from knowledge.countries import countries_in, country_name, replace_countries
 from retrieval.passages import Passage
-from retrieval.text_analysis import coverage, passage_terms, words
+from retrieval.text_analysis import coverage, passage_terms, query_terms, words
 
 POLICY_TOPICS: dict[str, re.Pattern[str]] = {
     "legal": re.compile(
@@ -95,6 +95,34 @@ def retrieval_confidence(query: str, passages: Sequence[Passage]) -> float:
         passage_stems.update(passage_terms(passage.search_text, passage.language))
     covered = coverage(query, passage_stems)
     return round(0.5 * dense_part + 0.5 * covered, 4)
+
+
+_NAME = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z](?:\s+(?!(?:19|20)\d\d\b)\d{3,5}\b)?")
+"""An acronym or a standard's name ("ISO 9001", "HACCP", "IRAP", "EORI"), as written in the question."""
+
+
+def unknown_names(query: str, passages: Sequence[Passage]) -> list[str]:
+    """Acronyms and standards the question names that none of ``passages`` mentions, in any form
+    or translation ("ISO 9001" when no document speaks of it: whatever else they say does not answer).
+
+    A question written in capitals names nothing this way.
+    """
+    found = [m.group(0) for m in _NAME.finditer(query)]
+    letters = re.findall(r"[^\W\d_]+", query)
+    if not found or sum(1 for w in letters if w.isupper()) * 2 > len(letters):
+        return []
+    text = " ".join(p.search_text for p in passages).casefold()
+    stems: set[str] = set()
+    for passage in passages:
+        stems.update(passage_terms(passage.search_text, passage.language))
+    unknown: list[str] = []
+    for name in found:
+        own = query_terms(name, expand=False)
+        if name.casefold() in text or len(query_terms(name)) > len(own):
+            continue  # mentioned, or vocabulary the lexicon translates (PMI, SME, PME), not a thing's name
+        if not set(own) & stems:
+            unknown.append(name)
+    return unknown
 
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")

@@ -121,6 +121,14 @@ def test_low_confidence_hands_off_and_records_the_question(assistant: Assistant,
         assert session.query(UnansweredRow).filter_by(conversation_id=conversation).count() == 1
 
 
+def test_a_standard_no_document_names_is_handed_off_even_when_other_words_match(assistant: Assistant) -> None:
+    assistant.config = replace(assistant.config, thresholds=ANSWER_ALWAYS)
+    reply = assistant.reply(new_conversation(assistant), "Offrite consulenza per la certificazione ISO 9001?")
+    assert (reply.decision, reply.reason) == ("handoff", "low_confidence")
+    known = assistant.reply(new_conversation(assistant), "Le PMI possono avere una consulenza gratuita?")
+    assert known.decision == "answer"
+
+
 def test_an_answer_from_the_documents_is_quoted_and_cited(assistant: Assistant) -> None:
     assistant.config = replace(assistant.config, thresholds=ANSWER_ALWAYS)
     reply = assistant.reply(new_conversation(assistant), "Come si dimostra il pagamento delle spese?")

@@ -123,3 +123,19 @@ def test_a_year_in_the_question_puts_other_editions_last() -> None:
         "SME Fund 2021", "Guida", "SME Fund 2022",
     ]  # fmt: skip
     assert editions_first("rimborso massimo?", pages) == pages
+
+
+def test_names_no_document_mentions_are_found_vocabulary_and_shouting_are_not() -> None:
+    from bot.policy import unknown_names
+
+    def page(text: str) -> Passage:
+        return Passage(
+            chunk_id="c", doc_id="d", source="d.md", title="Consulenza", section=(), page=None, kind="other",
+            language="it", programme=None, countries=(), url=None, opens=None, deadline=None, text=text,
+        )  # fmt: skip
+
+    pages = [page("Il polo offre consulenza gratuita alle PMI associate sul marchio CE e sull'EORI.")]
+    assert unknown_names("Offrite consulenza per la certificazione ISO 9001?", pages) == ["ISO 9001"]
+    assert unknown_names("consulenza sul codice EORI per le SME?", pages) == []  # named, and translated
+    assert unknown_names("Fondo PMI 2022: consulenza HACCP?", pages) == ["HACCP"]  # the year is no standard
+    assert unknown_names("OFFRITE CONSULENZA ISO?", pages) == []  # all capitals: shouting, not names
