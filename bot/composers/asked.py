@@ -26,8 +26,8 @@ _WHAT_TO_SEND = (
 """"Cosa devo mandare via PEC?": a list of documents, though no document is named."""
 
 _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
-    ("list", re.compile(_WHAT_TO_SEND + r"|\b(documenti|allegat\w*|quali\s+spese|cosa\s+(devo\s+)?(allegare|portare)|"
-                        r"documents?|attach\w*|which\s+costs|what\s+costs|justificatifs?|pièces|quels\s+frais|"
+    ("list", re.compile(_WHAT_TO_SEND + r"|\b(documenti|allegat\w*|quali\s+(spese|costi)|"
+                        r"cosa\s+(devo\s+)?(allegare|portare)|documents?|attach\w*|which\s+costs|what\s+costs|justificatifs?|pièces|quels\s+frais|"
                         r"quelles\s+dépenses|requisiti|requirements|conditions)\b", re.I)),
     ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento|\btasso\s+di|\bfunding\s+rate|"
                        r"\bhow\s+much\s+of\b|\bquanta\s+parte\b|\bquelle\s+part\b|\bshare\s+of\b|"
@@ -40,9 +40,9 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
                         r"by\s+when|quand|jusqu'à|délai|entro|tempo|how\s+long|combien\s+de\s+temps|"
                         r"closing|cut-?off|dead\s?line|termine|date\s+limite)\b", re.I)),
     ("money", re.compile(r"\b(quanto(?!\s+(ci\s+)?(mette|vuole|impiega|dura|tempo))|quanti\s+soldi|import\w*|"
-                         r"cost\w*|quota|massim\w*|tetto|how\s+much|fee|amount|maximum|max|grant|budget|montant|"
+                         r"cost[oa]?|costano|costs?(?=\s+(of|for|per)\b)|quota|massim\w*|tetto|how\s+much|fee|amount|maximum|max|grant|budget|montant|"
                          r"combien(?!\s+de\s+(temps|rendez|jours|places|entreprises|personnes|participants))|"
-                         r"coût\w*|plafond|cap|dotazion\w*|cifra|somma|minim[oaie]|minimum)\b", re.I)),
+                         r"coût|coûte\w*|plafond|cap|dotazion\w*|cifra|somma|minim[oaie]|minimum)\b", re.I)),
     ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelles?\s+heures?)\b", re.I)),
     ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number|quanto\s+tempo|how\s+long|durata|"
                        r"durée|quanto\s+(ci\s+)?(mette|vuole|impiega|dura))\b", re.I)),

@@ -254,6 +254,11 @@ def test_what_is_asked_knows_minimums_shares_reimbursed_and_qual_e() -> None:
     assert {"pct", "money"} <= what_is_asked("quanto rimborsano per l'IP scan?").all_kinds
     assert "pct" in what_is_asked("how much does the fund reimburse for trade marks?").all_kinds
     assert "pct" not in what_is_asked("quanto è il rimborso massimo per marchi e disegni?").all_kinds
+    # "costs" as a noun asks which costs, not how much: no "the documents do not state the amount".
+    assert "money" not in what_is_asked("en lump sum faut-il déclarer nos coûts ?").all_kinds
+    assert "money" not in what_is_asked("quali costi sono ammessi?").all_kinds
+    for question in ("quanto costa la missione?", "what is the cost of the stand?", "combien coûte le stand ?"):
+        assert "money" in what_is_asked(question).all_kinds, question
 
 
 def test_a_contact_block_at_the_end_of_a_chunk_is_quoted_whole() -> None:
