@@ -164,6 +164,16 @@ _STAFF_TASK = _rx(
 )
 """What only staff can do or decide: act on the SME's behalf, grant an exception, judge its own
 case, look at its own file. Handed off even when a passage on the topic scores high."""
+_WHO_MAY = _rx(
+    r"\b(can|could|may|is)\s+(an?|the|our)\s+([\w-]+\s+){0,2}(representative|consultant|accountant|agent|"
+    r"intermediary|third\s+party|employee|partner)\b",
+    r"\b(può|possono|potrebbe)\s+(un|una|il|la|lo|un['’]|l['’])\s*([\w-]+\s+){0,2}?(rappresentante|consulente|"
+    r"commercialista|intermediario|delegat[oa]|dipendente|terz[oi])\b",
+    r"\b(un|une|le|la|l['’]|notre)\s*([\w-]+\s+){0,2}?(représentant|consultant|mandataire|comptable|tiers|"
+    r"salarié|employé)\s+(peut|pourrait|peuvent)\b",
+)
+"""Whether someone else may act for the SME ("can an outside representative fill in the application for
+us?") is a question about the rules, not a request to the staff."""
 _FRUSTRATION = _rx(
     r"\bnessuno\s+(mi\s+|ci\s+)?rispond", r"\b(è|e)\s+la\s+(terza|seconda|quarta)\s+volta",
     r"\b(sono|siamo)\s+(stufo|stufa|stufi|stanco|stanca|esasperat)", r"\binaccettabil", r"\bvergogn",
@@ -273,7 +283,7 @@ def rule_intent(text: str) -> Intent | None:
         return "human_request"
     if _PERSONAL.search(text):
         return "personal_case"
-    if _STAFF_TASK.search(text):
+    if _STAFF_TASK.search(text) and not _WHO_MAY.search(text):
         return "staff_task"
     if _FRUSTRATION.search(text):
         return "frustration"

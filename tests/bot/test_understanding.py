@@ -140,6 +140,9 @@ def test_questions_about_the_rules_are_not_staff_tasks(text: str) -> None:
         ("cosa succede se una fattura viene respinta in sede di rendicontazione?", None),
         ("which invoices are rejected in the final report?", None),
         ("imagine a trade fair in Tokyo: which costs does the voucher cover?", None),
+        ("Can an outside representative fill in the SME Fund 2022 application for us?", None),
+        ("un intermediario può presentare la domanda per conto nostro?", None),
+        ("Can you fill in the SME Fund application for us?", "staff_task"),
     ],
 )  # fmt: skip
 def test_posing_as_the_system_chatter_and_own_case_requests(text: str, intent: str | None) -> None:
