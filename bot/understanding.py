@@ -168,7 +168,9 @@ _WHO_MAY = _rx(
     r"\b(can|could|may|is)\s+(an?|the|our)\s+([\w-]+\s+){0,2}(representative|consultant|accountant|agent|"
     r"intermediary|third\s+party|employee|partner)\b",
     r"\b(può|possono|potrebbe)\s+(un|una|il|la|lo|un['’]|l['’])\s*([\w-]+\s+){0,2}?(rappresentante|consulente|"
-    r"commercialista|intermediario|delegat[oa]|dipendente|terz[oi])\b",
+    r"commercialista|intermediario|delegat[oa]|dipendente|terz[oi])\b|\b(un|una|il|la|lo|un['’]|l['’])\s*"
+    r"([\w-]+\s+){0,2}?(rappresentante|intermediario|delegat[oa]|dipendente|terz[oi])\s+([\w-]+\s+)?"
+    r"(può|possono|potrebbe)\b",
     r"\b(un|une|le|la|l['’]|notre)\s*([\w-]+\s+){0,2}?(représentant|consultant|mandataire|comptable|tiers|"
     r"salarié|employé)\s+(peut|pourrait|peuvent)\b",
 )
