@@ -47,7 +47,10 @@ _SITE_NOISE = re.compile(
     r"tous\s+droits\s+réservés|note\s+legali|privacy\s+policy|mappa\s+del\s+sito|\bsitemap\b|"
     r"go\s+to\s+home\s*page|torna\s+alla\s+home|retour\s+à\s+l['’]accueil|motore\s+di\s+ricerca\s+intern|"
     r"\b(facebook|twitter|linkedin|instagram|youtube|whatsapp|telegram)\b.*\b(facebook|twitter|linkedin|instagram|"
-    r"youtube|whatsapp|telegram|x)\b",
+    r"youtube|whatsapp|telegram|x)\b|"
+    # a news page's byline: "News article29 March 2023 … 4 min read", "Submitted by … on 22 October 2021"
+    r"\d\s*(min|minutes?)\s+read\b|\bminut[oi]\s+di\s+lettura\b|\bmin(utes?)?\s+de\s+lecture\b|"
+    r"^(submitted|posted)\s+by\b",
     re.IGNORECASE,
 )
 _RECORD_REFERENCE = re.compile(r"\b(see\s+rule|vedi\s+la\s+regola|voir\s+la\s+règle)\s+[\w-]+\.?$", re.I)

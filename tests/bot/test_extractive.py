@@ -290,3 +290,15 @@ def test_a_bulletins_publication_stamps_are_page_chrome() -> None:
     ).text
     for noise in ("publication du BOI", "Identifiant juridique"):
         assert noise not in answer, answer
+
+
+def test_a_news_pages_byline_is_page_chrome() -> None:
+    page = (
+        "EISMEA News article29 March 2023European Innovation Council and SMEs Executive Agency4 min read\n"
+        "Submitted by Imogen Allan on 22 October 2021\n"
+        "As of March 2023, 11 out of 30 Euroclusters have published their first calls."
+    )
+    answer = COMPOSER.compose(
+        "how many euroclusters published calls by march 2023?", "en", [passage(page, language="en")]
+    ).text
+    assert "min read" not in answer and "Submitted by" not in answer, answer
