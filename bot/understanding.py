@@ -58,6 +58,12 @@ _INJECTION = _rx(
     r"d['’]être)|\b(imagine|prétends?)\s+(que\s+tu\s+es|être)\b",
     r"\b(reveal|print|show|rivela|mostra|stampa|révèle|affiche)\w*\s+(me\s+|mi\s+|moi\s+)?(your|le\s+tue|tes|vos|the)\s+"
     r"(instructions|istruzioni|prompt|règles|rules)",
+    # Secrets asked for: the staff's passwords, the system's keys ("which credentials do we need?" is a question).
+    r"\b(dammi|datemi|dimmi|mandami|give\s+me|tell\s+me|send\s+me|show\s+me|donne[sz]?[- ]moi|envoie[sz]?[- ]moi|"
+    r"dis[- ]moi)\s+(la\s+|le\s+|il\s+|i\s+|the\s+|your\s+|vos\s+|tes\s+|les\s+)?(password|credenziali|"
+    r"credentials|mot\s+de\s+passe|identifiants|chiavi\s+api|api\s+keys?|token)",
+    r"\b(password|credenziali|credentials|mots?\s+de\s+passe|identifiants|api\s+keys?)\b[^?]{0,60}\b(vostr[oaie]|your|"
+    r"votre|vos)\s+(database|db|server|sistema|system|système|base\s+de\s+données|casella|mailbox|account)",
     r"<\s*/?\s*(script|iframe|img|svg|object)\b|javascript:|\bon(error|load)\s*=",
     r";\s*(drop|delete|truncate|alter)\s+table\b|\bunion\s+select\b|'\s*or\s+'?1'?\s*=\s*'?1",
     # A message posing as the system or a new policy, asking the assistant to confirm it.
@@ -89,9 +95,11 @@ _PERSONAL = _rx(
     r"\b(factures?|demande|dossier|dépenses?|rapport|candidature)\b[^.?!]{0,120}\b(a|ont)\s+été\s+"
     r"(refusée?s?|rejetée?s?|révoquée?s?)",
     r"\bnon\s+(ho|abbiamo)\s+(ancora\s+)?ricevuto\s+(il|i|la|nessun)",
-    r"\b(my|our)\s+(application|invoice|claim|request|file|registration|reimbursement|payment)\b.*(\d|rejected|"
+    r"\b(my|our)\s+([\w-]+\s+){0,3}?(application|invoice|claim|request|file|registration|reimbursement|payment)\b.*"
+    r"(\d|rejected|"
     r"refused|status|received|missing|late)",
     r"\b(application|invoice|claim|file)\s+(no\.?|number|#)\s*[\w/-]*\d",
+    r"\b(status|stato|statut)\s+(of|della|del|dello|de)\s+(our|my|la\s+nostra|il\s+nostro|la\s+mia|il\s+mio|notre|ma|mon)\b",
     r"\b(haven't|have\s+not|didn't|did\s+not)\s+(yet\s+)?(received|got)\s+(my|our|the)",
     r"\b(ma|mon|notre|nos|mes)\s+(demande|facture|candidature|dossier|remboursement|inscription)\b.*"
     r"(\d|rejet|refus|reçu|recu|où\s+en|statut)",
@@ -125,7 +133,8 @@ _STAFF_TASK = _rx(
     r"\b(fill\s+in|fill\s+out|complete|submit|register|book|send|file|sign)\b.*\bfor\s+us\b",
     r"\b(remplissez|complétez|déposez|envoyez|inscrivez|vérifiez|contrôlez|appelez|contactez)\b.*"
     r"\b(pour\s+nous|à\s+notre\s+place)\b",
-    r"\b(confirm|conferma\w*|confirmez)\b.*\b(our|my|nostra|nostro|mia|mio|notre|ma|mon)\s+(company|firm|"
+    r"\b(confirm|conferma\w*|confirmez)\b.*\b(our|my|nostra|nostro|mia|mio|notre|ma|mon)\s+([\w-]+\s+){0,3}?"
+    r"(company|firm|"
     r"application|azienda|impresa|ditta|domanda|entreprise|société|candidature)\b",
     r"\b(pouvez|pourriez|peux|pourrais)[- ]?(vous|tu)\s+([\w'’]+\s+){0,2}?(déposer|remplir|inscrire|envoyer|"
     r"vérifier|contrôler|appeler|contacter|intervenir|débloquer|signer|réserver|compléter|valider|faire\s+revoir)",
@@ -141,6 +150,7 @@ _STAFF_TASK = _rx(
     r"dérogation|exception)|\b(pouvons-nous|puis-je)\s+(avoir|obtenir)\s+(une\s+|un\s+)?(prolongation|dérogation|"
     r"délai)",
     # A judgement about the company's own case.
+    r"\b(quale|quali|cosa|che\s+cosa)\b[^?]{0,80}\b(ci|mi)\s+(conviene|convengono|conviene\s+di\s+più)\b",
     r"\bquale\s+([\w'’]+\s+){0,4}(conviene|ci\s+conviene|mi\s+conviene|è\s+meglio|scegliere)\b.*\b(nostr|noi|"
     r"ci\b|mi\b|azienda|impresa)",
     r"\b(conviene|è\s+più\s+adatt\w*)\s+(alla\s+nostra|a\s+noi|per\s+noi|per\s+la\s+nostra)",
