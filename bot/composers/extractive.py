@@ -412,6 +412,8 @@ class ExtractiveComposer:
         kinds = {prefix for k in score.kinds if k in FACT_PREFIX for prefix in FACT_PREFIX[k]}
         context: list[Unit] = []
         for unit in _same_document(lead, units, standing):
+            if any(unit.text == u.text for u in picked + context):
+                continue  # the chunks of a page overlap: a line they share is quoted once
             if lead.under and unit.under != lead.under:
                 continue  # a FAQ's answer: its context is the rest of that answer, not the other entries
             if len(unit.text) > budget:

@@ -302,3 +302,18 @@ def test_a_news_pages_byline_is_page_chrome() -> None:
         "how many euroclusters published calls by march 2023?", "en", [passage(page, language="en")]
     ).text
     assert "min read" not in answer and "Submitted by" not in answer, answer
+
+
+def test_a_line_two_overlapping_chunks_share_is_quoted_once() -> None:
+    first = passage(
+        "Montant de l'aide 5 000 € par entreprise pour un VIE par an\n"
+        "Remarque : Le montant de l'aide ne pourra pas excéder celui des fonds propres de l'entreprise.",
+        source="vie.md", section=("a",), language="fr",
+    )  # fmt: skip
+    second = passage(
+        "Remarque : Le montant de l'aide ne pourra pas excéder celui des fonds propres de l'entreprise.\n"
+        "Les bénéficiaires sont les PME du Grand Est.",
+        source="vie.md", section=("b",), language="fr",
+    )  # fmt: skip
+    answer = COMPOSER.compose("aide au VIE : c'est combien par entreprise ?", "fr", [first, second]).text
+    assert answer.count("fonds propres") == 1, answer
