@@ -333,8 +333,7 @@ class ExtractiveComposer:
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
             # One scorer per part: its words are stemmed once, not once per unit.
             part_scorer = _Scorer(part, ask, units, standing, kinds)
-            words, own = part_scorer.terms, part_scorer.own_terms
-            years = YEAR.findall(part)
+            words, own, years = part_scorer.terms, part_scorer.own_terms, part_scorer.years
             if len(ask.parts) == 1 and all(answers(u, kinds, own, years) for u in picked[:1]):
                 break
             if not kinds:
@@ -431,7 +430,7 @@ class ExtractiveComposer:
                 budget -= len(unit.text)
         picked += sorted(context, key=lambda u: (standing.chunk_ids[u.passage], u.position))
         best = score(lead)
-        years = YEAR.findall(score.question)
+        years = score.years
         extra = 0
         extra_budget = self._config.other_chars
         for unit in ranked[1:]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.composers.extractive import ExtractiveComposer
 from retrieval.passages import Passage
 
@@ -279,29 +281,34 @@ def test_a_date_of_another_year_than_the_one_asked_does_not_lead() -> None:
     assert answer.startswith("Per il 2022 le domande vanno dal 10 gennaio 2022"), answer
 
 
-def test_a_bulletins_publication_stamps_are_page_chrome() -> None:
-    page = (
-        "Date de début de publication du BOI : 12/09/2012\nDate de fin de publication du BOI : 07/03/2018\n"
-        "Identifiant juridique : BOI-BIC-RICI-10-30-10\n"
-        "Le crédit d'impôt prospection commerciale est égal à 50 % du montant des dépenses éligibles."
-    )
-    answer = COMPOSER.compose(
-        "depuis quand existe le crédit d'impôt prospection ?", "fr", [passage(page, language="fr")]
-    ).text
-    for noise in ("publication du BOI", "Identifiant juridique"):
+@pytest.mark.parametrize(
+    ("page", "question", "language", "noises"),
+    [
+        (
+            "Date de début de publication du BOI : 12/09/2012\nDate de fin de publication du BOI : 07/03/2018\n"
+            "Identifiant juridique : BOI-BIC-RICI-10-30-10\n"
+            "Le crédit d'impôt prospection commerciale est égal à 50 % du montant des dépenses éligibles.",
+            "depuis quand existe le crédit d'impôt prospection ?",
+            "fr",
+            ("publication du BOI", "Identifiant juridique"),
+        ),
+        (
+            "EISMEA News article29 March 2023European Innovation Council and SMEs Executive Agency4 min read\n"
+            "Submitted by Imogen Allan on 22 October 2021\n"
+            "As of March 2023, 11 out of 30 Euroclusters have published their first calls.",
+            "how many euroclusters published calls by march 2023?",
+            "en",
+            ("min read", "Submitted by"),
+        ),
+    ],
+)
+def test_publication_stamps_and_bylines_are_page_chrome(
+    page: str, question: str, language: str, noises: tuple[str, ...]
+) -> None:
+    """A bulletin's publication stamps and a news page's byline are not the source's words."""
+    answer = COMPOSER.compose(question, language, [passage(page, language=language)]).text
+    for noise in noises:
         assert noise not in answer, answer
-
-
-def test_a_news_pages_byline_is_page_chrome() -> None:
-    page = (
-        "EISMEA News article29 March 2023European Innovation Council and SMEs Executive Agency4 min read\n"
-        "Submitted by Imogen Allan on 22 October 2021\n"
-        "As of March 2023, 11 out of 30 Euroclusters have published their first calls."
-    )
-    answer = COMPOSER.compose(
-        "how many euroclusters published calls by march 2023?", "en", [passage(page, language="en")]
-    ).text
-    assert "min read" not in answer and "Submitted by" not in answer, answer
 
 
 def test_a_line_two_overlapping_chunks_share_is_quoted_once() -> None:
