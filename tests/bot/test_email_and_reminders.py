@@ -306,7 +306,7 @@ def test_a_reminder_in_the_telegram_group_has_the_buttons_and_takes_replies(
             group = StaffNotices("telegram", str(STAFF_CHAT))
             assert bot.deps.staff.queue_reminders(group, SLA, SAMPLE_TODAY + SLA) == 1
             api.wait_for(lambda: any("⏰" in m.text for m in api.sent(STAFF_CHAT)))
-            reminder = next(m for m in api.sent(STAFF_CHAT) if "⏰" in m.text)
+            reminder = bot.wait_recorded(next(m for m in api.sent(STAFF_CHAT) if "⏰" in m.text))
             assert f"#{escalation}" in reminder.text and "Rispondi a questo messaggio" in reminder.text
             buttons = [b["callback_data"] for row in (reminder.reply_markup or {})["inline_keyboard"] for b in row]
             assert buttons == [f"esc:claim:{escalation}", f"esc:resolve:{escalation}"]

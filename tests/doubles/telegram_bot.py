@@ -103,6 +103,18 @@ class RunningBot:
         self.api.wait_for(lambda: len(self.api.sent(chat_id)) >= count, timeout)
         return self.api.sent(chat_id)
 
+    def wait_recorded(self, post: SentMessage, timeout: float = 10.0) -> SentMessage:
+        """Wait until the outbox has recorded ``post`` as delivered, so a reply to it finds its escalation.
+
+        The double shows a message as sent as soon as the bot's request reaches it; the outbox
+        stores its message id a moment later. A person needs seconds to reply; a test does not.
+        """
+        address = str(post.chat_id)
+        self.api.wait_for(
+            lambda: self.deps.outbox.find_sent("telegram", address, str(post.message_id)) is not None, timeout
+        )
+        return post
+
     def consent(self, chat_id: int, **options: Any) -> list[SentMessage]:
         """Accept the privacy notice (``/start``, then the button); returns the chat's messages so far."""
         before = len(self.api.sent(chat_id))

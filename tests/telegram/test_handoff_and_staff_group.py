@@ -18,9 +18,11 @@ def callback_data(message: SentMessage) -> list[str]:
     return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
 
 
-def notice_for(api: BotApiDouble, escalation: int) -> SentMessage:
+def notice_for(bot: RunningBot, escalation: int) -> SentMessage:
+    """The escalation's post in the staff group, once the outbox knows it (replies point at it)."""
+    api = bot.api
     api.wait_for(lambda: any(f"#{escalation}" in m.text for m in api.sent(STAFF_CHAT)))
-    return next(m for m in api.sent(STAFF_CHAT) if f"#{escalation}" in m.text and "🆘" in m.text)
+    return bot.wait_recorded(next(m for m in api.sent(STAFF_CHAT) if f"#{escalation}" in m.text and "🆘" in m.text))
 
 
 def test_handoff_staff_reply_and_follow_ups(running_bot: Start, bot_api: BotApiDouble, bot_services: Services) -> None:
@@ -39,7 +41,7 @@ def test_handoff_staff_reply_and_follow_ups(running_bot: Start, bot_api: BotApiD
     assert escalation is not None and str(escalation.id) in escalated.text
     assert callback_data(escalated) == []  # no "talk to a person" under a handoff
 
-    notice = notice_for(bot_api, escalation.id)
+    notice = notice_for(bot, escalation.id)
     assert "telegram" in notice.text and "ACME" in notice.text
     assert callback_data(notice) == [f"esc:claim:{escalation.id}", f"esc:resolve:{escalation.id}"]
 
@@ -83,8 +85,7 @@ def test_escalations_from_the_web_reach_the_staff_group_too(
     conversation = store.start_conversation(store.contact("web", "hash-of-a-token"))
     store.add_message(conversation, "user", "Domanda dal sito")
     escalation = store.open_escalation(conversation, "low_confidence", "Domanda dal sito")
-    running_bot()
-    notice = notice_for(bot_api, escalation)
+    notice = notice_for(running_bot(), escalation)
     assert "web" in notice.text
     bot_api.push_update(bot_api.message_update(STAFF_CHAT, "Risposta per il sito", chat_type="supergroup",
                                                user_id=STAFF_USER, reply_to=notice))  # fmt: skip
