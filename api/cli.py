@@ -250,12 +250,22 @@ def eval_command(
         float | None, typer.Option(min=0, max=1, help="Exit 3 below this share of out-of-scope inputs handled.")
     ] = None,
     min_hit3: Annotated[float | None, typer.Option(min=0, max=1, help="Exit 3 below this retrieval hit@3.")] = None,
+    min_hit1: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 3 below this retrieval hit@1 (right page first).")
+    ] = None,
+    min_first_sentence: Annotated[
+        float | None, typer.Option(min=0, max=1, help="Exit 3 below this share of first sentences holding a fact.")
+    ] = None,
+    max_median_chars: Annotated[
+        float | None, typer.Option(min=0, help="Exit 3 above this median answer length (characters).")
+    ] = None,
 ) -> None:
     """Measure retrieval and answers on a question set; exit code 1 if the corpus had failures, 3 if a
     figure is below its --min-… bar (or a closed call was presented as open)."""
     bar = QualityBar(
         fact_recall=min_fact_recall, resolution=min_resolution, handoff_recall=min_handoff_recall,
-        out_of_scope_ok=min_out_of_scope, hit_at_3=min_hit3,
+        out_of_scope_ok=min_out_of_scope, hit_at_3=min_hit3, hit_at_1=min_hit1,
+        first_sentence_fact=min_first_sentence, max_median_chars=max_median_chars,
     )  # fmt: skip
     try:
         items = [question for path in questions for question in load_questions(path)]
@@ -465,13 +475,21 @@ def _print_eval(report: dict[str, Any]) -> None:
     latency = report["latency_ms"]
     out.print(f"Search latency: p50 {latency['p50']} ms, p95 {latency['p95']} ms")
     answers = Table(title="Assistant")
-    keys = ("fact_recall", "resolution", "handoff_recall", "out_of_scope_ok")
-    for column in ("group", "fact recall", "resolution", "handoff recall", "out of scope ok"):
+    keys = ("fact_recall", "first_sentence_fact", "resolution", "handoff_recall", "out_of_scope_ok")
+    columns = ("group", "fact recall", "first sentence", "resolution", "handoff recall", "out of scope ok",
+               "median chars", "p90 chars")  # fmt: skip
+    for column in columns:
         answers.add_column(column, justify="right" if column != "group" else "left")
-    answers.add_row("overall", *(_fmt(report["answers"].get(key)) for key in keys))
+
+    def answer_row(name: str, metrics: dict[str, Any]) -> None:
+        lengths = metrics.get("body_chars") or {}
+        figures = [*(metrics.get(key) for key in keys), lengths.get("median"), lengths.get("p90")]
+        answers.add_row(escape(name), *(_fmt(value) for value in figures))
+
+    answer_row("overall", report["answers"])
     for group in ("by_lang", "by_category"):
         for name, data in report[group].items():
-            answers.add_row(escape(f"{group[3:]}: {name}"), *(_fmt(data["answers"].get(key)) for key in keys))
+            answer_row(f"{group[3:]}: {name}", data["answers"])
     out.print(answers)
     overall = report["answers"]
     if overall.get("latency_ms"):
@@ -523,7 +541,7 @@ def _fmt(value: object) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.3f}"
+        return f"{value:.0f}" if value > 1 else f"{value:.3f}"  # lengths in characters, shares with decimals
     return str(value)
 
 

@@ -13,7 +13,13 @@ Answer figures (docs/evaluation.md):
 - ``out_of_scope_ok``: ``out_of_scope``, ``not_in_catalog`` and ``adversarial`` inputs
   refused, redirected or handed off, with none of the question's ``forbidden`` text in
   the reply (what an injection tried to make the assistant say);
-- ``closed_as_open``: replies citing a closed call or mission without saying it is closed.
+- ``closed_as_open``: replies citing a closed call or mission without saying it is closed;
+
+and what a reader sees (``bot.evaluation.reading``):
+
+- ``first_sentence_fact``: answerable questions whose reply's first sentence holds an
+  expected fact;
+- ``body_chars``: the median and p90 length of the answers' bodies (without the sources).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import PurePath
 from typing import Any
 
 from bot.evaluation.questions import EvalQuestion
+from bot.evaluation.reading import body_of, first_sentence
 from bot.replies import Reply
 from knowledge.facts import fact_in_text
 from retrieval.errors import RetrievalError
@@ -89,6 +96,19 @@ class ItemResult:
         handled = self.reply.decision == "handoff" or self.reply.outcome in _NOT_ANSWERED_FROM_SOURCES
         return handled and not self.forbidden_found
 
+    @property
+    def body(self) -> str | None:
+        """The reply as a reader sees it before the sources (``None`` without a reply)."""
+        return None if self.reply is None else body_of(self.reply.text, self.reply.citations, self.reply.language)
+
+    @property
+    def first_sentence_fact(self) -> bool | None:
+        """For answerable questions with facts: the reply's first sentence holds one of them."""
+        if self.body is None or not self.question.answerable or not self.question.expected_facts:
+            return None
+        opening = first_sentence(self.body)
+        return any(fact_in_text(fact, opening) for fact in self.question.expected_facts)
+
     def to_dict(self) -> dict[str, Any]:
         """The item as the ``--json`` report lists it."""
         return {
@@ -108,6 +128,8 @@ class ItemResult:
             "facts_missing": self.facts_missing,
             "forbidden_found": self.forbidden_found if self.reply else None,
             "out_of_scope_ok": self.out_of_scope_ok,
+            "first_sentence_fact": self.first_sentence_fact,
+            "body_chars": len(self.body) if self.body is not None else None,
             "latency_ms": round(self.latency_ms, 2),
             "answer_latency_ms": round(self.reply.latency_ms, 2) if self.reply else None,
             "top_sources": self.top_sources,
@@ -216,12 +238,19 @@ def answer_metrics(items: Sequence[ItemResult]) -> dict[str, Any]:
     """The assistant's figures (all ``None`` when the run had no assistant)."""
     answered = [i for i in items if i.reply is not None]
     if not answered:
-        return {"fact_recall": None, "resolution": None, "handoff_recall": None, "out_of_scope_ok": None}
+        return {
+            "fact_recall": None, "resolution": None, "handoff_recall": None, "out_of_scope_ok": None,
+            "first_sentence_fact": None, "body_chars": None,
+        }  # fmt: skip
     answerable = [i for i in answered if i.question.answerable]
     with_facts = [i for i in answerable if i.question.expected_facts]
     needs_human = [i for i in answered if not i.question.answerable and i.question.category == "needs_human"]
     out_of_scope = [i for i in answered if i.out_of_scope_ok is not None]
     latencies = sorted(i.reply.latency_ms for i in answered if i.reply is not None)
+    # Lengths of what was answered from the sources (a handoff's or a refusal's text is the desk's own).
+    lengths = sorted(
+        float(len(i.body or "")) for i in answerable if i.reply is not None and i.reply.decision == "answer"
+    )
 
     def share(selected: Sequence[ItemResult], passed: Callable[[ItemResult], bool]) -> float | None:
         return round(sum(1 for i in selected if passed(i)) / len(selected), 4) if selected else None
@@ -231,6 +260,8 @@ def answer_metrics(items: Sequence[ItemResult]) -> dict[str, Any]:
         "resolution": share(answerable, lambda i: i.reply is not None and i.reply.decision == "answer"),
         "handoff_recall": share(needs_human, lambda i: i.reply is not None and i.reply.decision == "handoff"),
         "out_of_scope_ok": share(out_of_scope, lambda i: bool(i.out_of_scope_ok)),
+        "first_sentence_fact": share(with_facts, lambda i: bool(i.first_sentence_fact)),
+        "body_chars": {"median": _percentile(lengths, 50), "p90": _percentile(lengths, 90)},
         "closed_as_open": sum(1 for i in answered if i.closed_as_open),
         "decisions": _counts(i.reply.decision for i in answered if i.reply is not None),
         "outcomes": _counts(i.reply.outcome for i in answered if i.reply is not None),

@@ -59,6 +59,16 @@ def test_a_figure_below_the_bar_is_named() -> None:
     assert shortfalls(report(0.9), QualityBar(handoff_recall=0.9)) == ["handoff recall not measured (needed ≥ 0.9)"]
 
 
+def test_reader_figures_have_bars_too() -> None:
+    long_answers = {**report(0.9), "answers": {**report(0.9)["answers"], "first_sentence_fact": 0.6,
+                                               "body_chars": {"median": 620.0, "p90": 900.0}}}  # fmt: skip
+    bar = QualityBar(first_sentence_fact=0.75, max_median_chars=450)
+    assert shortfalls(long_answers, bar) == [
+        "first sentence holds a fact 0.600 < 0.75", "median answer 620 characters > 450",
+    ]  # fmt: skip
+    assert shortfalls(long_answers, QualityBar(first_sentence_fact=0.5, max_median_chars=700)) == []
+
+
 def test_a_drop_beyond_the_tolerance_and_each_question_lost_are_regressions() -> None:
     right = {"id": "q1", "answerable": True, "decision": "answer", "facts_missing": []}
     wrong = {**right, "facts_missing": ["90 giorni"]}

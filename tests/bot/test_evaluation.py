@@ -109,6 +109,43 @@ def test_answer_figures_from_replies() -> None:
     assert items["a2"]["facts_missing"] == ["50%"]
 
 
+def test_what_a_reader_sees_first_and_how_long_it_is() -> None:
+    source = Citation(1, "Bando export", "", None, None, "/kb/bando.md", "", "it")
+
+    def reply(text: str, decision: str = "answer") -> Reply:
+        sources = "Fonti:\n[1] Bando export"
+        return Reply(text=f"{text}\n\n{sources}", language="it", decision=decision,  # type: ignore[arg-type]
+                     outcome="answered", intent="question", citations=[source])  # fmt: skip
+
+    questions = [
+        question("lead", "bando.md", ["30 giugno 2026"]),
+        question("late", "bando.md", ["30 giugno 2026"]),
+        question("list", "bando.md", ["visura camerale"]),
+        question("gone", "bando.md", ["50%"]),
+    ]
+    replies = {
+        # The date in the first sentence, then more: found first.
+        "lead": reply("La domanda va inviata entro il 30 giugno 2026 [1]. Art. 5 del bando [1]. Altro testo."),
+        # The date only in the second sentence: found, but not first.
+        "late": reply("Il bando sostiene le PMI [1]. La scadenza è il 30 giugno 2026 [1]."),
+        # A line opening a list is read with its items.
+        "list": reply("Documenti da inviare:\n- domanda firmata\n- visura camerale [1]\n\nAltro [1]."),
+        "gone": reply("Ti passo allo staff.", "handoff"),
+    }
+    report = build_report(evaluate(questions, lambda _: [], lambda q: replies[q.id]))
+    items = {i["id"]: i for i in report["items"]}
+    assert items["lead"]["first_sentence_fact"] is True
+    assert items["late"]["first_sentence_fact"] is False
+    assert items["late"]["facts_missing"] == []
+    assert items["list"]["first_sentence_fact"] is True
+    assert items["gone"]["first_sentence_fact"] is False
+    assert report["answers"]["first_sentence_fact"] == 0.5
+    # Bodies are measured without the sources and the [n] markers; a handoff's text is not an answer's body.
+    assert items["late"]["body_chars"] == len("Il bando sostiene le PMI. La scadenza è il 30 giugno 2026.")
+    lengths = sorted(items[k]["body_chars"] for k in ("lead", "late", "list"))
+    assert report["answers"]["body_chars"]["median"] == lengths[1]
+
+
 def test_a_closed_entry_cited_without_saying_so_is_counted() -> None:
     closed = Citation(1, "Bando", "", None, None, "bandi.yaml#bando-chiuso", "", "it")
     silent = Reply(text="Scadenza 30 giugno 2026 [1].", language="it", decision="answer", outcome="answered",
@@ -130,6 +167,8 @@ def test_report_has_the_documented_shape_and_no_invented_answer_figures() -> Non
         "resolution": None,
         "handoff_recall": None,
         "out_of_scope_ok": None,
+        "first_sentence_fact": None,
+        "body_chars": None,
     }
     assert set(report["latency_ms"]) == {"p50", "p95"}
     item = report["items"][0]
