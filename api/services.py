@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings, office_day_numbers
 from bot.assistant import Assistant, AssistantConfig
+from bot.composers.extractive import ExtractiveComposer
 from bot.composers.llm import LlmComposer, LlmConfig
 from bot.handoff import OfficeHours
 from bot.knowledge_view import KnowledgeView
@@ -130,11 +131,15 @@ def build_embedder(settings: Settings) -> Embedder:
 
 
 def build_assistant(
-    services: Services, llm: LlmComposer | None = None, store: ConversationStore | None = None
+    services: Services,
+    llm: LlmComposer | None = None,
+    store: ConversationStore | None = None,
+    extractive: ExtractiveComposer | None = None,
 ) -> Assistant:
     """The assistant over these services, with the configured language model if any.
 
-    ``store`` replaces the conversation store (the evaluation keeps its conversations apart).
+    ``store`` replaces the conversation store (the evaluation keeps its conversations apart);
+    ``extractive`` the extractive composer (the line ranker's training records what it reads).
     """
     settings = services.settings
     config = settings.assistant
@@ -158,6 +163,7 @@ def build_assistant(
         SemanticRouter(services.embedder),
         config=assistant_config,
         llm=llm or build_llm(settings),
+        extractive=extractive,
         now=services.now,
     )
 
@@ -241,6 +247,7 @@ def build_services(
             keyword_weight=search.keyword_weight,
             expansion_weight=search.expansion_weight,
             max_per_document=search.max_per_document,
+            name_weight=search.name_weight,
             max_query_chars=search.max_query_chars,
         ),
         now=clock,

@@ -81,6 +81,11 @@ class SearchSettings(BaseModel):
         default=0.7, ge=0, le=1, description="Weight of the it/en/fr lexicon translations of query words in BM25."
     )
     max_per_document: int = Field(default=2, ge=1, description="Passages from one document before others get a turn.")
+    name_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="Weight of each telling word the question names that a page's title or address carries.",
+    )
 
 
 PolicyTopic = Literal["legal", "disputes", "tax"]

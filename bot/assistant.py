@@ -22,6 +22,7 @@ from bot.catalog_answers import CatalogDesk, CatalogReply, Option
 from bot.composers.asked import cost_polarity
 from bot.composers.base import Citation, Composition
 from bot.composers.extractive import ExtractiveComposer, sources_block
+from bot.composers.line_ranker import LineRanker
 from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.knowledge_view import KnowledgeView
@@ -131,6 +132,7 @@ class Assistant:
         *,
         config: AssistantConfig | None = None,
         llm: LlmComposer | None = None,
+        extractive: ExtractiveComposer | None = None,
         now: Clock | None = None,
     ) -> None:
         self.store = store
@@ -138,7 +140,7 @@ class Assistant:
         self._knowledge = knowledge
         self._router = router
         self.config = config or AssistantConfig()
-        self._extractive = ExtractiveComposer()
+        self._extractive = extractive or ExtractiveComposer(ranker=LineRanker.bundled())
         self._llm = llm
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
 

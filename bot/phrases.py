@@ -100,9 +100,9 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Les documents du guichet disent en revanche :",
     ),
     "quoted_in_language": (
-        "Riporto le fonti nella loro lingua ({name}):",
-        "Quoting the sources in their own language ({name}):",
-        "Je cite les sources dans leur langue ({name}) :",
+        "(Le righe sono citate nella lingua della fonte: {name}.)",
+        "(Quoted in the source's own language: {name}.)",
+        "(Citation dans la langue de la source : {name}.)",
     ),
     "not_stated": (
         "Nei documenti dello sportello non trovo {what} per questa domanda. Ecco cosa dicono:",

@@ -13,6 +13,7 @@ from retrieval.errors import EmptyQueryError, QueryTooLongError
 from retrieval.filters import SearchFilters
 from retrieval.index import KnowledgeIndex
 from retrieval.keyword_index import KeywordIndex
+from retrieval.naming import name_matches
 from retrieval.passages import Passage, passage_from
 
 
@@ -27,6 +28,9 @@ class SearchConfig:
     expansion_weight: float = 0.7
     max_query_chars: int = 1000
     max_per_document: int = 2
+    name_weight: float = 0.5
+    """Weight, per telling word the question names and a page's title or address carries, of a
+    third ranking: what the page is called (``retrieval.naming``)."""
     generation_check_seconds: float = 5.0
 
 
@@ -88,6 +92,18 @@ class HybridSearcher:
         stored = {hit.chunk_id: (hit.text, hit.metadata) for hit in dense}
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         stored.update(self._index.vectors.fetch([cid for cid in ranked[: 3 * k] if cid not in stored]))
+        if self._config.name_weight and ranked:
+            named = name_matches(
+                text, ((cid, str(meta.get("doc_id", "")), body, meta) for cid, (body, meta) in stored.items())
+            )
+            # Only a page the fusion put first that is not called by what the question names gives
+            # way: to the pages that are, each telling word their names carry counting like a top rank.
+            if named and ranked[0] not in named:
+                for chunk_id, count in named.items():
+                    fused[chunk_id] = fused.get(chunk_id, 0.0) + self._config.name_weight * count / (
+                        self._config.rrf_k + 1
+                    )
+                ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         top = self._diversified(ranked, stored, k)
         passages: list[Passage] = []
         for chunk_id in top:

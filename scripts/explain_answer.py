@@ -3,7 +3,8 @@
     .venv/bin/python scripts/explain_answer.py "quali spese sono rimborsate?" [-k 5] [--top 15]
 
 For tuning the composer on a real question: what is asked (parts, kinds, costs), the
-passages retrieved, every unit's score, kinds and cost polarity, and the answer.
+passages retrieved, every unit's rules score, the learned ranker's probability, kinds and
+cost polarity, and the answer.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import argparse
 
 from api.services import build_services
 from api.settings import Settings
-from bot.composers.asked import what_is_asked
-from bot.composers.extractive import ExtractiveComposer, _Scorer, _Standing
-from bot.composers.source_lines import units_of
+from bot.composers.extractive import ExtractiveComposer
+from bot.composers.line_ranker import LineRanker, line_features
 from bot.understanding import turn_language
 
 
@@ -28,18 +28,20 @@ def main() -> None:
     try:
         passages = services.searcher.search(args.question, k=args.k).passages
         language = turn_language(args.question, None)
-        ask = what_is_asked(args.question)
+        ranker = LineRanker.bundled()
+        composer = ExtractiveComposer(ranker=ranker)
+        reading = composer.read(args.question, language, passages)
+        ask = reading.ask
         print(f"language {language} · parts {ask.parts} · kinds {[sorted(k) for k in ask.kinds]} · costs {ask.costs}")
-        chosen = passages[:3]
         for i, p in enumerate(passages):
             print(f"[{i}] {p.source.rsplit('/', 1)[-1]} {p.language} {p.section[-1:] if p.section else ''}")
-        standing = _Standing.of(args.question, language, chosen)
-        units = [u for i, p in enumerate(chosen) for u in units_of(i, p)]
-        scorer = _Scorer(args.question, ask, units, standing, ask.all_kinds)
+        scorer, units = composer.lead_candidates(reading)
         for unit in sorted(units, key=lambda u: -scorer(u))[: args.top]:
-            print(f"{scorer(unit):6.2f} p{unit.passage} {sorted(unit.signals)} {unit.polarity} | {unit.text[:110]}")
+            likely = ranker.probability(line_features(scorer, unit, reading.ranked)) if ranker else float("nan")
+            print(f"{scorer(unit):6.2f} p={likely:.2f} p{unit.passage} {sorted(unit.signals)} {unit.polarity} "
+                  f"| {unit.text[:100]}")  # fmt: skip
         print("---")
-        print(ExtractiveComposer().compose(args.question, language, passages).text)
+        print(composer.compose(args.question, language, passages).text)
     finally:
         services.close()
 

@@ -14,22 +14,19 @@ are missing, so the assistant can say the documents do not state it and offer a 
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from bot.composers.asked import Ask, FactKind, what_is_asked
+from bot.composers.asked import Ask, what_is_asked
 from bot.composers.base import Citation, Composition
+from bot.composers.line_ranker import LineRanker, line_features
+from bot.composers.line_scoring import LineScorer, PassageStanding
 from bot.composers.source_lines import BULLET, LABEL, Unit, units_of
 from bot.composers.unit_facts import (
     FACT_PREFIX,
     HARD_KINDS,
-    SIGNAL_BONUS,
-    YEAR,
     answers,
     carries,
-    counts,
     dated_otherwise,
     states,
 )  # fmt: skip
@@ -38,204 +35,39 @@ from knowledge.chunking import next_chunk_id
 from knowledge.countries import countries_in
 from knowledge.language import detect_language
 from retrieval.passages import Passage
-from retrieval.text_analysis import cognate_prefixes, passage_terms, query_terms
+from retrieval.text_analysis import cognate_prefixes, query_terms
 
 __all__ = ["ExtractiveComposer", "ExtractiveConfig", "answer_body", "sources_block"]
 
-_DEFINITION = re.compile(
-    r"\b(cosa\s+si\s+intende|cos['’]\s*è|che\s+cos['’]\s*è|cosa\s+significa|cosa\s+vuol\s+dire|definizione|"
-    r"what\s+(is|are)\s+(an?\s+|the\s+)?\w+\s*\??$|what\s+does\b.*\bmean|what\s+counts\s+as|definition|"
-    r"qu['’]est-ce\s+qu|c['’]est\s+quoi|que\s+(signifie|veut\s+dire)|définition)",
-    re.IGNORECASE,
-)
-"""A question asking what a term means: the glossary answers it, wherever it ranked."""
-_DEFINES = re.compile(
-    r"\b(means|is\s+defined\s+as|refers\s+to|si\s+intende|significa|indica|è\s+definit[oa]|désigne|signifie|"
-    r"on\s+entend|se\s+définit)\b",
-    re.IGNORECASE,
-)
-"""A sentence that defines: what a definition question wants to lead with."""
-
-OPENING_BONUS = 0.5
-PASSAGE_DECAY = 0.15
-TITLE_WORD = 0.4
-COGNATE_WEIGHT = 0.5
-SECTION_WORD = 1.5
 PART_MINIMUM = 1.0
 """A line answering a part without a kind of fact must score this much (it shares a word or two)."""
+PROXIMITY = 0.6
+"""How much being the lead's neighbour counts for a supporting line (divided by the distance in lines)."""
+PROXIMITY_LIKELIHOOD = 0.1
+"""The same, when the learned ranker's probabilities rank the supporting lines."""
 LEAD_FROM_TOP = 0.6
 """The best passage's best line leads unless another passage's line scores this much better (as a share)."""
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 @dataclass(frozen=True)
 class ExtractiveConfig:
-    """How much of the sources an answer quotes."""
+    """How much of the sources an answer quotes: the line that answers, then a little support."""
 
     passages: int = 3
     """Passages the lead and its context come from."""
     reserve_passages: int = 5
     """Passages searched too for a part of the question the first ones do not answer."""
-    other_units: int = 2
-    """Lines quoted from passages other than the lead's."""
+    context_units: int = 4
+    """Supporting lines of the lead's page after the lead (a list asked for is given whole)."""
+    context_share: float = 0.35
+    """A supporting line must score this share of the lead's score: near the lead is not enough."""
+    other_units: int = 0
+    """Lines quoted from other pages than the lead's (a desk officer answers from one page)."""
     max_list_items: int = 12
-    max_chars: int = 900
-    """Budget for the lead and its context, in characters."""
-    other_chars: int = 400
+    max_chars: int = 450
+    """Budget for the supporting lines, in characters (the lead and a list asked for are whole)."""
+    other_chars: int = 300
     """Budget for the lines of other documents."""
-
-
-@dataclass(frozen=True)
-class _Standing:
-    """What the composer knows of each chosen passage (by index)."""
-
-    language: str
-    languages: list[str | None]
-    doc_ids: list[str]
-    records: set[int]
-    """Catalog records (a list of fields, not prose)."""
-    rank: dict[int, int]
-    """Retrieval rank, or for a definition the glossary's entry first."""
-    title_terms: list[frozenset[str]]
-    headings: list[frozenset[str]]
-    """Each passage's own section heading's stems (not the document's title)."""
-    chunk_ids: list[str]
-
-    @classmethod
-    def of(
-        cls,
-        question: str,
-        language: str,
-        passages: Sequence[Passage],
-        ranked: int | None = None,
-        answering: dict[int, int] | None = None,
-    ) -> _Standing:
-        """``passages[ranked:]`` are neighbours: each ranks as the passage of its document it neighbours;
-        a passage in ``answering`` (a FAQ answer cut from its question) ranks as its question's."""  # fmt: skip
-        rank = {i: i for i in range(len(passages))}
-        first_of: dict[str, int] = {}
-        for i, p in enumerate(passages):
-            if ranked is not None and i >= ranked:
-                rank[i] = first_of.get(p.doc_id, i)
-            first_of.setdefault(p.doc_id, i)
-        years = set(YEAR.findall(question))
-        for i, p in enumerate(passages):
-            if years and (titled := set(YEAR.findall(p.title))) and not titled & years:
-                rank[i] += 3  # another edition's page ("Bando 2022" for a question on 2024): last
-        glossary = [i for i, p in enumerate(passages) if p.kind == "glossary"][:1]
-        if glossary and _DEFINITION.search(question):
-            rank = {i: 0 if i in glossary else i + 1 for i in range(len(passages))}
-        for answer, asked_in in (answering or {}).items():
-            rank[answer] = rank[asked_in]  # the question's FAQ entry, whatever the answer's own rank
-        return cls(
-            language=language,
-            languages=[p.language for p in passages],
-            doc_ids=[p.doc_id for p in passages],
-            records={i for i, p in enumerate(passages) if "#" in p.source},
-            rank=rank,
-            title_terms=[frozenset(passage_terms(p.title, p.language)) for p in passages],
-            chunk_ids=[p.chunk_id for p in passages],
-            headings=[
-                frozenset(passage_terms(p.section[-1], p.language)) if p.section and p.section[-1] != p.title
-                else frozenset()
-                for p in passages
-            ],
-        )  # fmt: skip
-
-    def foreign(self, index: int) -> bool:
-        """The passage is in another language than the question."""
-        return bool(self.languages[index]) and self.languages[index] != self.language
-
-
-@dataclass
-class _Scorer:
-    """Scores units for one question (or one part of it)."""
-
-    question: str
-    ask: Ask
-    units: list[Unit]
-    standing: _Standing
-    kinds: frozenset[FactKind] = field(default_factory=frozenset)
-    terms: set[str] = field(default_factory=set)
-    own_terms: set[str] = field(default_factory=set)
-    """The question's own words' stems, without their translations."""
-    frequency: dict[str, int] = field(default_factory=dict)
-
-    section_overlap: dict[int, float] = field(default_factory=dict)
-    prefixes: set[str] = field(default_factory=set)
-    defines: bool = False
-    """The question asks what something means."""
-    years: list[str] = field(default_factory=list)
-    """The years the question names."""
-
-    def __post_init__(self) -> None:
-        # Numbers are facts, not words: "2022" in "FIHAV 2022" would draw every date of that edition.
-        self.terms = {t for t in query_terms(self.question) if not t.isdigit()}
-        self.own_terms = {t for t in query_terms(self.question, expand=False) if not t.isdigit()}
-        self.prefixes = cognate_prefixes(self.own_terms)
-        self.defines = bool(_DEFINITION.search(self.question))
-        self.years = YEAR.findall(self.question)
-        for index, heading in enumerate(self.standing.headings):
-            shared = (heading & self.own_terms) - self.standing.title_terms[index]
-            if shared:
-                self.section_overlap[index] = len(shared) / max(1, len(self.own_terms))
-        for unit in self.units:
-            for term in unit.terms & self.terms:
-                self.frequency[term] = self.frequency.get(term, 0) + 1
-
-    def __call__(self, unit: Unit) -> float:
-        # A word of the passage's title (the mission's country, the call's name) says which
-        # document, not what it answers: it counts for less.
-        title = self.standing.title_terms[unit.passage]
-        overlap = sum(
-            (TITLE_WORD if t in title else 1.0) / math.sqrt(self.frequency[t]) for t in unit.terms & self.terms
-        )
-        if self.standing.foreign(unit.passage):
-            # No stemmer makes "prospection" and "prospezione" one word; their first letters do.
-            overlap += COGNATE_WEIGHT * len(cognate_prefixes(unit.terms - self.terms) & self.prefixes)
-        # A definition is one sentence, whatever else the question's words suggest ("…expenditure … eligibility").
-        bonus = 0.6 if "list" in self.kinds and unit.bullet and not self.defines else 0.0
-        # (A date counts in the years the question names only: the 2021 window is no answer for the 2022 fund.)
-        bonus += 1.5 * sum(
-            1
-            for k in self.kinds
-            if k in FACT_PREFIX
-            and k != "num"
-            and carries(unit, k)
-            and not (k == "date" and dated_otherwise(unit, self.years))
-        )
-        if "num" in self.kinds and counts(unit, self.own_terms, "duration" in self.kinds):
-            bonus += 1.5
-        bonus += sum(SIGNAL_BONUS[k] for k in self.kinds if k in SIGNAL_BONUS and k in unit.signals)
-        if "contact" in self.kinds and _EMAIL.search(unit.text):
-            bonus += 0.8
-        if overlap == 0:
-            bonus *= 0.3  # a fee is no answer to "how much is the visa?": the fact must be about the subject
-        bonus += self._polarity(unit)
-        # Under a heading that asks or names what the question does (a FAQ's question, a
-        # glossary's term), a line answers it without repeating its words.
-        bonus += SECTION_WORD * self.section_overlap.get(unit.passage, 0.0)
-        if unit.under:  # the answer under a FAQ's question line that asks what this question does
-            bonus += SECTION_WORD * len((unit.under & self.own_terms) - title) / max(1, len(self.own_terms))
-        if self.defines and _DEFINES.search(unit.text):
-            bonus += 1.5  # "'Excessive' means paying significantly more…"
-        if unit.asks:  # a question is not an answer
-            return 0.3 * (overlap + bonus)
-        # A quote in the asker's language reads better: a small preference, not a filter.
-        language = 0.0 if self.standing.foreign(unit.passage) else 0.15
-        # A section opens with its point ("Sì, ma solo un partecipante…" under the FAQ's question).
-        opening = OPENING_BONUS / (1 + unit.position)
-        decay = 1.0 - PASSAGE_DECAY * min(self.standing.rank[unit.passage], 3)
-        return (overlap + bonus + language + opening) * decay
-
-    def _polarity(self, unit: Unit) -> float:
-        """Eligible costs asked: excluded ones are the wrong answer, and the other way round."""
-        asked = self.ask.costs
-        if asked is None or unit.polarity is None:
-            return 0.0
-        if asked == unit.polarity:
-            return 1.5 if asked == "not_eligible" else 0.5
-        return -2.5 if unit.polarity == "not_eligible" else -1.0
 
 
 def _pending_question(units: list[Unit], passage: Passage, before: Sequence[Passage]) -> tuple[int, frozenset[str]]:
@@ -262,13 +94,30 @@ def _opens_with_answer(unit: Unit, units: list[Unit], answers_on: set[int]) -> b
     return first_question is None or unit.position < first_question
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The passages of one question read as units, and what the composer knows of them."""
+
+    question: str
+    chosen: list[Passage]
+    """The passages kept (best first), then their neighbours."""
+    ranked: int
+    """How many of ``chosen`` were ranked by search (the rest are neighbours)."""
+    units: list[Unit]
+    standing: PassageStanding
+    answers_on: set[int]
+    """Neighbours opening with the answer to a ranked chunk's last question."""
+    ask: Ask
+
+
 class ExtractiveComposer:
     """Quotes the best supporting lines of the best passages."""
 
     name = "extractive"
 
-    def __init__(self, config: ExtractiveConfig | None = None) -> None:
+    def __init__(self, config: ExtractiveConfig | None = None, ranker: LineRanker | None = None) -> None:
         self._config = config or ExtractiveConfig()
+        self._ranker = ranker
 
     def compose(
         self, question: str, language: str, passages: Sequence[Passage], neighbours: Sequence[Passage] = ()
@@ -279,6 +128,33 @@ class ExtractiveComposer:
         (``HybridSearcher.neighbours``): never the lead, but read for a part of the question
         the passages leave unanswered.
         """
+        reading = self.read(question, language, passages, neighbours)
+        if not reading.units:
+            return Composition("", [], self.name)
+        ask, standing, chosen = reading.ask, reading.standing, reading.chosen
+        picked = self._pick(reading)
+        numbers: dict[int, int] = {}
+        for unit in picked:
+            numbers.setdefault(unit.passage, len(numbers) + 1)
+        body = _layout(picked, numbers)
+        foreign = _quoted_languages(picked, standing)
+        if foreign:
+            # After the answer, not before it: the first thing read is the answer itself.
+            names = ", ".join(language_name(code, language) for code in foreign)
+            body = f"{body}\n\n{say('quoted_in_language', language, name=names)}"
+        citations = [Citation.of(n, chosen[index]) for index, n in numbers.items()]
+        missing: set[str] = {
+            k for kinds in ask.kinds if not any(states(u, k) for u in picked for k in kinds if k in FACT_PREFIX)
+            for k in kinds if k in HARD_KINDS
+        }  # fmt: skip
+        if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):
+            missing.add("excluded_costs")
+        return Composition(body, citations, self.name, missing=frozenset(missing))
+
+    def read(
+        self, question: str, language: str, passages: Sequence[Passage], neighbours: Sequence[Passage] = ()
+    ) -> Reading:
+        """The passages (and their neighbours) as quotable units, with their standing."""
         # A catalog record's translation gives way to its version in the asker's language.
         kept = [p for p in passages if not _translated(p, passages, language)]
         chosen = kept[: self._config.reserve_passages]
@@ -292,47 +168,35 @@ class ExtractiveComposer:
             if pending:
                 answering[i] = asked_in
             units += units_of(i, p, pending)
-        standing = _Standing.of(question, language, chosen, ranked, answering)
-        answers_on = set(answering)
+        standing = PassageStanding.of(question, language, chosen, ranked, answering)
         titles = standing.title_terms
         elsewhere = _other_countries(question, chosen)
         units = [
             u for u in units
             if not _restates_title(u, titles[u.passage], chosen[u.passage].title) and u.passage not in elsewhere
         ]  # fmt: skip
-        if not units:
-            return Composition("", [], self.name)
-        ask = what_is_asked(question)
-        picked = self._pick(question, ask, units, standing, answers_on)
-        numbers: dict[int, int] = {}
-        for unit in picked:
-            numbers.setdefault(unit.passage, len(numbers) + 1)
-        body = _layout(picked, numbers)
-        foreign = _quoted_languages(picked, standing)
-        if foreign:
-            names = ", ".join(language_name(code, language) for code in foreign)
-            body = f"{say('quoted_in_language', language, name=names)}\n\n{body}"
-        citations = [Citation.of(n, chosen[index]) for index, n in numbers.items()]
-        missing: set[str] = {
-            k for kinds in ask.kinds if not any(states(u, k) for u in picked for k in kinds if k in FACT_PREFIX)
-            for k in kinds if k in HARD_KINDS
-        }  # fmt: skip
-        if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):
-            missing.add("excluded_costs")
-        return Composition(body, citations, self.name, missing=frozenset(missing))
+        return Reading(question, chosen, ranked, units, standing, set(answering), what_is_asked(question))
 
-    def _pick(
-        self, question: str, ask: Ask, units: list[Unit], standing: _Standing, answers_on: set[int]
-    ) -> list[Unit]:
-        """The lead and its context, then a unit answering each other part of the question
-        (``answers_on``: neighbours opening with the answer to a ranked chunk's last question)."""
-        main = [u for u in units if u.passage < self._config.passages or _opens_with_answer(u, units, answers_on)]
+    def lead_candidates(self, reading: Reading) -> tuple[LineScorer, list[Unit]]:
+        """The units a lead may come from (the best passages' and a FAQ answer cut from them), and
+        their scorer for the whole question."""
+        units = reading.units
+        main = [
+            u for u in units if u.passage < self._config.passages or _opens_with_answer(u, units, reading.answers_on)
+        ]  # fmt: skip
         main = main or units
-        scorer = _Scorer(question, ask, main, standing, ask.all_kinds)
-        picked = self._lead_and_context(scorer, main, standing)
+        return LineScorer(reading.question, reading.ask, main, reading.standing, reading.ask.all_kinds), main
+
+    def _pick(self, reading: Reading) -> list[Unit]:
+        """The lead and its context, then a unit answering each other part of the question."""
+        ask, units, standing = reading.ask, reading.units, reading.standing
+        scorer, main = self.lead_candidates(reading)
+        likely = self._likelihood(scorer, reading.ranked)
+        picked = self._lead_and_context(scorer, likely, main, standing)
+        lead_document = standing.doc_ids[picked[0].passage]
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
             # One scorer per part: its words are stemmed once, not once per unit.
-            part_scorer = _Scorer(part, ask, units, standing, kinds)
+            part_scorer = LineScorer(part, ask, units, standing, kinds)
             words, own, years = part_scorer.terms, part_scorer.own_terms, part_scorer.years
             if len(ask.parts) == 1 and all(answers(u, kinds, own, years) for u in picked[:1]):
                 break
@@ -345,6 +209,9 @@ class ExtractiveComposer:
             if any(answers(u, kinds, own, years) and u.terms & words for u in picked):
                 continue
             candidates = [u for u in units if u not in picked and answers(u, kinds, own, years) and u.terms & words]
+            same_page = [u for u in candidates if standing.doc_ids[u.passage] == lead_document]
+            if same_page or len(ask.parts) == 1:
+                candidates = same_page  # one page answers; another page's line only for another question
             if not candidates and "num" in kinds:
                 # "how many organisations?" answered by "over 450 chambers, agencies…": a number in
                 # a sentence about what the whole question is about.
@@ -358,7 +225,7 @@ class ExtractiveComposer:
             picked.extend(u for u in block if u not in picked)
         return picked
 
-    def _about_part(self, score: _Scorer, part: str, *, units: list[Unit], picked: list[Unit]) -> list[Unit]:
+    def _about_part(self, score: LineScorer, part: str, *, units: list[Unit], picked: list[Unit]) -> list[Unit]:
         """The best line on the words only this part of the question has (none if one is quoted)."""
         ask, standing = score.ask, score.standing
         if len(ask.parts) < 2:
@@ -386,7 +253,23 @@ class ExtractiveComposer:
             return []
         return self._list_block(best, units) if best.bullet and "list" in score.kinds else [best]
 
-    def _lead_and_context(self, score: _Scorer, units: list[Unit], standing: _Standing) -> list[Unit]:
+    def _likelihood(self, scorer: LineScorer, ranked: int) -> Callable[[Unit], float] | None:
+        """The learned ranker's probability that a line holds what is asked (``None``: rules only)."""
+        ranker = self._ranker
+        if ranker is None:
+            return None
+        cache: dict[int, float] = {}
+
+        def likely(unit: Unit) -> float:
+            if id(unit) not in cache:
+                cache[id(unit)] = ranker.probability(line_features(scorer, unit, ranked))
+            return cache[id(unit)]
+
+        return likely
+
+    def _lead_and_context(
+        self, score: LineScorer, likely: Callable[[Unit], float] | None, units: list[Unit], standing: PassageStanding
+    ) -> list[Unit]:
         records, rank = standing.records, standing.rank
         ranked = sorted(units, key=lambda u: (-score(u), u.passage, u.position))
         # A record's bare field ("Paese: Stati Uniti", "Rimborso: vedi la regola") is no answer to lead with.
@@ -396,6 +279,11 @@ class ExtractiveComposer:
         top = next((u for u in leads if standing.doc_ids[u.passage] == standing.doc_ids[first]), leads[0])
         # The best passage's best line leads unless another passage's line answers clearly better.
         lead = top if score(top) >= LEAD_FROM_TOP * score(leads[0]) else leads[0]
+        if likely is not None and self._ranker is not None:
+            # The learned ranker weighs the same signals from examples: its likeliest line leads.
+            likeliest = max(leads, key=lambda u: (likely(u), score(u)))
+            if likely(likeliest) >= self._ranker.lead_floor:
+                lead = likeliest
         if lead.bullet and "list" in score.kinds:
             block = self._list_block(lead, units)
             if len(block) > 1:
@@ -404,20 +292,43 @@ class ExtractiveComposer:
             items = [u for u in units if u.passage == lead.passage and u.bullet and u.lead_in == lead.text]
             if items:
                 return [lead, *items[: self._config.max_list_items]]
-        # The lead's own section gives it its context (conditions, exceptions, the other half
-        # of a two-part answer): the rest of it follows in reading order, within a budget.
+        # The lead's page gives it its support (a condition, an exception, the other half of a
+        # two-part answer): the lines of its document that answer the question too, best first,
+        # within a small budget — a desk officer says the answer and one or two lines more.
         picked = [lead]
-        budget = self._config.max_chars - len(lead.text)
+        budget = self._config.max_chars
         kinds = {prefix for k in score.kinds if k in FACT_PREFIX for prefix in FACT_PREFIX[k]}
         context: list[Unit] = []
-        for unit in _same_document(lead, units, standing):
-            if any(unit.text == u.text for u in picked + context):
+        floor = self._config.context_share * score(lead)
+        nearby = _same_document(lead, units, standing)
+        order = {id(u): n for n, u in enumerate(nearby)}
+
+        def support(unit: Unit) -> float:
+            # A line next to the lead often holds its condition or its other half: nearness counts too.
+            distance = abs(unit.position - lead.position) if unit.passage == lead.passage else 6
+            if likely is not None:
+                return likely(unit) + PROXIMITY_LIKELIHOOD / max(1, distance)
+            return score(unit) + PROXIMITY / max(1, distance)
+
+        if likely is not None and self._ranker is not None:
+            floor = self._ranker.support_floor
+
+        supporting = 0
+        for unit in sorted(nearby, key=lambda u: (-support(u), order[id(u)])):
+            if supporting >= self._config.context_units or support(unit) < floor:
+                break
+            if unit in context:
+                continue
+            if unit.bullet and "list" in score.kinds and unit.lead_in:
+                block = [u for u in self._list_block(unit, units) if u not in picked and u not in context]
+                context.extend(block)  # a list asked for is given whole, and counts as one line
+                supporting += 1
+                continue
+            if unit.asks or any(unit.text == u.text for u in picked + context):
                 continue  # the chunks of a page overlap: a line they share is quoted once
             if lead.under and unit.under != lead.under:
                 continue  # a FAQ's answer: its context is the rest of that answer, not the other entries
             if len(unit.text) > budget:
-                if budget < 80:
-                    break
                 continue  # too long for what is left; a shorter line may still fit
             # A catalog record is a list of fields: only those holding the kind of fact asked for.
             if lead.passage in records and not any(f.startswith(tuple(kinds)) for f in unit.facts if kinds):
@@ -425,8 +336,11 @@ class ExtractiveComposer:
             # Excluded costs are not context for the eligible ones (nor the other way round).
             if score.ask.costs and unit.polarity and unit.polarity != score.ask.costs:
                 continue
+            if dated_otherwise(unit, score.years):
+                continue
             if not _restates(unit, picked + context, standing.doc_ids):
                 context.append(unit)
+                supporting += 1
                 budget -= len(unit.text)
         picked += sorted(context, key=lambda u: (standing.chunk_ids[u.passage], u.position))
         best = score(lead)
@@ -464,7 +378,7 @@ class ExtractiveComposer:
         return ([heading] if heading else []) + block
 
 
-def _same_document(lead: Unit, units: list[Unit], standing: _Standing) -> list[Unit]:
+def _same_document(lead: Unit, units: list[Unit], standing: PassageStanding) -> list[Unit]:
     """Context for the lead, most useful first: its passage's lines nearest to it (the one
     after before the one before), then the other retrieved chunks of its document (a page
     split in two: its list goes on in the next chunk)."""
@@ -493,7 +407,7 @@ def _layout(picked: list[Unit], numbers: dict[int, int]) -> str:
     return "\n".join(lines).strip()
 
 
-def _quoted_languages(picked: list[Unit], standing: _Standing) -> list[str]:
+def _quoted_languages(picked: list[Unit], standing: PassageStanding) -> list[str]:
     """The languages, other than the question's, of the sources quoted (their text decides:
     a French section of an Italian page is French)."""
     found: set[str] = set()

@@ -132,8 +132,9 @@ def test_a_fact_the_sources_do_not_state_is_reported_missing() -> None:
 def test_a_source_in_another_language_is_quoted_as_written_and_said_so() -> None:
     english = passage("Applications must be submitted by 15 March 2025 through the Funding portal.", language="en")
     composition = COMPOSER.compose("Entro quando si presenta la domanda?", "it", [english])
-    assert composition.text.startswith("Riporto le fonti nella loro lingua (inglese):")
-    assert "submitted by 15 March 2025" in composition.text
+    # The answer comes first; the note on the language after it.
+    assert composition.text.startswith("Applications must be submitted by 15 March 2025")
+    assert composition.text.endswith("(Le righe sono citate nella lingua della fonte: inglese.)")
 
 
 def test_a_faq_question_line_is_not_the_answer_but_what_follows_it_is() -> None:
