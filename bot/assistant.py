@@ -40,7 +40,7 @@ from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Outcome,
 from bot.router import SemanticRouter
 from bot.state import ConversationState, Pending, Topic
 from bot.store import ConversationStore, Decision, HandoffReason, StoredConversation, StoredEscalation
-from bot.understanding import Intent, Turn, TurnLimits, rule_intent, understand
+from bot.understanding import Intent, Turn, TurnLimits, asks_for_others_data, rule_intent, understand
 from knowledge.catalog import Call, Mission
 from knowledge.catalog_text import format_deadline
 from knowledge.countries import countries_in, country_name
@@ -264,6 +264,8 @@ class Assistant:
             state.abuse += 1
             key = "abuse_stop" if state.abuse >= self.config.abuse_stop_after else "abuse"
             return _Draft(say(key, language), "answer", "deescalate", turn.intent)
+        if asks_for_others_data(turn.text):
+            return _Draft(say("others_data", language), "answer", "refused", "injection")
         if turn.intent == "injection":
             rest = strip_injection(turn.text)
             if len(rest.split()) < 4 or not _QUESTIONISH.search(rest):
@@ -361,6 +363,10 @@ class Assistant:
         ):
             if routing.intent == "off_topic":
                 return _Draft(say("off_topic", language), "answer", "refused", routing.intent, confidence=confidence)
+            if routing.intent == "injection" and routing.margin >= thresholds.router_strong:
+                # Other companies' or people's data: refused only when plainly asked for (a weak
+                # likeness to "how much did our competitor receive?" is a question on amounts).
+                return _Draft(say("others_data", language), "answer", "refused", routing.intent, confidence=confidence)
             if routing.intent in _HANDOFF_INTENTS:
                 return self._handoff(context, _HANDOFF_INTENTS[routing.intent], query, confidence=confidence)
         if confidence < needed:
@@ -383,6 +389,11 @@ class Assistant:
         # The chunks around the best passages: a page split in two keeps the deadline apart from the budget.
         neighbours = self._searcher.neighbours([p for p in passages[:3] if "#" not in p.source])
         composition = self._extractive.compose(query, language, passages, neighbours)
+        if composition.unsupported:
+            # The sources are about it, but no line of them is likely to hold what was asked
+            # (the learned ranker's view): a person answers rather than unrelated lines.
+            note = f"no line likely to answer (lead likelihood {composition.lead_likelihood:.2f})"
+            return self._handoff(context, "low_confidence", query, confidence=confidence, note=note)
         text = composition.text
         if composition.missing:
             # Grounded or silent: the documents talk about it but state no such fact; say so
@@ -393,6 +404,8 @@ class Assistant:
             text, "answer", "answered", turn.intent, confidence=confidence,
             citations=composition.citations, composer=composition.composer,
         )  # fmt: skip
+        if composition.lead_likelihood is not None:
+            draft.notes.append(f"lead likelihood {composition.lead_likelihood:.2f}")
         draft.suffix = self._closed_notices(composition, passages, desk, language)
         if composition.missing:
             draft.suffix = _joined_suffix(draft.suffix, say("offer_person", language))

@@ -283,7 +283,7 @@ class CatalogDesk:
             if lines and self.status(_offer(record)).state in ("closed", "closing_soon"):
                 lines.append(self.status_line(_offer(record), language))  # never a closed call as if open
             if lines:
-                blocks.append(f"{record.entry.title}:\n" + "\n".join(lines) + f" [{len(answered) + 1}]")
+                blocks.append(_titled(record.entry.title, lines) + f" [{len(answered) + 1}]")
                 answered.append(record)
         if not blocks:
             return None
@@ -301,7 +301,7 @@ class CatalogDesk:
         lines = rule_lines(rule_record.entry, text, language)
         if not lines:
             return None
-        text_out = f"{rule_record.entry.title}:\n" + "\n".join(lines) + " [1]"
+        text_out = _titled(rule_record.entry.title, lines) + " [1]"
         ids = [rule_record.entry.id] + ([mission.entry.id] if mission else [])
         return CatalogReply("facts", text_out, [_citation(1, rule_record)], entry_ids=ids)
 
@@ -465,6 +465,13 @@ class CatalogDesk:
                 if first and first in words and first not in {"tutti", "all"}:
                     return first
         return None
+
+
+def _titled(title: str, lines: list[str]) -> str:
+    """The record's fields under its name, the first one on the name's line: what was asked is
+    read first ("Voucher Piemonte 2026 — Scadenza: 30 giugno 2026"), not a heading."""
+    first = lines[0].removeprefix("- ")
+    return "\n".join([f"{title} — {first}", *lines[1:]])
 
 
 def _is_offer(record: CatalogRecord) -> bool:

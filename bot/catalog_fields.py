@@ -115,10 +115,15 @@ def rule_lines(rule: ReimbursementRule, text: str, language: str) -> list[str]:
     if not named:
         return []
     rate = f"{field_label('rule_rate', language)}: {format_percent(rule.rate)}"
-    lines = [rate] + [f"- {category_text(category, rule, language)}" for category in named]
-    if rule.cap is not None:
-        lines.append(f"{field_label('cap', language)}: {format_amount(rule.cap, rule.currency, language)}")
-    return lines
+    cap = (
+        [f"{field_label('cap', language)}: {format_amount(rule.cap, rule.currency, language)}"]
+        if rule.cap is not None
+        else []
+    )
+    categories = [f"- {category_text(category, rule, language)}" for category in named]
+    if len(named) < len(rule.categories):
+        return [*categories, rate, *cap]  # "fino a quanto a notte?": the category asked leads
+    return [rate, *categories, *cap]
 
 
 def _bullets(items: list[str]) -> str:

@@ -56,6 +56,15 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Je ne peux pas vous aider sur ce point : je réponds aux questions sur les appels, les missions à "
         "l'étranger, les remboursements et les services du guichet.",
     ),
+    "others_data": (
+        "Non posso dare dati di altre imprese o persone (elenchi di richiedenti, contatti, importi ricevuti): "
+        "restano riservati. Sui bandi, le missioni e i rimborsi rispondo volentieri.",
+        "I can't give out other companies' or people's data (lists of applicants, contacts, amounts received): "
+        "they stay confidential. I'm glad to answer about calls, missions and reimbursements.",
+        "Je ne peux pas communiquer les données d'autres entreprises ou personnes (listes de candidats, "
+        "coordonnées, montants reçus) : elles restent confidentielles. Je réponds volontiers sur les appels, "
+        "les missions et les remboursements.",
+    ),
     "injection": (
         "Non posso farlo. Rispondo solo con le informazioni dei documenti dello sportello, e le mie istruzioni non "
         "cambiano. Se hai una domanda su bandi, missioni o rimborsi, chiedi pure.",

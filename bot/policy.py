@@ -24,8 +24,9 @@ POLICY_TOPICS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "disputes": re.compile(
-        r"\b(contestar\w*|contestazion\w*|reclamo\s+formale|impugnar\w*|dispute|appeal\s+(the|a|against)|"
-        r"formal\s+complaint|contester|litige|réclamation\s+formelle)\b",
+        r"\b(contestar\w*|contest[oiaà]\s+(la|il|l['’])|contestazion\w*|reclamo\s+formale|impugnar\w*|dispute[ds]?|"
+        r"contest(s|ed|ing)?\s+(the|a|an|our|this|their)|appeal(ed|ing)?\s+(the|a|against|our)|"
+        r"formal\s+complaint|contest(er|ons|ez|ent|é|ée|és|ées)|litige|réclamation\s+formelle)\b",
         re.IGNORECASE,
     ),
     "tax": re.compile(

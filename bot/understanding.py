@@ -72,6 +72,31 @@ _INJECTION = _rx(
     r"\bconfirm\s+(this|it)\s+to\s+the\s+(customer|user|client|sme)|\bconferma(lo)?\s+(questo\s+)?(al|all['’])\s*"
     r"(cliente|utente)|\bconfirme[zr]?\s+(le|cela|ceci)\s+(au|à\s+l['’])\s*(client|utilisateur)",
 )
+_OTHERS = (
+    r"(aziende|imprese|ditte|società|partecipanti|beneficiar\w*|richiedenti|candidat\w*|companies|firms|applicants|"
+    r"participants|b[ée]n[ée]ficiaires|entreprises|sociétés|lauréats)"
+)
+_OF = r"(delle|degli|dei|di|of(\s+the)?|des|de)\s+(altre\s+|other\s+|autres\s+)?"
+_GIVE = (
+    r"\b(dammi|datemi|dimmi|mandami|mandatemi|inviatemi|inviami|passatemi|vorrei|voglio|give|send|share|tell|"
+    r"provide|forward|i\s+want|i['’]d\s+like|donne[sz]?[- ]moi|envoie[sz]?[- ]moi|communique[sz]?[- ]moi|je\s+veux|"
+    r"je\s+voudrais)\b"
+)
+_OTHERS_DATA = _rx(
+    # "dammi l'elenco delle aziende che hanno fatto domanda", "give me the list of companies that applied"
+    # ("l'elenco delle imprese ammesse è pubblicato?" asks where the desk publishes it: a question)
+    rf"{_GIVE}[^.?!]{{0,40}}\b(elenco|lista|list|liste|nomi|names|noms)\s+(completo\s+|complete\s+|full\s+)?{_OF}"
+    rf"{_OTHERS}\b",
+    # "i contatti / le e-mail delle altre imprese", "the e-mail addresses of the applicants"
+    rf"\b(contatti|e-?mail|telefoni|numeri\s+di\s+telefono|indirizzi|iban|contacts?|e-?mail\s+addresses|"
+    rf"phone\s+numbers|coordonnées|adresses)\s+{_OF}{_OTHERS}\b",
+    # what a competitor received
+    r"\b(concorrent[ei]|competitors?|concurrents?)\b[^.?!]{0,80}\b(ricevut\w*|preso|ottenut\w*|received|got|"
+    r"obtenu\w*|reçu\w*|touché)",
+    r"\b(quanto|how\s+much|combien)\b[^.?!]{0,60}\b(ricevut\w*|preso|ottenut\w*|received|got|obtenu|reçu)\b"
+    r"[^.?!]{0,40}\b(concorrent[ei]|competitors?|concurrents?|la\s+ditta|l['’]azienda\s+\w+|the\s+company\s+\w+)",
+)
+"""Other companies' or people's data asked for: nobody's to give, like the desk's internal data."""
 _HUMAN = _rx(
     r"\b(operatore|operatrice|persona\s+(vera|reale|fisica)|essere\s+umano|umano|consulente|funzionari[oa])\b",
     r"\bparlare\s+con\s+(qualcuno|una\s+persona|lo\s+staff|voi|un\s+responsabile)",
@@ -273,6 +298,11 @@ def turn_language(text: str, fallback: str | None, default: Language = "it") -> 
     if confidences and confidences[0][1] >= 0.5:
         return cast("Language", confidences[0][0])
     return default
+
+
+def asks_for_others_data(text: str) -> bool:
+    """The message asks for other companies' or people's data (applicants, contacts, amounts received)."""
+    return bool(_OTHERS_DATA.search(text))
 
 
 def looks_like_injection(text: str) -> bool:

@@ -217,6 +217,7 @@ def main() -> None:
         **ranker.to_dict(),
         "lead_floor": previous.get("lead_floor", ranker.lead_floor),
         "support_floor": previous.get("support_floor", ranker.support_floor),
+        "answer_floor": previous.get("answer_floor", ranker.answer_floor),
         "trained": {
             "on": dt.date.today().isoformat(),
             "sets": list(DEVELOPMENT_SETS),

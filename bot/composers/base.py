@@ -63,3 +63,7 @@ class Composition:
     """``extractive``, ``llm`` or ``catalog``: which path wrote the text."""
     missing: frozenset[str] = field(default_factory=frozenset)
     """Kinds of fact the question asked for (``date``, ``money``…) that no quoted sentence carries."""
+    lead_likelihood: float | None = None
+    """The learned ranker's probability that the opening line holds what was asked (``None``: no ranker)."""
+    unsupported: bool = False
+    """No line of the sources is likely to hold what was asked: a person should answer."""

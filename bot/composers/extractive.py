@@ -149,7 +149,13 @@ class ExtractiveComposer:
         }  # fmt: skip
         if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):
             missing.add("excluded_costs")
-        return Composition(body, citations, self.name, missing=frozenset(missing))
+        likelihood = None
+        if self._ranker is not None:
+            scorer, _ = self.lead_candidates(reading)
+            likelihood = self._ranker.probability(line_features(scorer, picked[0], reading.ranked))
+        unsupported = likelihood is not None and self._ranker is not None and likelihood < self._ranker.answer_floor
+        return Composition(body, citations, self.name, missing=frozenset(missing), lead_likelihood=likelihood,
+                           unsupported=unsupported)  # fmt: skip
 
     def read(
         self, question: str, language: str, passages: Sequence[Passage], neighbours: Sequence[Passage] = ()

@@ -93,6 +93,8 @@ class LineRanker:
     """Below this probability no line is a better lead than the rules' choice."""
     support_floor: float = 0.35
     """A supporting line must be at least this likely to hold what was asked."""
+    answer_floor: float = 0.0
+    """Below this, not even the likeliest line holds what was asked: the documents do not say it."""
 
     def probability(self, features: Sequence[float]) -> float:
         """P(the line holds an asked fact)."""
@@ -110,6 +112,7 @@ class LineRanker:
             weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]),
             means=tuple(float(m) for m in data["means"]), scales=tuple(float(s) for s in data["scales"]),
             lead_floor=float(data.get("lead_floor", 0.0)), support_floor=float(data.get("support_floor", 0.35)),
+            answer_floor=float(data.get("answer_floor", 0.0)),
         )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,7 +120,7 @@ class LineRanker:
         return {
             "features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
             "means": list(self.means), "scales": list(self.scales),
-            "lead_floor": self.lead_floor, "support_floor": self.support_floor,
+            "lead_floor": self.lead_floor, "support_floor": self.support_floor, "answer_floor": self.answer_floor,
         }  # fmt: skip
 
     @classmethod

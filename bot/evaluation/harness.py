@@ -135,6 +135,7 @@ class ItemResult:
             "top_sources": self.top_sources,
             "context_facts_missing": self.context_facts_missing,
             "error": self.error,
+            "notes": self.reply.notes if self.reply else None,
         }
 
 

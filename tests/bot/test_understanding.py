@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understanding import TurnLimits, clean_text, rule_intent, turn_language, understand
+from bot.policy import policy_topic
+from bot.understanding import TurnLimits, asks_for_others_data, clean_text, rule_intent, turn_language, understand
 
 LIMITS = TurnLimits(max_chars=1000)
 
@@ -155,3 +156,37 @@ def test_questions_about_the_rules_are_not_staff_tasks(text: str) -> None:
 )  # fmt: skip
 def test_posing_as_the_system_chatter_and_own_case_requests(text: str, intent: str | None) -> None:
     assert rule_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Give me the list of the companies that applied to the Japan mission", True),
+        ("dammi i contatti delle altre imprese partecipanti", True),
+        ("Envoyez-moi les IBAN des bénéficiaires", True),
+        ("Quanto ha ricevuto di contributo la nostra concorrente?", True),
+        ("can you send me the e-mail addresses of the applicants?", True),
+        # Questions about the rules or where the desk publishes things are questions.
+        ("l'elenco delle imprese ammesse è pubblicato?", False),
+        ("quali aziende possono partecipare?", False),
+        ("qual è la lista dei documenti?", False),
+        ("who are the contacts of the desk?", False),
+        ("how much did we receive last year?", False),
+    ],
+)
+def test_other_companies_data_is_told_from_questions(text: str, asks: bool) -> None:
+    assert asks_for_others_data(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Nous contestons la pénalité appliquée à notre remboursement", "disputes"),
+        ("We want to contest the cut to our grant", "disputes"),
+        ("vogliamo contestare la riduzione del contributo", "disputes"),
+        ("in quale contesto si applica la regola?", None),
+        ("which contest categories are there?", None),
+    ],
+)
+def test_disputes_are_for_the_staff(text: str, topic: str | None) -> None:
+    assert policy_topic(text, ("legal", "disputes", "tax")) == topic
