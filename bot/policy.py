@@ -26,7 +26,11 @@ POLICY_TOPICS: dict[str, re.Pattern[str]] = {
     "disputes": re.compile(
         r"\b(contestar\w*|contest[oiaà]\s+(la|il|l['’])|contestazion\w*|reclamo\s+formale|impugnar\w*|dispute[ds]?|"
         r"contest(s|ed|ing)?\s+(the|a|an|our|this|their)|appeal(ed|ing)?\s+(the|a|against|our)|"
-        r"formal\s+complaint|contest(er|ons|ez|ent|é|ée|és|ées)|litige|réclamation\s+formelle)\b",
+        r"formal\s+complaint|contest(er|ons|ez|ent|é|ée|és|ées)|litige|réclamation\s+formelle)\b"
+        # A penalty, cut or revocation the SME disagrees with ("non siamo d'accordo", "we disagree").
+        r"|\b(penal[ei]|sanzion\w*|decurtazion\w*|riduzion\w*|revoca\w*|penalt\w*|cut|reduction|pénalit\w*|"
+        r"sanction\w*|réduction)\b[^.?!]{0,100}\b(non\s+(siamo|sono)\s+d['’]accordo|disagree|not\s+fair|unfair|"
+        r"ingiust\w*|pas\s+d['’]accord|injuste)",
         re.IGNORECASE,
     ),
     "tax": re.compile(

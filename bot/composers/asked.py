@@ -41,10 +41,11 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
                         r"closing|cut-?off|dead\s?line|termine|date\s+limite)\b", re.I)),
     ("money", re.compile(r"\b(quanto(?!\s+(ci\s+)?(mette|vuole|impiega|dura|tempo))|quanti\s+soldi|import\w*|"
                          r"cost[oa]?|costano|costs?(?=\s+(of|for|per)\b)|quota|massim\w*|tetto|how\s+much|fee|amount|maximum|max|grant|budget|montant|"
-                         r"combien(?!\s+de\s+(temps|rendez|jours|places|entreprises|personnes|participants))|"
+                         r"combien(?!\s+d(e\s+|['’])\s*(temps|rendez|jours|places|entreprises|personnes|participants|pme|sociétés|"
+                         r"partenaires|pays|projets))|"
                          r"coût|coûte\w*|plafond|cap|dotazion\w*|cifra|somma|minim[oaie]|minimum)\b", re.I)),
     ("time", re.compile(r"\b(orari\w*|a\s+che\s+ora|hours|what\s+time|horaires?|à\s+quelles?\s+heures?)\b", re.I)),
-    ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+de|numero|number|quanto\s+tempo|how\s+long|durata|"
+    ("num", re.compile(r"\b(quant[ie]|how\s+many|combien\s+d(e\b|['’])|numero|number|quanto\s+tempo|how\s+long|durata|"
                        r"durée|quanto\s+(ci\s+)?(mette|vuole|impiega|dura))\b", re.I)),
     ("duration", re.compile(r"\b(quanto\s+(tempo|dura)|quanto\s+(ci\s+)?(mette|vuole|impiega)|how\s+long|durata|"
                             r"combien\s+de\s+temps|durée|tempi|entro\s+quanti\s+giorni)\b", re.I)),

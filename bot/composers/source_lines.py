@@ -203,8 +203,11 @@ def logical_lines(text: str) -> list[str]:
         previous = lines[-1] if lines else ""
         # An indented line continues a list item; under a plain line it is a sub-item of its own.
         indented = raw.startswith(("  ", "\t")) and bool(BULLET.match(previous))
+        # A line that opens like "Label: value" is a field of its own, unless it goes on a sentence
+        # wrapped mid-way ("…prévu par le règlement" / "EU-ALLIANCE (édition 2027) : 50 %…").
+        mid_sentence = len(previous) >= 60 and (previous[-1].islower() or previous.endswith(","))
         wrapped = (
-            not LABEL.match(line)
+            (not LABEL.match(line) or mid_sentence)
             and not LABEL.match(previous)
             and not previous.endswith((".", "!", "?", ";"))
             and not (previous.endswith(":") and not line[0].islower())

@@ -325,3 +325,27 @@ def test_a_line_two_overlapping_chunks_share_is_quoted_once() -> None:
     )  # fmt: skip
     answer = COMPOSER.compose("aide au VIE : c'est combien par entreprise ?", "fr", [first, second]).text
     assert answer.count("fonds propres") == 1, answer
+
+
+def test_a_sentence_wrapped_where_a_label_would_start_is_one_sentence() -> None:
+    text = (
+        "La participation à la mission ouvre droit au remboursement partiel prévu par le règlement\n"
+        "EU-ALLIANCE (édition 2027) : **50 % des dépenses éligibles, dans la limite de 2 500 € par\n"
+        "PME**, pour un seul participant par entreprise.\n"
+    )
+    answer = COMPOSER.compose("What share of costs is reimbursed?", "en", [passage(text, language="fr")]).text
+    # One sentence, whole, with its emphasis removed (not "… par [1]" and a second line).
+    assert answer.startswith(
+        "La participation à la mission ouvre droit au remboursement partiel prévu par le règlement EU-ALLIANCE "
+        "(édition 2027) : 50 % des dépenses éligibles, dans la limite de 2 500 € par PME, pour un seul participant"
+    )
+    assert "**" not in answer
+
+
+def test_contact_fields_after_an_office_name_stay_fields() -> None:
+    text = (
+        "Ufficio Rimborsi EU-ALLIANCE (domande di rimborso, documenti, stato dei pagamenti)\n"
+        "E-mail: rimborsi@sportello-esempio.it\nTelefono: +39 015 555 0145\n"
+    )
+    answer = COMPOSER.compose("qual è la mail dell'ufficio rimborsi?", "it", [passage(text)]).text
+    assert answer.startswith("E-mail: rimborsi@sportello-esempio.it")

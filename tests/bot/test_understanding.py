@@ -184,6 +184,8 @@ def test_other_companies_data_is_told_from_questions(text: str, asks: bool) -> N
         ("Nous contestons la pénalité appliquée à notre remboursement", "disputes"),
         ("We want to contest the cut to our grant", "disputes"),
         ("vogliamo contestare la riduzione del contributo", "disputes"),
+        ("Abbiamo ricevuto una penale di 500 euro per il ritiro, non siamo d'accordo", "disputes"),
+        ("is there a penalty if we cancel?", None),
         ("in quale contesto si applica la regola?", None),
         ("which contest categories are there?", None),
     ],
