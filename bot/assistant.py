@@ -29,7 +29,9 @@ from bot.knowledge_view import KnowledgeView
 from bot.phrases import joined, say
 from bot.policy import (
     Thresholds,
+    asks_to_apply_now,
     editions_first,
+    past_edition,
     policy_topic,
     resolve_follow_up,
     retrieval_confidence,
@@ -373,6 +375,14 @@ class Assistant:
             if not desk.named(query, countries) and len(set(query.split())) <= 2 and confidence < needed / 2:
                 return _Draft(say("rephrase", language), "clarify", "rephrase", turn.intent, confidence=confidence)
             return self._handoff(context, "low_confidence", query, confidence=confidence)
+        edition = past_edition(query, passages, context.now.year) if asks_to_apply_now(query) else None
+        if edition is not None:
+            # "Possiamo fare domanda oggi per i voucher 2015?": a past call's own page does not say it
+            # is over; whether anything is open for them now is for the staff to tell.
+            draft = self._handoff(context, "staff_task", query, confidence=confidence,
+                                  note=f"asks to apply now to a call of {edition}")  # fmt: skip
+            draft.text = f"{say('past_edition', language, year=edition)} {draft.text}"
+            return draft
         if unknown_names(query, found[: self.config.passages]):
             # "consulenza per la ISO 9001?" when no document names ISO 9001: the rest of the words
             # match, but the documents cannot answer about what they never mention.

@@ -56,6 +56,11 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Je ne peux pas vous aider sur ce point : je réponds aux questions sur les appels, les missions à "
         "l'étranger, les remboursements et les services du guichet.",
     ),
+    "past_edition": (
+        "Le pagine che ho su questo bando riguardano l'edizione {year}, non una in corso.",
+        "The pages I have on this call are about its {year} edition, not a current one.",
+        "Les pages dont je dispose sur cet appel concernent l'édition {year}, pas une édition en cours.",
+    ),
     "others_data": (
         "Non posso dare dati di altre imprese o persone (elenchi di richiedenti, contatti, importi ricevuti): "
         "restano riservati. Sui bandi, le missioni e i rimborsi rispondo volentieri.",

@@ -133,6 +133,30 @@ def unknown_names(query: str, passages: Sequence[Passage]) -> list[str]:
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 
 
+_APPLY_NOW = re.compile(
+    r"\b((posso|possiamo|si\s+può|si\s+puo)\s+(ancora\s+)?(fare|presentare|inviare|mandare)\s+(la\s+)?domand\w*\s+"
+    r"(oggi|adesso|ora|ancora)|(posso|possiamo)\s+ancora\s+(candidar\w*|partecipare|iscriver\w*|aderire|fare\s+domanda)|"
+    r"(can|could)\s+(we|i)\s+(still\s+)?(apply|register|submit|sign\s+up)\s+(today|now|still)|"
+    r"(can|could)\s+(we|i)\s+still\s+(apply|register|submit|sign\s+up)|"
+    r"(peut-on|pouvons-nous|puis-je)\s+(candidater|postuler|déposer|s['’]inscrire|nous\s+inscrire)[^?.!]{0,40}"
+    r"(aujourd['’]hui|maintenant)|(peut-on|pouvons-nous|puis-je)\s+encore)",
+    re.IGNORECASE,
+)
+
+
+def asks_to_apply_now(text: str) -> bool:
+    """The message asks whether the SME can still apply or register now ("possiamo fare domanda oggi?")."""
+    return bool(_APPLY_NOW.search(text))
+
+
+def past_edition(question: str, passages: Sequence[Passage], year: int) -> str | None:
+    """The year of the call a question is about when it is over: the latest year the question names,
+    or else the best page's title names, if before ``year`` (``None`` otherwise)."""
+    named = years_in(question) or (years_in(passages[0].title) if passages else set())
+    latest = max((int(y) for y in named), default=None)
+    return str(latest) if latest is not None and latest < year else None
+
+
 def years_in(text: str) -> set[str]:
     """The years a text names ("Fondo PMI 2021", "edizione 2027")."""
     return set(_YEAR.findall(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy import policy_topic
+from bot.policy import asks_to_apply_now, policy_topic
 from bot.understanding import TurnLimits, asks_for_others_data, clean_text, rule_intent, turn_language, understand
 
 LIMITS = TurnLimits(max_chars=1000)
@@ -192,3 +192,18 @@ def test_other_companies_data_is_told_from_questions(text: str, asks: bool) -> N
 )
 def test_disputes_are_for_the_staff(text: str, topic: str | None) -> None:
     assert policy_topic(text, ("legal", "disputes", "tax")) == topic
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("possiamo fare domanda oggi per i voucher del 2015?", True),
+        ("can we still apply to the 2019 call?", True),
+        ("Peut-on encore candidater à l'appel 2021 ?", True),
+        ("pouvons-nous déposer le dossier aujourd'hui pour l'édition 2020 ?", True),
+        ("Fonds PME 2022 : jusqu'à quand peut-on déposer une demande ?", False),
+        ("entro quando si può fare domanda?", False),
+    ],
+)
+def test_asking_to_apply_now_is_told_from_asking_the_deadline(text: str, asks: bool) -> None:
+    assert asks_to_apply_now(text) is asks

@@ -103,3 +103,9 @@ def test_other_companies_data_is_refused(assistant: Assistant, message: str) -> 
     [reply] = ask(assistant, message)
     assert (reply.decision, reply.outcome) == ("answer", "refused"), reply.text
     assert "@" not in reply.text and not reply.citations
+
+
+def test_applying_today_to_a_past_edition_goes_to_a_person_with_its_status(assistant: Assistant) -> None:
+    [reply] = ask(assistant, "possiamo fare domanda oggi per il voucher internazionalizzazione Piemonte 2024?")
+    assert (reply.decision, reply.reason) == ("handoff", "staff_task"), reply.text
+    assert reply.text.startswith("Le pagine che ho su questo bando riguardano l'edizione 2024")
