@@ -369,7 +369,10 @@ class Assistant:
                 # Other companies' or people's data: refused only when plainly asked for (a weak
                 # likeness to "how much did our competitor receive?" is a question on amounts).
                 return _Draft(say("others_data", language), "answer", "refused", routing.intent, confidence=confidence)
-            if routing.intent in _HANDOFF_INTENTS:
+            # A task for the staff only when plainly asked: a weak likeness to "register us" on a
+            # question the documents do not cover is a question the documents do not cover.
+            weak_task = routing.intent == "staff_task" and routing.margin < thresholds.router_strong
+            if routing.intent in _HANDOFF_INTENTS and not weak_task:
                 return self._handoff(context, _HANDOFF_INTENTS[routing.intent], query, confidence=confidence)
         if confidence < needed:
             if not desk.named(query, countries) and len(set(query.split())) <= 2 and confidence < needed / 2:
