@@ -16,7 +16,8 @@ each of the 100 help-desk questions of ``queries.py`` (after a warm-up pass):
   (storing the message, understanding, catalog, FAQ, routing, search, composition,
   storing the reply; SQLite on disk).
 
-Target (issue 13): extractive answer p95 <= 150 ms at 5k chunks.
+Targets: extractive answer p95 <= 150 ms at 5k chunks (issue 13); whole turn p95 <= 100 ms with
+the learned line ranker, peak RSS <= 700 MiB (issue 18).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from queries import QUERIES
 
 from api.services import build_services
 from bot.composers.extractive import ExtractiveComposer
+from bot.composers.line_ranker import LineRanker
 from bot.understanding import turn_language
 
 TARGET_P95_MS = 150.0
@@ -49,7 +51,7 @@ def main() -> int:
     directory, _, cached = search_latency.ensure_index(pool, args.size, rebuild=False)
     print(f"index of {args.size} chunks {'reused' if cached else 'built'}: {directory}", file=sys.stderr)
     services = build_services(_common.bench_settings(directory), now=lambda: search_latency.FIXED_NOW)
-    composer = ExtractiveComposer()
+    composer = ExtractiveComposer(ranker=LineRanker.bundled())
     assistant = services.assistant()
     try:
         languages = {q: turn_language(q, None) for q in QUERIES}
