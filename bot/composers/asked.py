@@ -28,7 +28,12 @@ _WHAT_TO_SEND = (
 _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
     ("list", re.compile(_WHAT_TO_SEND + r"|\b(documenti|allegat\w*|quali\s+(spese|costi)|"
                         r"cosa\s+(devo\s+)?(allegare|portare)|documents?|attach\w*|which\s+costs|what\s+costs|justificatifs?|pièces|quels\s+frais|"
-                        r"quelles\s+dépenses|requisiti|requirements|conditions)\b", re.I)),
+                        r"quelles\s+dépenses|requisiti|requirements|conditions|"
+                        # "which types of projects?", "chi può partecipare?": the list of them, whole
+                        r"(quali|which|what|quels?|quelles?)\s+(tipi|tipologie|types?|kinds?|categorie|categories|"
+                        r"catégories|sorts?)|chi\s+(può|puo|possono)\s+(partecipare|presentare|candidarsi|fare\s+domanda|"
+                        r"accedere|beneficiare)|who\s+can\s+(apply|participate|take\s+part|benefit)|"
+                        r"qui\s+peut\s+(candidater|postuler|participer|bénéficier|déposer))\b", re.I)),
     ("pct", re.compile(r"percentual\w*|%|\bpercentage|\bpourcentage|\bper\s+cento|\btasso\s+di|\bfunding\s+rate|"
                        r"\bhow\s+much\s+of\b|\bquanta\s+parte\b|\bquelle\s+part\b|\bshare\s+of\b|"
                        r"\btaux\b|\bintensit\w*|"
@@ -40,7 +45,7 @@ _WANTS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
                         r"by\s+when|quand|jusqu'à|délai|entro|tempo|how\s+long|combien\s+de\s+temps|"
                         r"closing|cut-?off|dead\s?line|termine|date\s+limite)\b", re.I)),
     ("money", re.compile(r"\b(quanto(?!\s+(ci\s+)?(mette|vuole|impiega|dura|tempo))|quanti\s+soldi|import\w*|"
-                         r"cost[oa]?|costano|costs?(?=\s+(of|for|per)\b)|quota|massim\w*|tetto|how\s+much|fee|amount|maximum|max|grant|budget|montant|"
+                         r"cost[oa]?|costano|costs?(?=\s+(of|for|per)\b)|quota|massim\w*|tetto|how\s+much|how\s+big|fee|amount|maximum|max|budget|montant|"
                          r"combien(?!\s+d(e\s+|['’])\s*(temps|rendez|jours|places|entreprises|personnes|participants|pme|sociétés|"
                          r"partenaires|pays|projets))|"
                          r"coût|coûte\w*|plafond|cap|dotazion\w*|cifra|somma|minim[oaie]|minimum)\b", re.I)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.composers.asked import what_is_asked
 from bot.composers.extractive import ExtractiveComposer
 from retrieval.passages import Passage
 
@@ -166,8 +167,6 @@ def test_an_amount_in_words_is_not_reported_missing() -> None:
 
 
 def test_a_second_question_opened_by_a_verb_is_a_part_of_its_own() -> None:
-    from bot.composers.asked import what_is_asked
-
     assert what_is_asked("quanto vale in percentuale e che legge l'ha introdotto").parts == (
         "quanto vale in percentuale", "che legge l'ha introdotto",
     )  # fmt: skip
@@ -241,14 +240,12 @@ def test_a_faq_answer_cut_into_the_next_chunk_leads_and_its_question_does_not() 
 
 
 def test_what_is_asked_knows_sums_and_french_opening_hours() -> None:
-    from bot.composers.asked import what_is_asked
 
     assert "money" in what_is_asked("fino a che cifra di ricavi non serve la partita iva?").all_kinds
     assert "time" in what_is_asked("à quelles heures peut-on retirer les certificats ?").all_kinds
 
 
 def test_what_is_asked_knows_minimums_shares_reimbursed_and_qual_e() -> None:
-    from bot.composers.asked import what_is_asked
 
     ask = what_is_asked("quanto danno max a un'impresa e qual è l'investimento minimo?")
     assert ask.parts == ("quanto danno max a un'impresa", "qual è l'investimento minimo?")
@@ -349,3 +346,18 @@ def test_contact_fields_after_an_office_name_stay_fields() -> None:
     )
     answer = COMPOSER.compose("qual è la mail dell'ufficio rimborsi?", "it", [passage(text)]).text
     assert answer.startswith("E-mail: rimborsi@sportello-esempio.it")
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted", "unwanted"),
+    [
+        ("Salerno chamber grant for trade fairs - who can apply?", {"list", "eligibility"}, {"money"}),
+        ("quali tipi di progetti sono finanziati?", {"list"}, set()),
+        ("qui peut candidater au dispositif ?", {"list"}, set()),
+        ("what is the maximum grant?", {"money"}, set()),
+        ("Combien d'entreprises ont participé à la mission ?", {"num"}, {"money"}),
+    ],
+)
+def test_what_is_asked_of_lists_counts_and_grants(question: str, wanted: set[str], unwanted: set[str]) -> None:
+    kinds = set().union(*what_is_asked(question).kinds)
+    assert wanted <= kinds and not unwanted & kinds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -54,3 +55,15 @@ def test_probabilities_are_bounded_whatever_the_features() -> None:
     assert 0.0 < ranker.probability(huge) <= 1.0
     huge[FEATURES.index("length")] = -1e9
     assert 0.0 <= ranker.probability(huge) < 1.0
+
+
+def test_no_line_likely_enough_marks_the_composition_unsupported() -> None:
+    text = "Il bando sostiene la partecipazione delle imprese a fiere all'estero.\nLe domande si presentano online."
+    doubtful = replace(only("hard_fact", 5.0), answer_floor=0.9)
+    composition = ExtractiveComposer(ranker=doubtful).compose("quanto costa lo stand?", "it", [passage(text)])
+    assert composition.unsupported and composition.lead_likelihood is not None
+    assert composition.lead_likelihood < 0.9
+    trusting = ExtractiveComposer(ranker=only("hard_fact", 5.0)).compose(
+        "quanto costa lo stand?", "it", [passage(text)]
+    )
+    assert not trusting.unsupported
