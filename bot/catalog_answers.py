@@ -32,9 +32,9 @@ CatalogReplyKind = Literal["status", "facts", "list", "not_in_catalog", "estimat
 _STATUS_CUE = re.compile(
     r"\b(entro\s+quando|fino\s+a\s+quando|scadenz\w*|scad[eo]n?o?|quando\s+(apr|chiud|scad|inizi)\w*|"
     r"(è|e|sono)\s+(ancora\s+|già\s+)?apert\w*|ancora\s+apert\w*|già\s+apert\w*|"
-    r"posso\s+(ancora|già)\s+(iscriv|candid|fare\s+domanda|partecip)\w*|"
+    r"(posso|possiamo)\s+(ancora|già)\s+(iscriv|candid|fare\s+domanda|partecip|aderire)\w*|"
     r"deadline|due\s+date|when\s+(does|do|is|will)\b.*\b(close|open|due|end|start)\w*|still\s+open|already\s+open|"
-    r"is\s+(it|the\b.*)\s+open|registration\s+(close|open)\w*|can\s+i\s+still|"
+    r"is\s+(it|the\b.*)\s+open|registration\s+(close|open)\w*|can\s+(i|we)\s+still|"
     r"date\s+limite|jusqu'à\s+quand|quand\s+.*\b(ouvr|ferm|clôtur|clotur)\w*|encore\s+ouvert\w*|déjà\s+ouvert\w*|"
     r"est(-il|-elle)?\s+(encore\s+|déjà\s+)?ouvert\w*|peut-on\s+encore|puis-je\s+encore)",
     re.IGNORECASE,

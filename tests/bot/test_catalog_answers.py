@@ -44,6 +44,13 @@ def test_a_closed_mission_is_said_closed_on_its_date(desk: CatalogDesk) -> None:
     assert "aperte" not in text
 
 
+def test_can_we_still_apply_asks_the_status(desk: CatalogDesk) -> None:
+    kind, text, _ = ask(desk, "can we still apply to the Japan mission?", "en")
+    assert kind == "status" and "15 March 2027" in text
+    kind, text, _ = ask(desk, "possiamo ancora iscriverci alla missione in Canada?")
+    assert kind == "status" and "iscrizioni chiuse" in text
+
+
 def test_a_closed_call_in_english_and_an_upcoming_one_in_french(desk: CatalogDesk) -> None:
     _, text, _ = ask(desk, "Is the EIC Accelerator October cut-off still open?", "en")
     assert "closed, the deadline was 1 October 2026" in text
