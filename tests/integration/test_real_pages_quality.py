@@ -37,6 +37,11 @@ def _report(services: Services, questions: str, folder: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+def blind_dev_report(real_services: tuple[Services, IngestReport]) -> dict[str, Any]:
+    return _report(real_services[0], "blind_dev_questions.jsonl", "corpus")
+
+
+@pytest.fixture(scope="module")
 def heldout_report(real_services: tuple[Services, IngestReport]) -> dict[str, Any]:
     return _report(real_services[0], "heldout_questions.jsonl", "heldout")
 
@@ -77,8 +82,9 @@ def test_nothing_hostile_is_repeated_on_real_pages(
     heldout_report: dict[str, Any],
     heldout2_report: dict[str, Any],
     heldout3_report: dict[str, Any],
+    blind_dev_report: dict[str, Any],
 ) -> None:
-    for report in (dev_report, heldout_report, heldout2_report, heldout3_report):
+    for report in (dev_report, heldout_report, heldout2_report, heldout3_report, blind_dev_report):
         for item in report["items"]:
             assert not item["forbidden_found"], item
 
@@ -88,6 +94,11 @@ def test_the_earlier_held_out_pages_now_development_sets_hold_up(
 ) -> None:
     _holds(heldout_report, FIRST_HELD_OUT)
     _holds(heldout2_report, SECOND_HELD_OUT)
+
+
+def test_blind_questions_on_the_development_pages_hold_up(blind_dev_report: dict[str, Any]) -> None:
+    """Questions written from the development pages' titles alone: a development set made like the blind one."""
+    _holds(blind_dev_report, BLIND_DEV)
 
 
 def test_blind_held_out_pages_hold_up(heldout3_report: dict[str, Any]) -> None:
@@ -101,7 +112,9 @@ def test_blind_held_out_pages_hold_up(heldout3_report: dict[str, Any]) -> None:
 # 1.0, cross-lingual 0.70. First held-out set, now development: fact recall 0.78, first sentence
 # 0.78, median 418. Second (heldout2), now development: hit@3 1.0, fact recall 0.78, first
 # sentence 0.67, median 418, cross-lingual 0.82. Blind set (heldout3): hit@3 0.98, fact recall
-# 0.32, first sentence 0.34, median 497, handoff 0.37, out of scope 15 of 17. The bars sit a few
+# 0.32, first sentence 0.34, median 497, handoff 0.37, out of scope 15 of 17. Blind questions on the
+# development pages (blind_dev_questions.jsonl): hit@3 0.96, fact recall 0.22, first sentence 0.37,
+# median 542, handoff 0.37, out of scope 17 of 20. The bars sit a few
 # points below, so a real regression fails CI and a one-question wobble does not.
 GATE = {
     "hit@3": 0.92, "fact_recall": 0.70, "first_sentence_fact": 0.64, "resolution": 0.90, "handoff_recall": 0.95,
@@ -113,5 +126,7 @@ SECOND_HELD_OUT = {
     "hit@3": 0.95, "fact_recall": 0.73, "first_sentence_fact": 0.62, "cross_lingual": 0.75, "handoff_recall": 0.90,
     "out_of_scope_ok": 0.9, "max_median_chars": 470,
 }  # fmt: skip
+BLIND_DEV = {"hit@3": 0.92, "fact_recall": 0.18, "first_sentence_fact": 0.30, "handoff_recall": 0.30,
+             "out_of_scope_ok": 0.8, "max_median_chars": 620}  # fmt: skip
 BLIND = {"hit@3": 0.93, "fact_recall": 0.27, "first_sentence_fact": 0.28, "handoff_recall": 0.30,
          "out_of_scope_ok": 0.8, "max_median_chars": 560}  # fmt: skip
