@@ -93,6 +93,10 @@ def test_eval_command_with_corpus_uses_a_fresh_index(
     services, _ = real_services
     # The main data directory only lends its embedding cache; the corpus gets its own index.
     monkeypatch.setenv("SPORTELLO_DATA_DIR", str(services.settings.data_dir))
+    # A temporary folder of its own, so another evaluation running on the machine is not counted.
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     out = tmp_path / "report.json"
     scratch_before = set(Path(tempfile.gettempdir()).glob("sportello-eval-*"))
     documents_before = len(services.manifest.documents())
