@@ -32,18 +32,17 @@ def assistant(real_services: tuple[Services, IngestReport]) -> Assistant:
 
 def test_development_set_gate(dev_report: dict[str, Any]) -> None:
     """Regression gate a little below the figures reached (docs/evaluation.md, 2026-12-06: fact
-    recall 0.80, first sentence 0.63, median answer 258 characters, resolution 0.93 — a line the
-    ranker finds unlikely to answer goes to a person —, handoff recall 0.963), so a change that
-    loses answers fails here."""
+    recall 0.83, first sentence 0.64, median answer 257 characters, resolution 0.98, handoff recall
+    0.963), so a change that loses answers fails here."""
     answers = dev_report["answers"]
-    assert answers["resolution"] >= 0.9, answers
+    assert answers["resolution"] >= 0.95, answers
     # 25 of 27: q139 (ISO 9001) is answered from loosely related passages, and q136 ("corsi di
     # formazione sull'export?") sits at confidence 0.4504 against the 0.45 threshold, so it
     # flips with the last digits of the model's scores. Both are noted in docs/assistant.md.
     assert answers["handoff_recall"] >= 0.92, answers
     assert answers["out_of_scope_ok"] == 1.0, answers
     assert answers["closed_as_open"] == 0, answers
-    assert answers["fact_recall"] >= 0.77, answers
+    assert answers["fact_recall"] >= 0.79, answers
     assert answers["first_sentence_fact"] >= 0.58, answers
     assert answers["body_chars"]["median"] <= 320, answers["body_chars"]
 
