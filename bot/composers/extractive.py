@@ -132,7 +132,7 @@ class ExtractiveComposer:
         if not reading.units:
             return Composition("", [], self.name)
         ask, standing, chosen = reading.ask, reading.standing, reading.chosen
-        picked = self._pick(reading)
+        picked, likelihood = self._pick(reading)
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
@@ -149,10 +149,6 @@ class ExtractiveComposer:
         }  # fmt: skip
         if ask.costs == "not_eligible" and not any(u.polarity == "not_eligible" for u in picked):
             missing.add("excluded_costs")
-        likelihood = None
-        if self._ranker is not None:
-            scorer, _ = self.lead_candidates(reading)
-            likelihood = self._ranker.probability(line_features(scorer, picked[0], reading.ranked))
         unsupported = likelihood is not None and self._ranker is not None and likelihood < self._ranker.answer_floor
         return Composition(body, citations, self.name, missing=frozenset(missing), lead_likelihood=likelihood,
                            unsupported=unsupported)  # fmt: skip
@@ -193,12 +189,14 @@ class ExtractiveComposer:
         main = main or units
         return LineScorer(reading.question, reading.ask, main, reading.standing, reading.ask.all_kinds), main
 
-    def _pick(self, reading: Reading) -> list[Unit]:
-        """The lead and its context, then a unit answering each other part of the question."""
+    def _pick(self, reading: Reading) -> tuple[list[Unit], float | None]:
+        """The lead and its context, then a unit answering each other part of the question; and the
+        ranker's probability that the lead holds what was asked (``None`` without a ranker)."""
         ask, units, standing = reading.ask, reading.units, reading.standing
         scorer, main = self.lead_candidates(reading)
         likely = self._likelihood(scorer, reading.ranked)
         picked = self._lead_and_context(scorer, likely, main, standing)
+        lead_likelihood = likely(picked[0]) if likely is not None else None
         lead_document = standing.doc_ids[picked[0].passage]
         for part, kinds in zip(ask.parts, ask.kinds, strict=True):
             # One scorer per part: its words are stemmed once, not once per unit.
@@ -229,7 +227,7 @@ class ExtractiveComposer:
                 continue
             block = self._list_block(best, units) if best.bullet and "list" in kinds else [best]
             picked.extend(u for u in block if u not in picked)
-        return picked
+        return picked, lead_likelihood
 
     def _about_part(self, score: LineScorer, part: str, *, units: list[Unit], picked: list[Unit]) -> list[Unit]:
         """The best line on the words only this part of the question has (none if one is quoted)."""
