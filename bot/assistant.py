@@ -21,9 +21,10 @@ from dataclasses import dataclass, field, replace
 from bot.catalog_answers import CatalogDesk, CatalogReply, Option
 from bot.composers.asked import cost_polarity
 from bot.composers.base import Citation, Composition
-from bot.composers.extractive import ExtractiveComposer, sources_block
+from bot.composers.extractive import ExtractiveComposer
 from bot.composers.line_ranker import LineRanker
 from bot.composers.llm import LlmComposer, LlmOutcome, LlmToken
+from bot.composers.sources import sources_block
 from bot.handoff import Details, OfficeHours, missing_details, parse_details
 from bot.knowledge_view import KnowledgeView
 from bot.phrases import joined, say

@@ -26,7 +26,7 @@ from api.web.limits import RateLimiter, retry_after_seconds
 from api.web.protection import error_body
 from bot.assistant import Assistant
 from bot.composers.base import Citation
-from bot.composers.extractive import answer_body
+from bot.composers.sources import answer_body
 from bot.phrases import say
 from bot.privacy import PrivacyDesk
 from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent

@@ -37,7 +37,7 @@ from knowledge.language import detect_language
 from retrieval.passages import Passage
 from retrieval.text_analysis import cognate_prefixes, query_terms
 
-__all__ = ["ExtractiveComposer", "ExtractiveConfig", "answer_body", "sources_block"]
+__all__ = ["ExtractiveComposer", "ExtractiveConfig"]
 
 PART_MINIMUM = 1.0
 """A line answering a part without a kind of fact must score this much (it shares a word or two)."""
@@ -458,24 +458,3 @@ def _restates(unit: Unit, picked: list[Unit], doc_ids: list[str]) -> bool:
         return False
     quoted = {f for u in picked if doc_ids[u.passage] == doc_ids[unit.passage] for f in u.facts}
     return unit.facts <= quoted
-
-
-def sources_block(citations: Sequence[Citation], language: str) -> str:
-    """``Fonti:`` and one line per source: ``[1] Title — Section, p. 3 (link)``."""
-    lines = [say("sources", language)]
-    for citation in citations:
-        line = f"[{citation.n}] {citation.label()}"
-        if citation.url:
-            line += f" – {citation.url}"
-        if citation.language and citation.language != language:
-            line += " " + say("source_in", language, name=language_name(citation.language, language))
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def answer_body(text: str, citations: Sequence[Citation], language: str) -> str:
-    """A stored reply without the sources block it ends with (for channels that show the sources themselves)."""
-    if not citations:
-        return text
-    block = sources_block(citations, language)
-    return text[: -len(block)].rstrip() if text.endswith(block) else text

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from bot.composers.base import Citation
-from bot.composers.extractive import answer_body
+from bot.composers.sources import answer_body
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 # A sentence ends at . ! ? followed by a capital or an opening quote; not "art. 5", "3.000", "p. 12".

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from bot.composers.base import Citation
-from bot.composers.extractive import answer_body
+from bot.composers.sources import answer_body
 from bot.phrases import language_name, say
 
 MESSAGE_LIMIT = 4096
