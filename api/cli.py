@@ -24,10 +24,10 @@ from api.evaluation import run_evaluation
 from api.knowledge_sync import PublishRefusedError, SyncOutcome, sync_knowledge
 from api.quality_gate import QualityGate
 from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services
-from bot.assistant import Assistant
+from bot.conversation.assistant import Assistant
+from bot.conversation.replies import DoneEvent, Reply, TokenEvent
 from bot.evaluation.gate import QualityBar, shortfalls
 from bot.evaluation.questions import QuestionSetError, load_questions
-from bot.replies import DoneEvent, Reply, TokenEvent
 from knowledge.documents import KINDS
 from knowledge.ingest import IngestReport
 from knowledge.language import SUPPORTED

@@ -15,9 +15,9 @@ from rich.table import Table
 
 from api.cli_common import command_services, err, out
 from api.console.state import staff_accounts
-from bot.accounts import AccountError, Role
-from bot.audit import AuditLog
-from bot.privacy import PrivacyDesk
+from bot.desk.accounts import AccountError, Role
+from bot.desk.audit import AuditLog
+from bot.desk.privacy import PrivacyDesk
 
 staff_app = typer.Typer(help="Staff accounts of the console.", no_args_is_help=True)
 contact_app = typer.Typer(help="One contact's personal data (GDPR requests).", no_args_is_help=True)

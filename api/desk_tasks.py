@@ -16,12 +16,12 @@ import logging
 
 from api.services import Services
 from api.settings import Settings
-from bot.accounts import StaffAccounts
-from bot.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
-from bot.outbox import Outbox
-from bot.privacy import PrivacyDesk
-from bot.staff import StaffDesk, StaffNotices
-from bot.store import ConversationStore
+from bot.conversation.store import ConversationStore
+from bot.desk.accounts import StaffAccounts
+from bot.desk.privacy import PrivacyDesk
+from bot.desk.staff import StaffDesk, StaffNotices
+from bot.outbound.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
+from bot.outbound.outbox import Outbox
 
 log = logging.getLogger(__name__)
 

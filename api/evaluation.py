@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from api.services import Services, build_assistant, build_services, migrate
-from bot.catalog_status import entry_status
+from bot.answers.catalog_status import entry_status
+from bot.conversation.replies import Reply
+from bot.conversation.store import ConversationStore
 from bot.evaluation.harness import build_report, evaluate
 from bot.evaluation.questions import EvalQuestion
-from bot.replies import Reply
-from bot.store import ConversationStore
 from knowledge.catalog import Call, Mission
 from knowledge.database import make_engine, session_factory
 from knowledge.ingest import IngestReport

@@ -11,7 +11,7 @@ from pathlib import Path
 from api.quality_gate import GateVerdict, QualityGate, check_candidate
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services
 from api.telegram import alert_scanner
-from bot.staff_faq import StaffFaq, StaffFaqs
+from bot.desk.staff_faq import StaffFaq, StaffFaqs
 from knowledge.ingest import IngestReport, ProgressCallback
 
 

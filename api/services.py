@@ -20,16 +20,16 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings, office_day_numbers
-from bot.assistant import Assistant, AssistantConfig
-from bot.composers.extractive import ExtractiveComposer
-from bot.composers.llm import LlmComposer, LlmConfig
-from bot.handoff import OfficeHours
-from bot.knowledge_view import KnowledgeView
-from bot.policy import Thresholds
-from bot.router import SemanticRouter
-from bot.staff_faq import StaffFaqs
-from bot.store import ConversationStore
-from bot.understanding import TurnLimits
+from bot.answers.composers.extractive import ExtractiveComposer
+from bot.answers.composers.llm import LlmComposer, LlmConfig
+from bot.answers.knowledge_view import KnowledgeView
+from bot.conversation.assistant import Assistant, AssistantConfig
+from bot.conversation.handoff import OfficeHours
+from bot.conversation.policy import Thresholds
+from bot.conversation.router import SemanticRouter
+from bot.conversation.store import ConversationStore
+from bot.conversation.understanding import TurnLimits
+from bot.desk.staff_faq import StaffFaqs
 from knowledge.chunking import ChunkingConfig
 from knowledge.database import make_engine, session_factory
 from knowledge.ingest import IngestConfig, IngestPipeline

@@ -16,11 +16,11 @@ from pydantic import ValidationError
 from api.services import Services
 from api.settings import Settings
 from api.web.protection import error_body
-from bot.accounts import StaffAccounts
-from bot.alerts import AlertScanner, Subscriptions
-from bot.outbox import Outbox
-from bot.privacy import PrivacyDesk
-from bot.staff import StaffDesk
+from bot.desk.accounts import StaffAccounts
+from bot.desk.privacy import PrivacyDesk
+from bot.desk.staff import StaffDesk
+from bot.outbound.alerts import AlertScanner, Subscriptions
+from bot.outbound.outbox import Outbox
 from bot.telegram.application import TelegramChannel
 from bot.telegram.config import TelegramConfig, TelegramDeps
 from bot.telegram.updates import UpdateLog

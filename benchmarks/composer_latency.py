@@ -33,9 +33,9 @@ import search_latency
 from queries import QUERIES
 
 from api.services import build_services
-from bot.composers.extractive import ExtractiveComposer
-from bot.composers.line_ranker import LineRanker
-from bot.understanding import turn_language
+from bot.answers.composers.extractive import ExtractiveComposer
+from bot.answers.composers.line_ranker import LineRanker
+from bot.conversation.understanding import turn_language
 
 TARGET_P95_MS = 150.0
 

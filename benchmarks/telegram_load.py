@@ -34,7 +34,7 @@ from doubles.telegram_api import BotApiDouble  # noqa: E402
 from api.services import build_services  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from bot.evaluation.questions import load_questions  # noqa: E402
-from bot.outbox import Outbox  # noqa: E402
+from bot.outbound.outbox import Outbox  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache" / "telegram-load"
 DEV_SET = ROOT / "evaluation" / "dev_questions.jsonl"

@@ -12,13 +12,13 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-import bot.accounts
-import bot.alerts
-import bot.audit
-import bot.escalation_notes
-import bot.outbox
-import bot.staff_faq
-import bot.store
+import bot.conversation.store
+import bot.desk.accounts
+import bot.desk.audit
+import bot.desk.escalation_notes
+import bot.desk.staff_faq
+import bot.outbound.alerts
+import bot.outbound.outbox
 import bot.telegram.updates  # noqa: F401  (registers the Telegram update log)
 import knowledge.store  # noqa: F401  (registers the knowledge tables)
 import retrieval.embedding_cache  # noqa: F401  (registers the retrieval tables)

@@ -6,7 +6,7 @@ Run from the repository root, after ``sportello init`` (it reads the index of
     .venv/bin/python scripts/calibrate_assistant.py [--questions evaluation/dev_questions.jsonl]
 
 For every question of the set that is not adversarial or out of scope it computes the
-retrieval confidence (``bot.policy.retrieval_confidence``) over the passages the
+retrieval confidence (``bot.conversation.policy.retrieval_confidence``) over the passages the
 assistant would see, and the nearest FAQ entry's similarity, margin and word coverage.
 It then prints, for a range of answer thresholds, how many answerable questions would
 be handed off and how many needs-human questions would be answered.
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from api.services import build_services
 from api.settings import Settings
-from bot.assistant import AssistantConfig
+from bot.answers.knowledge_view import KnowledgeView
+from bot.conversation.assistant import AssistantConfig
+from bot.conversation.policy import retrieval_confidence
 from bot.evaluation.questions import load_questions
-from bot.knowledge_view import KnowledgeView
-from bot.policy import retrieval_confidence
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)  # the sample catalog's documented day

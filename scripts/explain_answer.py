@@ -13,9 +13,9 @@ import argparse
 
 from api.services import build_services
 from api.settings import Settings
-from bot.composers.extractive import ExtractiveComposer
-from bot.composers.line_ranker import LineRanker, line_features
-from bot.understanding import turn_language
+from bot.answers.composers.extractive import ExtractiveComposer
+from bot.answers.composers.line_ranker import LineRanker, line_features
+from bot.conversation.understanding import turn_language
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Trains the line ranker (``bot/composers/line_ranker.py``) on the development sets.
+"""Trains the line ranker (``bot/answers/composers/line_ranker.py``) on the development sets.
 
     .venv/bin/python scripts/train_line_ranker.py            # cross-validate, then write the weights
     .venv/bin/python scripts/train_line_ranker.py --dry-run  # cross-validate only
@@ -32,11 +32,11 @@ import numpy as np
 
 from api.cli import command_services
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_assistant, build_services, migrate
-from bot.composers.extractive import ExtractiveComposer
-from bot.composers.line_ranker import BUNDLED, FEATURES, LineRanker, line_features
-from bot.composers.source_lines import LABEL
+from bot.answers.composers.extractive import ExtractiveComposer
+from bot.answers.composers.line_ranker import BUNDLED, FEATURES, LineRanker, line_features
+from bot.answers.composers.source_lines import LABEL
+from bot.conversation.store import ConversationStore
 from bot.evaluation.questions import EvalQuestion, load_questions
-from bot.store import ConversationStore
 from knowledge.database import make_engine, session_factory
 from knowledge.facts import fact_in_text
 from retrieval.passages import Passage

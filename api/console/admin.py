@@ -14,8 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import AdminDep, ForbiddenError, require_admin
 from api.console.state import ConsoleDep
 from api.console.templating import render
-from bot.accounts import AccountError, Role
-from bot.privacy import PrivacyDesk
+from bot.desk.accounts import AccountError, Role
+from bot.desk.privacy import PrivacyDesk
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
 

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.state import ConsoleDep
 from api.console.templating import render
-from bot.accounts import LoginRefusedError, LoginThrottledError, StaffSession
+from bot.desk.accounts import LoginRefusedError, LoginThrottledError, StaffSession
 
 SESSION_COOKIE = "sportello_staff"
 LOGIN_CSRF_COOKIE = "sportello_login_csrf"

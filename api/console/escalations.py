@@ -13,9 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import ForbiddenError, StaffDep, require_staff
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render, sla_colour
-from bot.staff import StaffActionError
-from bot.staff_faq import StaffFaqError
-from bot.store import EscalationStatus, QueuedEscalation, StoredEscalation
+from bot.conversation.store import EscalationStatus, QueuedEscalation, StoredEscalation
+from bot.desk.staff import StaffActionError
+from bot.desk.staff_faq import StaffFaqError
 from knowledge.store import DocumentRecord
 
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(require_staff)])

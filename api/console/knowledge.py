@@ -19,8 +19,8 @@ from api.console.templating import render
 from api.knowledge_sync import PublishRefusedError, SyncOutcome, console_sources, sync_knowledge
 from api.quality_gate import GateVerdict, QualityGate, check_candidate
 from api.services import IngestBusyError
-from bot.catalog_status import entry_status
-from bot.staff_faq import StaffFaqError
+from bot.answers.catalog_status import entry_status
+from bot.desk.staff_faq import StaffFaqError
 from knowledge.catalog import Call, Mission
 from knowledge.loaders import SUPPORTED_SUFFIXES
 

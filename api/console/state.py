@@ -9,15 +9,15 @@ from fastapi import Depends, Request
 
 from api.quality_gate import QualityGate
 from api.services import Services
-from bot.accounts import StaffAccounts
-from bot.analytics import DeskAnalytics
-from bot.assistant import Assistant
-from bot.audit import AuditLog
-from bot.escalation_notes import EscalationNotes
-from bot.outbox import Outbox
-from bot.staff import StaffDesk
-from bot.staff_faq import StaffFaqs
-from bot.store import ConversationStore
+from bot.conversation.assistant import Assistant
+from bot.conversation.store import ConversationStore
+from bot.desk.accounts import StaffAccounts
+from bot.desk.analytics import DeskAnalytics
+from bot.desk.audit import AuditLog
+from bot.desk.escalation_notes import EscalationNotes
+from bot.desk.staff import StaffDesk
+from bot.desk.staff_faq import StaffFaqs
+from bot.outbound.outbox import Outbox
 
 
 @dataclass

@@ -1,8 +1,11 @@
 """The chat API the widget talks to (contract: docs/web.md).
 
 A web session is a contact of channel ``web`` whose external id is the SHA-256 of a
-random token; only the browser holds the token. Every turn goes through the one
-``Assistant`` (the message is stored before it is read, the reply before it is sent).
+random token; only the browser holds the token. Every turn goes through the front door
+(``bot.conversation.front_door``): the message is stored with the widget's client id
+before any byte of the response goes out, so a turn the widget was told about survives a
+crash, and the widget's resend of the same client id gets the stored answer back instead
+of a second turn.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from starlette.concurrency import run_in_threadpool
 from api.services import Services
 from api.web.limits import RateLimiter, retry_after_seconds
 from api.web.protection import error_body
-from bot.assistant import Assistant
-from bot.composers.base import Citation
-from bot.composers.sources import answer_body
-from bot.phrases import say
-from bot.privacy import PrivacyDesk
-from bot.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
-from bot.store import ConversationStore, StoredConversation, StoredEscalation, StoredMessage
+from bot.answers.composers.base import Citation
+from bot.answers.composers.sources import answer_body
+from bot.conversation.assistant import Assistant
+from bot.conversation.front_door import FrontDoor
+from bot.conversation.inbox import Inbound
+from bot.conversation.phrases import say
+from bot.conversation.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
+from bot.conversation.store import ConversationStore, StoredConversation, StoredEscalation, StoredMessage
+from bot.desk.privacy import PrivacyDesk
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +53,19 @@ class SessionRequest(BaseModel):
     language: Language | None = Field(default=None, description="Interface language; detected per message anyway.")
 
 
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+
+
 class MessageRequest(BaseModel):
     text: str = Field(max_length=5000, description="The SME's message (the assistant asks to shorten over its limit).")
+    client_id: str | None = Field(
+        default=None, pattern=CLIENT_ID_PATTERN,
+        description="The widget's id for this message, sent again with a resend: the stored turn is returned.",
+    )  # fmt: skip
+
+
+class HandoffRequest(BaseModel):
+    client_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
 
 
 class FeedbackRequest(BaseModel):
@@ -68,24 +84,34 @@ class WebState:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.assistant: Assistant = services.assistant()
+        self.front_door = FrontDoor(self.assistant)
         self.privacy = PrivacyDesk(services.sessions, services.now)
         web = services.settings.web
         self.session_limit = RateLimiter(web.session_messages_per_minute)
         self.ip_limit = RateLimiter(web.ip_requests_per_minute)
         self._turns = threading.BoundedSemaphore(web.concurrent_turns)
 
-    def turn_events(self, conversation: int, text: str) -> Iterator[Event]:
-        """The assistant's events for one message. Without a language model a turn is a few
-        milliseconds of CPU: turns take their place in a short queue (``concurrent_turns`` at a
-        time) instead of all contending for the interpreter at once, which keeps the slowest
-        answers under load close to the typical one. A model's turn streams for seconds, so it
-        streams as it comes."""
+    def accept(self, conversation: int, text: str, client_id: str | None) -> Inbound:
+        """Store the message (committed) before anything is acknowledged; a resent client id finds it."""
+        return self.front_door.accept(conversation, text, f"{CHANNEL}:{client_id}" if client_id else None)
+
+    def turn_events(self, inbound: Inbound) -> Iterator[Event]:
+        """The turn's events for a stored message, JSON and streamed alike. Without a language
+        model a turn is a few milliseconds of CPU: turns take their place in a short queue
+        (``concurrent_turns`` at a time) instead of all contending for the interpreter at once,
+        which keeps the slowest answers under load close to the typical one. A model's turn
+        streams for seconds, so it streams as it comes."""
         if self.assistant.streams_from_model:
-            yield from self.assistant.stream(conversation, text)
+            yield from self.front_door.events(inbound)
             return
         with self._turns:
-            events = list(self.assistant.stream(conversation, text))
+            events = list(self.front_door.events(inbound))
         yield from events
+
+    def reply(self, inbound: Inbound) -> Reply:
+        """The turn's reply (``turn_events``, consumed)."""
+        done = [event.reply for event in self.turn_events(inbound) if isinstance(event, DoneEvent)]
+        return done[-1]
 
 
 def web_state(request: Request) -> WebState:
@@ -151,25 +177,29 @@ def start_session(body: SessionRequest, state: StateDep) -> dict[str, Any]:
 def send_message(
     body: MessageRequest, request: Request, state: StateDep, conversation: ConversationDep
 ) -> StreamingResponse | dict[str, Any]:
-    """The assistant's reply: streamed as server-sent events, or as JSON."""
+    """The assistant's reply: streamed as server-sent events, or as JSON.
+
+    The message is stored before the response starts (status and headers are the widget's
+    "received"); a resend with the same ``client_id`` gets the stored turn, never a second one.
+    """
     _check(state.session_limit, f"session:{conversation}")
+    inbound = state.accept(conversation, body.text, body.client_id)
     if "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(
-            _reply_events(state, conversation, body.text),
+            _reply_events(state, inbound, body.client_id),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
-    reply = state.assistant.reply(conversation, body.text)
-    return {"reply": _reply(state, conversation, reply)}
+    return {"reply": _reply(state, conversation, state.reply(inbound))}
 
 
 @router.post("/handoff", dependencies=[Depends(limit_ip)])
-def handoff(state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
+def handoff(state: StateDep, conversation: ConversationDep, body: HandoffRequest | None = None) -> dict[str, Any]:
     """Ask for a person: the same turn as writing it, so the details staff need are asked first."""
     _check(state.session_limit, f"session:{conversation}")
     language = state.assistant.store.conversation(conversation).language or "it"
-    reply = state.assistant.reply(conversation, say("ask_for_person", language))
-    return {"reply": _reply(state, conversation, reply)}
+    inbound = state.accept(conversation, say("ask_for_person", language), body.client_id if body else None)
+    return {"reply": _reply(state, conversation, state.reply(inbound))}
 
 
 @router.get("/history", dependencies=[Depends(limit_ip)])
@@ -196,7 +226,7 @@ def feedback(body: FeedbackRequest, state: StateDep, conversation: ConversationD
 
 @router.post("/erase", dependencies=[Depends(limit_ip)])
 def erase(body: ErasureRequest, state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
-    """Delete everything stored about this session (bot/privacy.py, docs/privacy.md); its token stops working."""
+    """Delete everything stored about this session (bot/desk/privacy.py, docs/privacy.md); its token stops working."""
     if not body.confirm:
         raise HTTPException(400, error_body("confirmation_required", "Erasure cannot be undone: send confirm=true."))
     try:
@@ -242,10 +272,12 @@ def _sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _reply_events(state: WebState, conversation: int, text: str) -> Iterator[str]:
-    """The assistant's stream as SSE (a sync generator: Starlette runs it in a worker thread)."""
+def _reply_events(state: WebState, inbound: Inbound, client_id: str | None) -> Iterator[str]:
+    """The turn's stream as SSE (a sync generator: Starlette runs it in a worker thread)."""
+    conversation = inbound.conversation_id
+    yield _sse("accepted", {"message_id": inbound.message_id, "client_id": client_id})
     try:
-        for event in state.turn_events(conversation, text):
+        for event in state.turn_events(inbound):
             if isinstance(event, TokenEvent):
                 if event.part == "answer":  # the widget lists the sources from the citations
                     yield _sse("token", {"text": event.text})
@@ -323,10 +355,13 @@ def _reply(state: WebState, conversation: int, reply: Reply) -> dict[str, Any]:
 
 def _message(message: StoredMessage) -> dict[str, Any]:
     language = message.language or "it"
+    client_key = message.client_key or ""
     return {
         "id": message.id, "role": message.role, "text": _body(message.text, message.citations, language),
         "citations": _public(message.citations), "created_at": message.created_at.isoformat(),
         "decision": message.decision, "language": message.language,
+        "client_id": client_key.removeprefix(f"{CHANNEL}:") if client_key.startswith(f"{CHANNEL}:") else None,
+        "pending": message.role == "user" and message.status == "pending",
     }  # fmt: skip
 
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from bot.conversation.replies import Reply
 from bot.evaluation.questions import EvalQuestion
 from bot.evaluation.reading import body_of, first_sentence
-from bot.replies import Reply
 from knowledge.facts import fact_in_text
 from retrieval.errors import RetrievalError
 from retrieval.passages import Passage

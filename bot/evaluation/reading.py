@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.composers.base import Citation
-from bot.composers.sources import answer_body
+from bot.answers.composers.base import Citation
+from bot.answers.composers.sources import answer_body
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 # A sentence ends at . ! ? followed by a capital or an opening quote; not "art. 5", "3.000", "p. 12".

@@ -18,7 +18,7 @@ from telegram import Bot, BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.staff import StaffNotices
+from bot.desk.staff import StaffNotices
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.handlers import TelegramHandlers

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.accounts import StaffAccounts
-from bot.alerts import AlertScanner, Subscriptions
-from bot.assistant import Assistant
-from bot.outbox import Outbox
-from bot.privacy import PrivacyDesk
-from bot.staff import StaffDesk
+from bot.conversation.assistant import Assistant
+from bot.desk.accounts import StaffAccounts
+from bot.desk.privacy import PrivacyDesk
+from bot.desk.staff import StaffDesk
+from bot.outbound.alerts import AlertScanner, Subscriptions
+from bot.outbound.outbox import Outbox
 from bot.telegram.updates import UpdateLog
 
 CHANNEL = "telegram"

@@ -16,9 +16,9 @@ from telegram import Bot, Chat, InlineKeyboardMarkup, LinkPreviewOptions, Messag
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
-from bot.phrases import say
-from bot.replies import DoneEvent, Event, Reply, TokenEvent
-from bot.store import StoredContact
+from bot.conversation.phrases import say
+from bot.conversation.replies import DoneEvent, Event, Reply, TokenEvent
+from bot.conversation.store import StoredContact
 from bot.telegram import keyboards
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.formatting import escape, reply_messages

@@ -20,7 +20,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.outbox import OutboxItem
+from bot.outbound.outbox import OutboxItem
 from bot.telegram import keyboards
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.conversation import NO_PREVIEW

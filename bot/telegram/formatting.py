@@ -12,9 +12,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from bot.composers.base import Citation
-from bot.composers.sources import answer_body
-from bot.phrases import language_name, say
+from bot.answers.composers.base import Citation
+from bot.answers.composers.sources import answer_body
+from bot.conversation.phrases import language_name, say
 
 MESSAGE_LIMIT = 4096
 """Telegram's limit for a message's text, in UTF-16 code units after entity parsing."""

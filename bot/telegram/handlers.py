@@ -24,9 +24,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts import matches, topic_choices, topic_label
-from bot.catalog_answers import CatalogDesk
-from bot.phrases import say
+from bot.answers.catalog_answers import CatalogDesk
+from bot.conversation.phrases import say
+from bot.outbound.alerts import matches, topic_choices, topic_label
 from bot.telegram import keyboards
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.conversation import Conversations, user_language

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.alerts import Subscription, TopicChoice, TopicKind, topic_label
-from bot.catalog_answers import Option
+from bot.answers.catalog_answers import Option
+from bot.outbound.alerts import Subscription, TopicChoice, TopicKind, topic_label
 from bot.telegram.texts import LANGUAGES, text
 
 FOLLOW_UPS = ("deadline", "documents", "costs")

@@ -16,7 +16,7 @@ from telegram import Message
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.staff import StaffActionError
+from bot.desk.staff import StaffActionError
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.formatting import escape
 from bot.telegram.keyboards import Callback

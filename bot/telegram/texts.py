@@ -1,6 +1,6 @@
 """What only the Telegram bot says (commands, buttons, confirmations), in Italian, English and French.
 
-The assistant's own words are in ``bot.phrases``; these frame the Telegram interface.
+The assistant's own words are in ``bot.conversation.phrases``; these frame the Telegram interface.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.services import Services
 from api.web.app import create_app
+from api.web.chat import token_hash
 from api.web.limits import RateLimiter
 
 JAPAN = "Entro quando devo iscrivermi alla missione in Giappone?"
@@ -63,10 +64,60 @@ def test_the_reply_streams_as_server_sent_events(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/event-stream")
     events = sse_events(response.text)
     kinds = [kind for kind, _ in events]
-    assert kinds[0] == "token" and kinds[-2:] == ["decision", "done"] and "citation" in kinds
+    assert kinds[:2] == ["accepted", "token"] and kinds[-2:] == ["decision", "done"] and "citation" in kinds
+    assert events[0][1]["message_id"] == events[-1][1]["message_id"] - 1  # stored before it was answered
     streamed = "".join(data["text"] for kind, data in events if kind == "token")
     assert "Fonti" not in streamed
     assert streamed.strip() == events[-1][1]["text"].strip()
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/event-stream"])
+def test_a_resent_client_id_gets_the_stored_turn_not_a_second_one(client: TestClient, accept: str) -> None:
+    headers = {**session(client), "Accept": accept}
+    body = {"text": JAPAN, "client_id": "c0ffee-0001"}
+    first = client.post("/api/messages", json=body, headers=headers)
+    again = client.post("/api/messages", json=body, headers=headers)
+
+    def reply_of(response: Any) -> dict[str, Any]:
+        if accept == "application/json":
+            return dict(response.json()["reply"])
+        return dict(sse_events(response.text)[-1][1])
+
+    assert reply_of(first) == reply_of(again)
+    history = client.get("/api/history", headers=headers).json()["messages"]
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert history[0]["client_id"] == "c0ffee-0001" and history[0]["pending"] is False
+    other = client.post("/api/messages", json={"text": JAPAN, "client_id": "c0ffee-0002"}, headers=headers)
+    assert reply_of(other)["message_id"] != reply_of(first)["message_id"]  # a new id is a new message
+
+
+@pytest.mark.parametrize("client_id", ["short", "has space in it", "x" * 65, "<script>", "'; DROP TABLE--"])
+def test_a_malformed_client_id_is_refused_and_nothing_is_stored(client: TestClient, client_id: str) -> None:
+    headers = session(client)
+    refused = client.post("/api/messages", json={"text": JAPAN, "client_id": client_id}, headers=headers)
+    assert refused.status_code == 422
+    assert client.get("/api/history", headers=headers).json()["messages"] == []
+
+
+def test_a_message_stored_by_a_process_that_died_is_answered_by_recovery(
+    client: TestClient, sample_services: Services
+) -> None:
+    headers = session(client)
+    state = client.app.state.web  # type: ignore[attr-defined]
+    conversation = state.assistant.store.latest_conversation("web", _token_hash(headers))
+    stored = state.accept(conversation, JAPAN, "left-behind-1")  # accepted, then the process died
+    assert client.get("/api/history", headers=headers).json()["messages"][0]["pending"] is True
+    replies = state.front_door.recover("web")  # (or the app's recovery loop, if it came first)
+    assert [r.user_message_id for r in replies] in ([stored.message_id], [])
+    history = client.get("/api/history", headers=headers).json()["messages"]
+    assert [m["role"] for m in history] == ["user", "assistant"] and "15 marzo 2027" in history[1]["text"]
+    again = client.post("/api/messages", json={"text": JAPAN, "client_id": "left-behind-1"}, headers=headers)
+    assert again.json()["reply"]["message_id"] == history[1]["id"]  # the widget's resend gets that answer
+    assert state.front_door.recover("web") == []
+
+
+def _token_hash(headers: dict[str, str]) -> str:
+    return token_hash(headers["Authorization"].split(" ", 1)[1])
 
 
 def test_a_person_asked_for_then_an_escalation_with_the_expected_reply(client: TestClient) -> None:

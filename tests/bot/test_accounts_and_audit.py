@@ -12,7 +12,7 @@ from doubles.telegram_bot import MovableClock
 from sqlalchemy import select
 
 from api.services import Services
-from bot.accounts import (
+from bot.desk.accounts import (
     FREE_ATTEMPTS,
     AccountError,
     LoginRefusedError,
@@ -21,7 +21,7 @@ from bot.accounts import (
     StaffAccounts,
     StaffSessionRow,
 )
-from bot.audit import AuditLog
+from bot.desk.audit import AuditLog
 
 PASSWORD = "correct horse battery"
 

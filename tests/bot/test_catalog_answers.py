@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from api.services import SAMPLE_KNOWLEDGE_DIR
-from bot.catalog_answers import CatalogDesk
+from bot.answers.catalog_answers import CatalogDesk
 from knowledge.catalog import load_catalog
 from knowledge.countries import countries_in
 from knowledge.store import CatalogRecord

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.catalog_status import entry_status, find_entries
+from bot.answers.catalog_status import entry_status, find_entries
 from knowledge.catalog import Call, CatalogEntry, Mission, load_catalog
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample" / "catalog"

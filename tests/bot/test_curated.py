@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.curated import CuratedAnswer, CuratedAnswers
+from bot.answers.curated import CuratedAnswer, CuratedAnswers
 from retrieval.embeddings import HashingEmbedder
 
 

@@ -21,10 +21,10 @@ from doubles.telegram_bot import STAFF_CHAT, STAFF_NAME, STAFF_USER, MovableCloc
 
 from api.services import Services
 from api.telegram import telegram_deps
-from bot.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
-from bot.outbox import Outbox, OutboxItem
-from bot.staff import StaffActionError, StaffDesk, StaffNotices
-from bot.store import ConversationStore
+from bot.conversation.store import ConversationStore
+from bot.desk.staff import StaffActionError, StaffDesk, StaffNotices
+from bot.outbound.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
+from bot.outbound.outbox import Outbox, OutboxItem
 from bot.telegram.application import TelegramChannel
 
 SENDER = "sportello@desk.example"

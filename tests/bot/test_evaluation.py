@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.composers.base import Citation
+from bot.answers.composers.base import Citation
+from bot.conversation.replies import Reply
 from bot.evaluation.harness import build_report, evaluate, source_matches
 from bot.evaluation.questions import EvalQuestion, QuestionSetError, load_questions
-from bot.replies import Reply
 from retrieval.errors import EmptyQueryError
 from retrieval.passages import Passage
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.composers.asked import what_is_asked
-from bot.composers.extractive import ExtractiveComposer
+from bot.answers.composers.asked import what_is_asked
+from bot.answers.composers.extractive import ExtractiveComposer
 from retrieval.passages import Passage
 
 
@@ -265,7 +265,7 @@ def test_a_contact_block_at_the_end_of_a_chunk_is_quoted_whole() -> None:
     text = "Ufficio Commercio Estero\nSede di Teramo: tel. 0861.335227\ne-mail: commercio.estero@gransasso.camcom.it"
     answer = COMPOSER.compose("a chi scrivo per il carnet ata? mi serve una mail", "it", [passage(text)]).text
     assert "commercio.estero@gransasso.camcom.it" in answer, answer
-    from bot.composers.source_lines import sentences
+    from bot.answers.composers.source_lines import sentences
 
     assert sentences("Sede di Teramo: tel. 0861.335227") == ["Sede di Teramo: tel. 0861.335227"]  # "tel." ends none
 

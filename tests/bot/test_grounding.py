@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.composers.grounding import (
+from bot.answers.composers.grounding import (
     SUPPORT_THRESHOLD,
     SentenceCheck,
     SentenceGate,

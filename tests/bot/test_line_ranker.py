@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.composers.extractive import ExtractiveComposer
-from bot.composers.line_ranker import BUNDLED, FEATURES, LineRanker
+from bot.answers.composers.extractive import ExtractiveComposer
+from bot.answers.composers.line_ranker import BUNDLED, FEATURES, LineRanker
 from tests.bot.test_extractive import passage
 
 

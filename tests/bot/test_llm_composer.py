@@ -13,7 +13,7 @@ from doubles.openai_server import OpenAIServerDouble
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot.composers.llm import NO_ANSWER, LlmComposer, LlmConfig, LlmOutcome, LlmToken
+from bot.answers.composers.llm import NO_ANSWER, LlmComposer, LlmConfig, LlmOutcome, LlmToken
 from retrieval.passages import Passage
 
 QUESTION = "Entro quando si presenta la domanda per il Bando Export?"

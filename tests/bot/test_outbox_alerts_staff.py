@@ -9,11 +9,11 @@ import pytest
 from doubles.sample import SAMPLE_TODAY
 
 from api.services import Services
-from bot.alerts import AlertScanner, Subscriptions, topic_choices, topic_key
-from bot.outbox import Outbox, RetryPolicy
-from bot.privacy import PrivacyDesk
-from bot.staff import StaffActionError, StaffDesk, StaffNotices
-from bot.store import ConversationStore
+from bot.conversation.store import ConversationStore
+from bot.desk.privacy import PrivacyDesk
+from bot.desk.staff import StaffActionError, StaffDesk, StaffNotices
+from bot.outbound.alerts import AlertScanner, Subscriptions, topic_choices, topic_key
+from bot.outbound.outbox import Outbox, RetryPolicy
 from knowledge.catalog import Mission
 from knowledge.store import CatalogRecord
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.handoff import Details, OfficeHours, missing_details, parse_details
-from bot.policy import editions_first, policy_topic, resolve_follow_up, retrieval_confidence
-from bot.state import ConversationState, Pending, Topic
+from bot.conversation.handoff import Details, OfficeHours, missing_details, parse_details
+from bot.conversation.policy import editions_first, policy_topic, resolve_follow_up, retrieval_confidence
+from bot.conversation.state import ConversationState, Pending, Topic
 from knowledge.countries import countries_in
 from retrieval.passages import Passage
 
@@ -126,7 +126,7 @@ def test_a_year_in_the_question_puts_other_editions_last() -> None:
 
 
 def test_names_no_document_mentions_are_found_vocabulary_and_shouting_are_not() -> None:
-    from bot.policy import unknown_names
+    from bot.conversation.policy import unknown_names
 
     def page(text: str) -> Passage:
         return Passage(

@@ -1,4 +1,4 @@
-"""Erasure, export and retention (bot/privacy.py) on a real SQLite database and a real index.
+"""Erasure, export and retention (bot/desk/privacy.py) on a real SQLite database and a real index.
 
 "Nothing left behind" is checked without trusting a list of tables: every table of the
 database (reflected, so tables added later are scanned too) is searched for the contact's
@@ -20,12 +20,12 @@ from doubles.sample import SAMPLE_TODAY, fake_settings
 from sqlalchemy import Engine, MetaData, String, Text, create_engine, func, select, text
 
 from api.services import Services, build_services
-from bot.alerts import AlertLogRow, Subscriptions
-from bot.escalation_notes import EscalationNotes
-from bot.outbox import Outbox
-from bot.privacy import ANONYMISED_PREFIX, ANONYMISED_TEXT, PrivacyDesk
-from bot.staff import StaffDesk, StaffNotices
-from bot.store import ContactRow, ConversationRow, ConversationStore, EscalationRow, MessageRow
+from bot.conversation.store import ContactRow, ConversationRow, ConversationStore, EscalationRow, MessageRow
+from bot.desk.escalation_notes import EscalationNotes
+from bot.desk.privacy import ANONYMISED_PREFIX, ANONYMISED_TEXT, PrivacyDesk
+from bot.desk.staff import StaffDesk, StaffNotices
+from bot.outbound.alerts import AlertLogRow, Subscriptions
+from bot.outbound.outbox import Outbox
 from knowledge.database import session_factory
 from retrieval.embedding_cache import CachedVector
 from retrieval.embeddings import text_key

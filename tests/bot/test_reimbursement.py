@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.reimbursement import estimate_reimbursement, parse_expenses
+from bot.answers.reimbursement import estimate_reimbursement, parse_expenses
 from knowledge.catalog import ReimbursementRule, load_catalog
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample" / "catalog" / "eu-alliance.yaml"

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from api.services import migrate
-from bot.privacy import PrivacyDesk
-from bot.store import ConversationStore
+from bot.conversation.store import ConversationStore
+from bot.desk.privacy import PrivacyDesk
 from knowledge.database import make_engine, session_factory
 
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.policy import asks_to_apply_now, policy_topic
-from bot.understanding import TurnLimits, asks_for_others_data, clean_text, rule_intent, turn_language, understand
+from bot.conversation.policy import asks_to_apply_now, policy_topic
+from bot.conversation.understanding import (
+    TurnLimits,
+    asks_for_others_data,
+    clean_text,
+    rule_intent,
+    turn_language,
+    understand,
+)
 
 LIMITS = TurnLimits(max_chars=1000)
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.services import Services
 from api.web.app import create_app
-from bot.accounts import Role, StaffAccount
+from bot.desk.accounts import Role, StaffAccount
 
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 

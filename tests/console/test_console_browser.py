@@ -31,8 +31,8 @@ from api.services import Services, build_services
 from api.settings import ConsoleSettings, EmbeddingSettings, Settings, TelegramSettings, WebSettings
 from api.telegram import SECRET_HEADER, WEBHOOK_PATH
 from api.web.app import create_app
-from bot.accounts import StaffAccount, StaffAccounts
-from bot.phrases import say
+from bot.conversation.phrases import say
+from bot.desk.accounts import StaffAccount, StaffAccounts
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright

@@ -10,10 +10,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.services import Services
-from bot.accounts import StaffAccount
-from bot.outbox import Outbox
-from bot.staff_faq import StaffFaqs
-from bot.store import ConversationStore
+from bot.conversation.store import ConversationStore
+from bot.desk.accounts import StaffAccount
+from bot.desk.staff_faq import StaffFaqs
+from bot.outbound.outbox import Outbox
 
 LoggedIn = Callable[..., tuple[StaffAccount, str]]
 

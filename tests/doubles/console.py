@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.services import Services
-from bot.accounts import Role, StaffAccount, StaffAccounts
+from bot.desk.accounts import Role, StaffAccount, StaffAccounts
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)

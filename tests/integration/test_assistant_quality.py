@@ -11,7 +11,7 @@ import pytest
 
 from api.evaluation import run_evaluation
 from api.services import Services, build_assistant
-from bot.assistant import Assistant
+from bot.conversation.assistant import Assistant
 from bot.evaluation.questions import load_questions
 from knowledge.ingest import IngestReport
 

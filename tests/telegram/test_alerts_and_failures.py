@@ -11,7 +11,7 @@ from doubles.telegram_bot import STAFF_CHAT, MovableClock, RunningBot
 from sqlalchemy import MetaData, String, Text, func, select
 
 from api.services import Services
-from bot.alerts import topic_key
+from bot.outbound.alerts import topic_key
 from knowledge.store import CatalogRecord
 
 Start = Callable[..., RunningBot]
@@ -101,7 +101,7 @@ def forget_usa(services: Services) -> None:
     """Make the USA mission new to the alerts (as if an ingest had just added it)."""
     from sqlalchemy import delete
 
-    from bot.alerts import CatalogSeenRow
+    from bot.outbound.alerts import CatalogSeenRow
 
     with services.sessions.begin() as session:
         session.execute(delete(CatalogSeenRow).where(CatalogSeenRow.entry_id == "missione-usa-2027"))

@@ -78,7 +78,7 @@ def test_a_question_gets_a_cited_answer_with_buttons_and_feedback(
     )
     message_id = int(data_of(answer, "fb:u:").split(":")[2])
     with bot_services.sessions() as session:
-        from bot.store import FeedbackRow
+        from bot.conversation.store import FeedbackRow
 
         assert session.query(FeedbackRow).filter_by(message_id=message_id, rating=1).count() == 1
 

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from bot.composers.base import Citation
-from bot.composers.sources import sources_block
+from bot.answers.composers.base import Citation
+from bot.answers.composers.sources import sources_block
 from bot.telegram.delivery import SendThrottle
 from bot.telegram.formatting import MESSAGE_LIMIT, escape, pack, plain_messages, reply_messages, utf16_length
 from bot.telegram.keyboards import Callback, entry_key

@@ -13,8 +13,8 @@ from doubles.telegram_bot import RunningBot, bot_config
 
 from api.services import Services, build_assistant
 from api.telegram import telegram_deps
-from bot.composers.llm import LlmComposer, LlmConfig
-from bot.policy import Thresholds
+from bot.answers.composers.llm import LlmComposer, LlmConfig
+from bot.conversation.policy import Thresholds
 from bot.telegram.application import TelegramChannel
 
 ANSWER = (

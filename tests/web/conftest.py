@@ -13,7 +13,7 @@ from api.settings import AssistantSettings, EmbeddingSettings, Settings
 from api.web.app import create_app
 from api.web.chat import CHANNEL, token_hash
 from api.web.limits import RateLimiter
-from bot.store import ConversationStore
+from bot.conversation.store import ConversationStore
 from knowledge.ingest import IngestReport
 
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from api.services import Services
-from bot.store import FeedbackRow
+from bot.conversation.store import FeedbackRow
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
@@ -474,20 +474,43 @@ def test_busy_server_and_failures_get_a_kind_message(page: Page, live_server: Li
     expect(page.locator(".msg.user")).to_have_count(0)  # the server did not take it
     page.unroute(messages)
 
-    page.route(messages, lambda route: route.fulfill(status=500, json={"error": {"code": "internal", "message": "x"}}))
-    textarea.press("Enter")
-    expect(page.locator(".notice").last).to_have_text("Qualcosa non ha funzionato. Riprova tra poco.")
-    page.unroute(messages)
+    # A server error or a stream cut short: the message stays queued with its client id, the
+    # widget says so and sends it again by itself; once the server answers, one turn is stored.
+    sent_ids: list[str] = []
 
+    def failing(route: Route) -> None:
+        sent_ids.append(json.loads(route.request.post_data or "{}")["client_id"])
+        route.fulfill(status=500, json={"error": {"code": "internal", "message": "x"}})
+
+    page.route(messages, failing)
+    textarea.press("Enter")
+    expect(page.locator(".msg.user .pending-note")).to_have_text("Non ancora inviato: riprovo appena possibile…")
+    expect(textarea).to_have_value("")  # the widget holds it now
+    page.unroute(messages)
     broken = (
         'event: token\ndata: {"text": "Una risposta a me"}\n\n'
         'event: error\ndata: {"code": "internal", "message": "x"}\n\n'
     )
-    page.route(messages, lambda route: route.fulfill(status=200, content_type="text/event-stream", body=broken))
-    textarea.press("Enter")
-    expect(page.locator(".notice")).to_have_count(3)
-    expect(page.locator(".notice").last).to_have_text("Qualcosa non ha funzionato. Riprova tra poco.")
+
+    def cut_short(route: Route) -> None:
+        sent_ids.append(json.loads(route.request.post_data or "{}")["client_id"])
+        route.fulfill(status=200, content_type="text/event-stream", body=broken)
+
+    page.route(messages, cut_short)
+    for _ in range(200):  # the widget's own backoff (1 s, then 2 s) resends it
+        if len(sent_ids) >= 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(sent_ids) >= 2 and len(set(sent_ids)) == 1  # the same message, the same id
     page.unroute(messages)
+    answered = page.locator(".msg.assistant[data-done]")
+    expect(answered).to_have_count(1, timeout=20_000)  # the real server answers the resend
+    expect(page.locator(".msg.user .pending-note")).to_have_count(0)
+    expect(page.locator(".msg.user")).to_have_count(1)
+    token = token_of(page, live_server.url)
+    history = httpx.get(f"{live_server.url}/api/history", headers={"Authorization": f"Bearer {token}"}).json()
+    history = history["messages"]
+    assert [(m["role"], m["client_id"]) for m in history] == [("user", sent_ids[0]), ("assistant", None)]
 
     # Still working: a stream with CRLF line ends, then a plain JSON reply (no stream).
     citation = {"n": 1, "title": "Guida", "section": "Spese", "page": 4, "url": "ftp://127.0.0.1/guida.pdf"}

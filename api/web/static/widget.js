@@ -26,7 +26,8 @@
       answered: "Un operatore ti ha risposto.", unread: "nuovi messaggi", options: "Scegli un'opzione",
       conversation: "Conversazione", erase: "Cancella i miei dati", eraseHeading: "Cancellare i tuoi dati?",
       eraseText: "Cancelleremo questa conversazione, le tue richieste allo sportello e i tuoi riscontri. Non si può annullare.",
-      eraseYes: "Sì, cancella", eraseNo: "Annulla", erased: "I tuoi dati sono stati cancellati."
+      eraseYes: "Sì, cancella", eraseNo: "Annulla", erased: "I tuoi dati sono stati cancellati.",
+      retrying: "Non ancora inviato: riprovo appena possibile…"
     },
     en: {
       title: "Help desk", open: "Open the chat", close: "Close the chat", agree: "I agree",
@@ -47,7 +48,8 @@
       answered: "A member of staff replied.", unread: "new messages", options: "Choose an option",
       conversation: "Conversation", erase: "Delete my data", eraseHeading: "Delete your data?",
       eraseText: "We will delete this conversation, your requests to the help desk and your feedback. This cannot be undone.",
-      eraseYes: "Yes, delete", eraseNo: "Cancel", erased: "Your data has been deleted."
+      eraseYes: "Yes, delete", eraseNo: "Cancel", erased: "Your data has been deleted.",
+      retrying: "Not sent yet: trying again as soon as possible…"
     },
     fr: {
       title: "Guichet", open: "Ouvrir le chat", close: "Fermer le chat", agree: "J'accepte",
@@ -68,7 +70,8 @@
       answered: "Un opérateur vous a répondu.", unread: "nouveaux messages", options: "Choisissez une option",
       conversation: "Conversation", erase: "Effacer mes données", eraseHeading: "Effacer vos données ?",
       eraseText: "Nous effacerons cette conversation, vos demandes au guichet et vos avis. C'est irréversible.",
-      eraseYes: "Oui, effacer", eraseNo: "Annuler", erased: "Vos données ont été effacées."
+      eraseYes: "Oui, effacer", eraseNo: "Annuler", erased: "Vos données ont été effacées.",
+      retrying: "Pas encore envoyé : nouvel essai dès que possible…"
     }
   };
 
@@ -190,6 +193,7 @@
     ".who{display:block;font-size:12px;font-weight:700;text-transform:uppercase;letter-spacing:.03em;margin-bottom:2px}",
     ".msg a{color:var(--ink);text-decoration:underline}",
     ".typing{color:#4a4f57;font-style:italic}",
+    ".pending-note{display:block;margin-top:4px;font-size:12px;font-style:italic;opacity:.85}",
     ".sources{margin:8px 0 0;padding:6px 0 0;border-top:1px solid #c4c9d0;font-size:13px}",
     ".sources h3{margin:0 0 2px;font-size:13px}",
     ".sources ol{margin:0;padding:0;list-style:none}",
@@ -314,6 +318,26 @@
     }
   }
 
+  // ---- messages the server has not answered yet -----------------------------------------
+  // Each message gets a client id before it is sent and stays here (with its text) until its
+  // answer arrives: after a dropped connection or a server restart it is sent again with the
+  // same id, and the server returns the turn it stored instead of running a second one.
+  var PENDING_KEY = STORE_KEY + ":pending";
+  function pendingList() {
+    try {
+      var list = JSON.parse(load(PENDING_KEY) || "[]");
+      return Array.isArray(list) ? list.filter(function (p) { return p && typeof p.id === "string" && typeof p.text === "string"; }) : [];
+    } catch (e) { return []; }
+  }
+  function setPending(list) { save(PENDING_KEY, list.length ? JSON.stringify(list) : null); }
+  function dropPending(id) { setPending(pendingList().filter(function (p) { return p.id !== id; })); }
+  function clientId() {
+    var bytes = new Uint8Array(16), out = "";
+    window.crypto.getRandomValues(bytes);
+    for (var i = 0; i < bytes.length; i++) out += ("0" + bytes[i].toString(16)).slice(-2);
+    return out;
+  }
+
   // ---- HTTP and server-sent events -------------------------------------------------------
   function ApiError(status, code, retryAfter) {
     this.status = status; this.code = code; this.retryAfter = retryAfter;
@@ -383,7 +407,8 @@
   // ---- state ----------------------------------------------------------------------------
   var state = {
     token: load(STORE_KEY), consented: false, busy: false, lastId: 0, seen: {}, open: false,
-    config: null, unread: 0, events: null, backoff: 1000, retryTimer: null, asked: false
+    config: null, unread: 0, events: null, backoff: 1000, retryTimer: null, asked: false,
+    resendTimer: null, resendBackoff: 1000
   };
   if (state.token) state.consented = true;
 
@@ -552,13 +577,18 @@
     return getJson("GET", "/api/history").then(function (hist) {
       clear(ui.log);
       state.seen = {};
+      var stored = {};
       (hist.messages || []).forEach(function (m) {
         if (m.role === "user") state.asked = true;
+        if (m.role === "user" && typeof m.client_id === "string") stored[m.client_id] = m;
         renderMessage(m);
       });
+      // A message stored and answered while this page was away is done; the others go again.
+      setPending(pendingList().filter(function (p) { return !stored[p.id] || stored[p.id].pending; }));
       showEscalation(hist.escalation);
       scrollDown();
       listen();
+      setTimeout(resendPending, 0);
     }, function (err) {
       if (err.status === 401) { forget(); notice(T.expired); }
       else notice(messageFor(err));
@@ -573,6 +603,8 @@
     state.asked = false;
     state.lastId = 0;
     save(STORE_KEY, null);
+    setPending([]);
+    clearTimeout(state.resendTimer);
     ui.consent.hidden = false;
     ui.form.hidden = true;
     ui.suggest.hidden = true;
@@ -654,6 +686,8 @@
     state.lastId = 0;
     state.seen = {};
     save(STORE_KEY, null);
+    setPending([]);
+    clearTimeout(state.resendTimer);
     clear(ui.log);
     showEscalation(null);
     showSuggestions(suggestionsFrom(state.config));
@@ -683,6 +717,7 @@
     if (role === "user") b.body.textContent = String(m.text || "");
     else b.body.appendChild(markdown(m.text));
     if (m.id != null) b.node.setAttribute("data-id", String(m.id));
+    if (role === "user" && typeof m.client_id === "string") b.node.setAttribute("data-client-id", m.client_id);
     if (role === "assistant" || role === "staff") renderSources(b.node, m.citations);
     if (role === "assistant" && m.id != null) renderFeedback(b.node, m.id);
     scrollDown();
@@ -782,20 +817,32 @@
   function submit() {
     var text = ui.input.value.trim();
     if (!text || state.busy) return;
-    send(text).then(function (sent) { if (sent) ui.input.value = ""; });
+    ui.input.value = "";  // the widget keeps it now (pending), until the answer comes
+    send(text).then(function (outcome) {
+      if (outcome === "refused" && !ui.input.value) ui.input.value = text;
+    });
   }
   function ensureSession() {
     return state.token ? Promise.resolve() : createSession();
   }
-  function beginTurn(userText) {
+  function userBubble(item) {
+    var nodes = ui.log.querySelectorAll(".msg.user[data-client-id]");
+    for (var i = 0; i < nodes.length; i++) if (nodes[i].getAttribute("data-client-id") === item.id) return nodes[i];
+    var user = renderMessage({ role: "user", text: item.text });
+    user.node.setAttribute("data-client-id", item.id);
+    return user.node;
+  }
+  function beginTurn(item) {
     state.busy = true;
     state.asked = true;
     ui.send.setAttribute("aria-disabled", "true");
     ui.log.setAttribute("aria-busy", "true");
     ui.suggest.hidden = true;
-    var user = renderMessage({ role: "user", text: userText });
+    var user = userBubble(item);
+    var status = user.querySelector(".pending-note");
+    if (status) status.remove();
     var b = bubble("assistant");
-    b.user = user.node;
+    b.user = user;
     b.body.appendChild(el("span", { class: "typing", text: T.typing }));
     scrollDown();
     return b;
@@ -805,34 +852,64 @@
     ui.send.removeAttribute("aria-disabled");
     ui.log.removeAttribute("aria-busy");
   }
-  // A turn the server never took (accepted false) loses its user bubble: the text is still in the input.
-  function failTurn(b, err, accepted) {
-    if (!accepted) b.user.remove();
+  // Refused for good (too long, too many, the session gone): the server stored nothing, so the
+  // message leaves the queue and its text goes back to the input. Anything else (no network,
+  // the server restarting, a broken stream) leaves it queued, to be sent again with its id.
+  function refused(err) {
+    return err && err.status >= 400 && err.status < 500;
+  }
+  function failTurn(b, err, accepted, item) {
     if (err && err.status === 401) {
+      b.user.remove();
       b.node.remove();
       forget();
       notice(T.expired);
       focusFirst();
-      return;
+      return "refused";
     }
-    b.node.className = "msg notice";
-    b.node.removeAttribute("data-role");
-    b.node.setAttribute("role", "alert");
-    b.node.textContent = messageFor(err);
+    if (refused(err)) {
+      dropPending(item.id);
+      if (!accepted) b.user.remove();
+      b.node.className = "msg notice";
+      b.node.removeAttribute("data-role");
+      b.node.setAttribute("role", "alert");
+      b.node.textContent = messageFor(err);
+      return "refused";
+    }
+    b.node.remove();
+    if (!b.user.querySelector(".pending-note")) {
+      b.user.appendChild(el("span", { class: "pending-note", role: "status", text: T.retrying }));
+    }
+    var wait = err && err.retryAfter ? err.retryAfter * 1000 : state.resendBackoff;
+    state.resendBackoff = Math.min(state.resendBackoff * 2, 30000);
+    clearTimeout(state.resendTimer);
+    state.resendTimer = setTimeout(resendPending, wait);
+    return "queued";
+  }
+  function resendPending() {
+    clearTimeout(state.resendTimer);
+    if (state.busy || !state.token) return;
+    var next = pendingList()[0];
+    if (next) send(next.text, next);
   }
 
-  // Resolves true once the message was accepted (so the input may be cleared).
-  function send(text) {
-    if (state.busy || !state.consented) return Promise.resolve(false);
+  // Resolves "answered", "queued" (kept, sent again later) or "refused".
+  function send(text, item) {
+    if (state.busy || !state.consented) return Promise.resolve(item ? "queued" : "refused");
     var b = null, accepted = false;
     return ensureSession().then(function () {
-      b = beginTurn(text);
-      return request("POST", "/api/messages", { text: text }, { Accept: "text/event-stream" });
+      if (!item) {
+        item = { id: clientId(), text: text };
+        setPending(pendingList().concat([item]));
+      }
+      b = beginTurn(item);
+      return request("POST", "/api/messages", { text: item.text, client_id: item.id }, { Accept: "text/event-stream" });
     }).then(function (res) {
       accepted = true;
+      b.user.setAttribute("data-received", "");
       var type = res.headers.get("Content-Type") || "";
       if (type.indexOf("text/event-stream") < 0 || !res.body) {
-        return res.json().then(function (data) { finishReply(b, data.reply || data, []); });
+        return res.json().then(function (data) { finishReply(b, data.reply || data, []); return true; });
       }
       var draft = "", citations = [], finished = false, failed = null;
       return readEvents(res, function (name, data) {
@@ -852,30 +929,38 @@
           failed = new ApiError(500, (data && data.code) || "stream_error");
         }
       }).then(function () {
-        if (!finished) failTurn(b, failed || new ApiError(500, "incomplete"), true);
+        if (!finished) throw failed || new ApiError(500, "incomplete");
+        return true;
       });
     }).then(function () {
-      return accepted;
+      dropPending(item.id);
+      state.resendBackoff = 1000;
+      return "answered";
     }, function (err) {
-      if (b) failTurn(b, err, accepted);
-      else notice(messageFor(err));
-      return accepted;
-    }).then(function (ok) {
+      if (b) return failTurn(b, err, accepted, item);
+      notice(messageFor(err));
+      return item ? "queued" : "refused";
+    }).then(function (outcome) {
       endTurn();
-      return ok;
+      if (outcome === "answered") setTimeout(resendPending, 0);
+      return outcome;
     });
   }
 
+  // Asking for a person is a button, not a queued message: a failure says so and the SME presses it again.
   function handoff() {
     if (state.busy || !state.consented) return;
     var b = null;
     ensureSession().then(function () {
-      b = beginTurn(T.humanText);
+      b = beginTurn({ id: clientId(), text: T.humanText });
       return getJson("POST", "/api/handoff", {});
     }).then(function (data) {
       finishReply(b, (data && data.reply) || {}, []);
     }, function (err) {
-      if (b) failTurn(b, err, false); else notice(messageFor(err));
+      if (!b) return notice(messageFor(err));
+      b.user.remove();
+      b.node.remove();
+      if (err && err.status === 401) { forget(); notice(T.expired); } else notice(messageFor(err));
     }).then(endTurn);
   }
 

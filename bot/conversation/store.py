@@ -1,0 +1,546 @@
+"""Conversation storage: contacts, conversations, messages, escalations, feedback, unanswered questions.
+
+Every method commits before it returns: an inbound message is stored before anything
+processes it, a reply is stored before it is sent (DESIGN.md, "Nothing is lost"). All of
+``bot``'s queries live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.database import Base, as_utc
+
+Role = Literal["user", "assistant", "staff", "system"]
+Decision = Literal["answer", "clarify", "handoff"]
+HandoffReason = Literal[
+    "user_request", "low_confidence", "personal_case", "staff_task", "frustration", "policy_topic", "error",
+]  # fmt: skip
+EscalationStatus = Literal["open", "assigned", "answered", "resolved"]
+HANDOFF_REASONS: tuple[HandoffReason, ...] = (
+    "user_request", "low_confidence", "personal_case", "staff_task", "frustration", "policy_topic", "error",
+)  # fmt: skip
+MAX_TEXT_CHARS = 20_000
+"""Longer texts are cut before storing (the assistant refuses long input earlier, politely)."""
+
+
+class ContactRow(Base):
+    """Someone who wrote to the desk on one channel."""
+
+    __tablename__ = "bot_contacts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8))
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationRow(Base):
+    """A conversation of one contact on one channel."""
+
+    __tablename__ = "bot_conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("bot_contacts.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_message_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    state_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """What the assistant carries between turns (topic, pending clarification or handoff)."""
+
+
+class MessageRow(Base):
+    """One message, with what the assistant decided and why.
+
+    An SME's message is an inbound event (``bot.conversation.inbox``): stored ``pending`` with
+    its channel's idempotency key before anything acknowledges it, ``answered`` in the same
+    transaction that stores the assistant's reply (which points back at it).
+    """
+
+    __tablename__ = "bot_messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "client_key", name="uq_bot_messages_client_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    citations_json: Mapped[str] = mapped_column(Text, default="[]")
+    decision: Mapped[str | None] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    author: Mapped[str | None] = mapped_column(String(200))
+    """Who wrote a staff message (the staff member's name or e-mail)."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    client_key: Mapped[str | None] = mapped_column(String(80))
+    """The channel's idempotency key (``tg:<update_id>``, ``web:<client id>``): a resend finds this row."""
+    status: Mapped[str | None] = mapped_column(String(10), index=True)
+    """An inbound message's: ``pending`` until its reply is stored, then ``answered``."""
+    reply_to_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """A reply's: the inbound message it answers."""
+    payload_json: Mapped[str | None] = mapped_column(Text)
+    """A reply's: what a channel needs to show it again (outcome, options, escalation)."""
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """A reply's: when a push channel confirmed sending it."""
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """The lease of the process answering a pending message (``bot.conversation.leases``)."""
+
+
+class EscalationRow(Base):
+    """A question handed to staff."""
+
+    __tablename__ = "bot_escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    since_message_id: Mapped[int | None] = mapped_column(Integer)
+    """The conversation's last message when the escalation opened: later SME messages joined it."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    """How it ended: ``resolved`` by staff, or ``handed_back`` to the assistant."""
+
+
+class FeedbackRow(Base):
+    """Thumbs up or down on an assistant message."""
+
+    __tablename__ = "bot_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("bot_messages.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnansweredRow(Base):
+    """A question the assistant could not answer (for staff and analytics)."""
+
+    __tablename__ = "bot_unanswered"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message as read back."""
+
+    id: int
+    conversation_id: int
+    role: Role
+    text: str
+    language: str | None
+    citations: list[dict[str, Any]]
+    decision: Decision | None
+    reason: str | None
+    confidence: float | None
+    latency_ms: float | None
+    created_at: dt.datetime
+    author: str | None = None
+    client_key: str | None = None
+    status: str | None = None
+    """An inbound message's: ``pending`` (not answered yet) or ``answered``."""
+
+
+@dataclass(frozen=True)
+class StoredContact:
+    """A contact as read back."""
+
+    id: int
+    channel: str
+    external_id: str
+    name: str | None
+    language: str | None
+    consent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    """A conversation as read back, with who it is with."""
+
+    id: int
+    contact_id: int
+    channel: str
+    external_id: str
+    contact_name: str | None
+    language: str | None
+    state: dict[str, Any]
+    started_at: dt.datetime
+    last_message_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredEscalation:
+    """An escalation as read back."""
+
+    id: int
+    conversation_id: int
+    reason: HandoffReason
+    status: EscalationStatus
+    summary: str
+    details: dict[str, str]
+    assignee: str | None
+    created_at: dt.datetime
+    since_message_id: int | None = None
+    assigned_at: dt.datetime | None = None
+    answered_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedEscalation:
+    """An escalation with whom it is with, as the staff queue lists it."""
+
+    escalation: StoredEscalation
+    contact_id: int
+    channel: str
+    contact_name: str | None
+    language: str | None
+    last_message_at: dt.datetime
+
+
+class ConversationStore:
+    """Reads and writes conversations; every write is committed when the call returns."""
+
+    def __init__(self, sessions: sessionmaker[Session], now: Callable[[], dt.datetime]) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The database sessions it writes with (for the ledgers beside it: the inbox)."""
+        return self._sessions
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        """Its clock."""
+        return self._now
+
+    def contact(self, channel: str, external_id: str, name: str | None = None, language: str | None = None) -> int:
+        """The contact's id, created on first contact."""
+        with self._sessions.begin() as session:
+            row = session.scalars(
+                select(ContactRow).where(ContactRow.channel == channel, ContactRow.external_id == external_id)
+            ).first()
+            if row is None:
+                row = ContactRow(
+                    channel=channel, external_id=external_id, name=storable(name, 200), language=language,
+                    created_at=self._now(),
+                )  # fmt: skip
+                session.add(row)
+                session.flush()
+            elif language and row.language != language:
+                row.language = language
+            return row.id
+
+    def find_contact(self, channel: str, external_id: str) -> StoredContact | None:
+        """The contact, if it ever wrote (or was erased: then ``None``)."""
+        with self._sessions() as session:
+            row = session.scalars(
+                select(ContactRow).where(ContactRow.channel == channel, ContactRow.external_id == external_id)
+            ).first()
+            if row is None:
+                return None
+            consent = as_utc(row.consent_at) if row.consent_at else None
+            return StoredContact(row.id, row.channel, row.external_id, row.name, row.language, consent)
+
+    def contact_by_id(self, contact_id: int) -> StoredContact | None:
+        """A contact by id (``None`` once erased)."""
+        with self._sessions() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is None:
+                return None
+            consent = as_utc(row.consent_at) if row.consent_at else None
+            return StoredContact(row.id, row.channel, row.external_id, row.name, row.language, consent)
+
+    def set_contact_language(self, contact_id: int, language: str) -> None:
+        """The language the contact chose for the interface."""
+        with self._sessions.begin() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is not None:
+                row.language = language
+
+    def record_consent(self, contact_id: int) -> None:
+        """The contact accepted the privacy notice now."""
+        with self._sessions.begin() as session:
+            row = session.get(ContactRow, contact_id)
+            if row is not None:
+                row.consent_at = self._now()
+
+    def start_conversation(self, contact_id: int, language: str | None = None) -> int:
+        """A new conversation for the contact."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = ConversationRow(contact_id=contact_id, language=language, started_at=now, last_message_at=now)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def conversation(self, conversation_id: int) -> StoredConversation:
+        """A conversation with its contact and the assistant's state."""
+        with self._sessions() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            contact = session.get(ContactRow, row.contact_id)
+            assert contact is not None  # foreign key
+            return StoredConversation(
+                id=row.id, contact_id=row.contact_id, channel=contact.channel, external_id=contact.external_id,
+                contact_name=contact.name, language=row.language, state=json.loads(row.state_json or "{}"),
+                started_at=as_utc(row.started_at), last_message_at=as_utc(row.last_message_at),
+            )  # fmt: skip
+
+    def save_state(self, conversation_id: int, state: dict[str, Any], language: str | None = None) -> None:
+        """Replace the assistant's state (and the conversation's language when given)."""
+        with self._sessions.begin() as session:
+            row = session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            row.state_json = json.dumps(state, ensure_ascii=False)
+            if language:
+                row.language = language
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: Role,
+        text: str,
+        *,
+        language: str | None = None,
+        citations: Sequence[dict[str, Any]] = (),
+        decision: Decision | None = None,
+        reason: str | None = None,
+        confidence: float | None = None,
+        latency_ms: float | None = None,
+        author: str | None = None,
+    ) -> int:
+        """Store a message (committed on return) and touch the conversation."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = MessageRow(
+                conversation_id=conversation_id, role=role, text=storable(text, MAX_TEXT_CHARS) or "",
+                language=language, citations_json=json.dumps(list(citations), ensure_ascii=False),
+                decision=decision, reason=reason, confidence=confidence, latency_ms=latency_ms,
+                author=storable(author, 200), created_at=now,
+            )  # fmt: skip
+            session.add(row)
+            conversation = session.get(ConversationRow, conversation_id)
+            if conversation is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            conversation.last_message_at = now
+            session.flush()
+            return row.id
+
+    def set_message_language(self, message_id: int, language: str) -> None:
+        """Record a message's language once detected (the message is stored before it is read)."""
+        with self._sessions.begin() as session:
+            row = session.get(MessageRow, message_id)
+            if row is not None:
+                row.language = language
+
+    def latest_conversation(self, channel: str, external_id: str) -> int | None:
+        """The contact's most recent conversation, if the contact exists and has one."""
+        query = (
+            select(ConversationRow.id)
+            .join(ContactRow, ContactRow.id == ConversationRow.contact_id)
+            .where(ContactRow.channel == channel, ContactRow.external_id == external_id)
+            .order_by(ConversationRow.id.desc())
+            .limit(1)
+        )
+        with self._sessions() as session:
+            return session.scalars(query).first()
+
+    def messages(self, conversation_id: int, last: int | None = None, after: int | None = None) -> list[StoredMessage]:
+        """The conversation's messages in order (only the ``last`` ones, or those newer than message ``after``)."""
+        query = select(MessageRow).where(MessageRow.conversation_id == conversation_id).order_by(MessageRow.id.desc())
+        if after is not None:
+            query = query.where(MessageRow.id > after)
+        if last is not None:
+            query = query.limit(last)
+        with self._sessions() as session:
+            rows = list(session.scalars(query))
+        return [_message(row) for row in reversed(rows)]
+
+    def open_escalation(
+        self, conversation_id: int, reason: HandoffReason, summary: str, details: dict[str, str] | None = None
+    ) -> int:
+        """Hand the conversation to staff; an escalation already open is returned instead of a second one."""
+        if reason not in HANDOFF_REASONS:
+            raise ValueError(f"unknown handoff reason {reason!r}")
+        with self._sessions.begin() as session:
+            existing = session.scalars(
+                select(EscalationRow).where(
+                    EscalationRow.conversation_id == conversation_id, EscalationRow.status != "resolved"
+                )
+            ).first()
+            if existing is not None:
+                return existing.id
+            last_message = session.scalar(
+                select(MessageRow.id).where(MessageRow.conversation_id == conversation_id).order_by(
+                    MessageRow.id.desc()).limit(1)
+            )  # fmt: skip
+            row = EscalationRow(
+                conversation_id=conversation_id, reason=reason, status="open", summary=storable(summary, 2000) or "",
+                details_json=json.dumps(details or {}, ensure_ascii=False), since_message_id=last_message,
+                created_at=self._now(),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def active_escalation(self, conversation_id: int) -> StoredEscalation | None:
+        """The conversation's escalation that staff have not resolved yet."""
+        with self._sessions() as session:
+            row = session.scalars(
+                select(EscalationRow).where(
+                    EscalationRow.conversation_id == conversation_id, EscalationRow.status != "resolved"
+                )
+            ).first()
+            return _escalation(row) if row else None
+
+    def escalation(self, escalation_id: int) -> StoredEscalation | None:
+        """One escalation by id."""
+        with self._sessions() as session:
+            row = session.get(EscalationRow, escalation_id)
+            return _escalation(row) if row else None
+
+    def unresolved_escalations(self) -> list[StoredEscalation]:
+        """Escalations staff have not resolved, oldest first."""
+        query = select(EscalationRow).where(EscalationRow.status != "resolved").order_by(EscalationRow.id)
+        with self._sessions() as session:
+            return [_escalation(row) for row in session.scalars(query)]
+
+    def escalation_queue(self, statuses: Sequence[EscalationStatus], limit: int = 500) -> list[QueuedEscalation]:
+        """Escalations in these statuses with their contact, oldest first (resolved ones: newest first)."""
+        order = EscalationRow.id.desc() if "resolved" in statuses else EscalationRow.id
+        query = (
+            select(EscalationRow, ContactRow, ConversationRow)
+            .join(ConversationRow, ConversationRow.id == EscalationRow.conversation_id)
+            .join(ContactRow, ContactRow.id == ConversationRow.contact_id)
+            .where(EscalationRow.status.in_(list(statuses)))
+            .order_by(order)
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [
+                QueuedEscalation(
+                    _escalation(escalation),
+                    contact.id,
+                    contact.channel,
+                    contact.name,
+                    conversation.language or contact.language,
+                    as_utc(conversation.last_message_at),
+                )
+                for escalation, contact, conversation in session.execute(query).all()
+            ]
+
+    def escalations_of(self, conversation_id: int) -> list[StoredEscalation]:
+        """Every escalation of a conversation, oldest first."""
+        query = select(EscalationRow).where(EscalationRow.conversation_id == conversation_id).order_by(EscalationRow.id)
+        with self._sessions() as session:
+            return [_escalation(row) for row in session.scalars(query)]
+
+    def set_escalation_status(
+        self, escalation_id: int, status: EscalationStatus, assignee: str | None = None, outcome: str | None = None
+    ) -> None:
+        """Move an escalation along: assigned, answered, resolved (each time is recorded, and how it ended)."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            row = session.get(EscalationRow, escalation_id)
+            if row is None:
+                raise KeyError(f"no escalation {escalation_id}")
+            row.status = status
+            if status == "assigned":
+                row.assignee, row.assigned_at = assignee, now
+            elif status == "answered":
+                row.answered_at = now
+            elif status == "resolved":
+                row.resolved_at, row.outcome = now, outcome or "resolved"
+
+    def add_feedback(self, message_id: int, rating: int, comment: str | None = None) -> int:
+        """Thumbs up (+1) or down (-1) on a message."""
+        if rating not in (1, -1):
+            raise ValueError("rating must be +1 or -1")
+        with self._sessions.begin() as session:
+            row = FeedbackRow(
+                message_id=message_id, rating=rating, comment=storable(comment, 2000), created_at=self._now()
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def record_unanswered(
+        self, conversation_id: int, question: str, reason: str, language: str | None, confidence: float | None
+    ) -> int:
+        """Remember a question the assistant did not answer."""
+        with self._sessions.begin() as session:
+            row = UnansweredRow(
+                conversation_id=conversation_id, question=storable(question, MAX_TEXT_CHARS) or "", reason=reason,
+                language=language, confidence=confidence, created_at=self._now(),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL (PostgreSQL refuses it) and lone surrogates (no UTF-8 encoding: a badly decoded payload)."""
+
+
+def storable(text: str | None, limit: int) -> str | None:
+    """Unstorable characters replaced by U+FFFD; overlong text is cut."""
+    if text is None:
+        return None
+    return _UNSTORABLE.sub("\ufffd", text)[:limit]
+
+
+def _message(row: MessageRow) -> StoredMessage:
+    return StoredMessage(
+        id=row.id, conversation_id=row.conversation_id, role=row.role,  # type: ignore[arg-type]
+        text=row.text, language=row.language, citations=json.loads(row.citations_json),
+        decision=row.decision, reason=row.reason, confidence=row.confidence,  # type: ignore[arg-type]
+        latency_ms=row.latency_ms, created_at=as_utc(row.created_at), author=row.author,
+        client_key=row.client_key, status=row.status,
+    )  # fmt: skip
+
+
+def _escalation(row: EscalationRow) -> StoredEscalation:
+    return StoredEscalation(
+        id=row.id, conversation_id=row.conversation_id, reason=row.reason,  # type: ignore[arg-type]
+        status=row.status, summary=row.summary, details=json.loads(row.details_json),  # type: ignore[arg-type]
+        assignee=row.assignee, created_at=as_utc(row.created_at), since_message_id=row.since_message_id,
+        assigned_at=_maybe_utc(row.assigned_at), answered_at=_maybe_utc(row.answered_at),
+        resolved_at=_maybe_utc(row.resolved_at), outcome=row.outcome,
+    )  # fmt: skip
+
+
+def _maybe_utc(value: dt.datetime | None) -> dt.datetime | None:
+    return as_utc(value) if value is not None else None

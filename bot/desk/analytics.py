@@ -1,0 +1,555 @@
+"""Desk analytics: the figures staff and EU project reports ask for, over the conversations started in a period.
+
+The rows are read through ``bot.conversation.store``'s models with plain, portable queries and counted in
+Python, so SQLite and PostgreSQL give the same figures. What each figure means and how it is
+computed: docs/analytics.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import statistics
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversation.phrases import say
+from bot.conversation.store import (
+    HANDOFF_REASONS,
+    ContactRow,
+    ConversationRow,
+    EscalationRow,
+    FeedbackRow,
+    MessageRow,
+    UnansweredRow,
+)
+from knowledge.catalog import Call, CatalogEntry, Mission
+from knowledge.database import as_utc
+from knowledge.store import CatalogRecord
+
+AnswerKind = Literal["catalog", "faq", "documents", "no_source", "clarify", "handoff"]
+ANSWER_KINDS: tuple[AnswerKind, ...] = ("catalog", "faq", "documents", "no_source", "clarify", "handoff")
+_FAQ_INTROS = tuple(say("faq_intro", language) for language in ("it", "en", "fr"))
+"""A curated answer starts with one of these (``Assistant._answer_one``): the stored message keeps no outcome."""
+_HEAD_CHARS = 64
+_SHOWN_CHARS = 300
+_VECTORS_KEPT = 5000
+
+
+@dataclass(frozen=True)
+class StaffReplies:
+    """How fast staff answer escalations (wall-clock seconds, office hours not taken out)."""
+
+    escalations: int
+    replied: int
+    awaiting: int
+    """Neither a staff reply nor resolved yet."""
+    resolved_without_reply: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """Similar questions the assistant did not answer, or answered with low confidence."""
+
+    representative: str
+    count: int
+    examples: tuple[str, ...]
+    """Up to three other wordings, latest first."""
+    languages: tuple[str, ...]
+    unanswered: int
+    low_confidence: int
+    last_asked: dt.datetime
+
+
+@dataclass(frozen=True)
+class EntryCount:
+    """Conversations about one call or mission of the catalog."""
+
+    entry_id: str
+    kind: str
+    title: str
+    countries: tuple[str, ...]
+    conversations: int
+
+
+@dataclass(frozen=True)
+class AnalyticsReport:
+    """The figures for the conversations started in ``[since, until)`` (``since=None``: from the start)."""
+
+    since: dt.datetime | None
+    until: dt.datetime
+    conversations: int
+    by_channel: Mapping[str, int]
+    by_language: Mapping[str, int]
+    contacts: int
+    user_messages: int
+    engaged: int
+    """Conversations with at least one user message."""
+    resolved: int
+    """Engaged conversations that never reached a handoff (no escalation, no handoff reply)."""
+    handoffs_by_reason: Mapping[str, int]
+    staff_replies: StaffReplies
+    feedback_up: int
+    feedback_down: int
+    answers_by_kind: Mapping[str, int]
+    questions_total: int
+    """Unanswered and low-confidence questions in the period (the latest ``max_questions`` are grouped)."""
+    question_groups: tuple[QuestionGroup, ...]
+    entries: tuple[EntryCount, ...]
+    countries: Mapping[str, int]
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Share of engaged conversations resolved without a handoff (``None`` without any)."""
+        return self.resolved / self.engaged if self.engaged else None
+
+    @property
+    def questions_grouped(self) -> int:
+        """How many questions the groups hold."""
+        return sum(group.count for group in self.question_groups)
+
+
+@dataclass(frozen=True)
+class _Message:
+    id: int
+    conversation_id: int
+    role: str
+    language: str | None
+    decision: str | None
+    confidence: float | None
+    citations: list[dict[str, Any]]
+    created_at: dt.datetime
+    head: str
+
+
+@dataclass(frozen=True)
+class _Escalation:
+    conversation_id: int
+    reason: str
+    status: str
+    details_json: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Question:
+    text: str
+    language: str | None
+    source: Literal["unanswered", "low_confidence"]
+    created_at: dt.datetime
+
+
+class DeskAnalytics:
+    """Computes ``AnalyticsReport`` from the conversation tables and the catalog."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        embed_query: Callable[[str], Sequence[float]],
+        catalog: Callable[[], list[CatalogRecord]],
+        *,
+        similarity: float = 0.92,  # measured with e5: docs/analytics.md
+        low_confidence: float = 0.55,
+        max_questions: int = 500,
+    ) -> None:
+        self._sessions = sessions
+        self._embed_query = embed_query
+        self._catalog = catalog
+        self.similarity = similarity
+        self.low_confidence = low_confidence
+        self.max_questions = max_questions
+        # Embedding hundreds of questions takes seconds with the real model; each page view
+        # would embed the same ones again.
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def report(self, since: dt.datetime | None, until: dt.datetime) -> AnalyticsReport:
+        """The figures for conversations started from ``since`` (inclusive) to ``until`` (exclusive)."""
+        since = as_utc(since).astimezone(dt.UTC) if since else None
+        until = as_utc(until).astimezone(dt.UTC)
+        if since is not None and since >= until:
+            raise ValueError("since must be before until")
+        period = [ConversationRow.started_at < until]
+        if since is not None:
+            period.append(ConversationRow.started_at >= since)
+        with self._sessions() as session:
+            conversations = session.execute(
+                select(ConversationRow.id, ConversationRow.contact_id, ConversationRow.language, ContactRow.channel)
+                .join(ContactRow, ContactRow.id == ConversationRow.contact_id)
+                .where(*period)
+            ).all()
+            messages = _messages(session, period)
+            escalations = [
+                _Escalation(conversation, reason, status, details, as_utc(at))
+                for conversation, reason, status, details, at in session.execute(
+                    select(EscalationRow.conversation_id, EscalationRow.reason, EscalationRow.status,
+                           EscalationRow.details_json, EscalationRow.created_at)
+                    .join(ConversationRow, ConversationRow.id == EscalationRow.conversation_id)
+                    .where(*period).order_by(EscalationRow.created_at, EscalationRow.id)
+                )
+            ]  # fmt: skip
+            ratings = dict(
+                session.execute(
+                    select(FeedbackRow.rating, func.count())
+                    .join(MessageRow, MessageRow.id == FeedbackRow.message_id)
+                    .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
+                    .where(*period)
+                    .group_by(FeedbackRow.rating)
+                ).all()
+            )
+            questions, questions_total = self._questions(session, period, messages)
+
+        engaged = {m.conversation_id for m in messages if m.role == "user"}
+        handed_off = {e.conversation_id for e in escalations} | {
+            m.conversation_id for m in messages if m.role == "assistant" and m.decision == "handoff"
+        }
+        reasons = Counter(e.reason for e in escalations)
+        kinds = Counter(_answer_kind(m) for m in messages if m.role == "assistant")
+        entries, countries = _catalog_counts(self._catalog(), messages, escalations)
+        return AnalyticsReport(
+            since=since,
+            until=until,
+            conversations=len(conversations),
+            by_channel=_by_count(Counter(c.channel for c in conversations)),
+            by_language=_by_count(Counter(c.language or "unknown" for c in conversations)),
+            contacts=len({c.contact_id for c in conversations}),
+            user_messages=sum(1 for m in messages if m.role == "user"),
+            engaged=len(engaged),
+            resolved=len(engaged - handed_off),
+            handoffs_by_reason=dict.fromkeys(HANDOFF_REASONS, 0) | reasons,
+            staff_replies=_staff_replies(escalations, messages),
+            feedback_up=int(ratings.get(1, 0)),
+            feedback_down=int(ratings.get(-1, 0)),
+            answers_by_kind={kind: kinds[kind] for kind in ANSWER_KINDS},
+            questions_total=questions_total,
+            question_groups=self._groups(questions),
+            entries=entries,
+            countries=countries,
+        )
+
+    # -- questions ------------------------------------------------------------------------
+
+    def _questions(
+        self, session: Session, period: list[ColumnElement[bool]], messages: list[_Message]
+    ) -> tuple[list[_Question], int]:
+        """The latest ``max_questions`` unanswered and low-confidence questions, and how many there are in all."""
+        unanswered_total = session.scalar(
+            select(func.count())
+            .select_from(UnansweredRow)
+            .join(ConversationRow, ConversationRow.id == UnansweredRow.conversation_id)
+            .where(*period)
+        )
+        unanswered = [
+            _Question(text, language, "unanswered", as_utc(created_at))
+            for text, language, created_at in session.execute(
+                select(UnansweredRow.question, UnansweredRow.language, UnansweredRow.created_at)
+                .join(ConversationRow, ConversationRow.id == UnansweredRow.conversation_id)
+                .where(*period)
+                .order_by(UnansweredRow.created_at.desc(), UnansweredRow.id.desc())
+                .limit(self.max_questions)
+            )
+        ]
+        # A low-confidence answer is paired with the user message just before it (its question).
+        asked: dict[int, _Message] = {}
+        last_user: dict[int, _Message] = {}
+        for message in messages:
+            if message.role == "user":
+                last_user[message.conversation_id] = message
+            elif (
+                _answer_kind(message) == "documents"
+                and message.confidence is not None
+                and message.confidence < self.low_confidence
+                and message.conversation_id in last_user
+            ):
+                asked[message.id] = last_user[message.conversation_id]
+        latest = sorted(asked.values(), key=lambda m: (m.created_at, m.id), reverse=True)[: self.max_questions]
+        texts = dict(
+            session.execute(
+                select(MessageRow.id, MessageRow.text).where(MessageRow.id.in_([m.id for m in latest]))
+            ).all()
+        )
+        low = [_Question(texts[m.id], m.language, "low_confidence", m.created_at) for m in latest if m.id in texts]
+        questions = sorted(unanswered + low, key=lambda q: q.created_at, reverse=True)[: self.max_questions]
+        return questions, int(unanswered_total or 0) + len(asked)
+
+    def _groups(self, questions: list[_Question]) -> tuple[QuestionGroup, ...]:
+        """Greedy grouping, latest first: a question joins the group whose first question is the most
+        similar if that similarity reaches ``similarity``, else it starts a group."""
+        leaders: list[np.ndarray] = []
+        members: list[list[_Question]] = []
+        for question in questions:
+            vector = self._vector(question.text)
+            if leaders:
+                scores = np.stack(leaders) @ vector
+                best = int(np.argmax(scores))
+                if scores[best] >= self.similarity:
+                    members[best].append(question)
+                    continue
+            leaders.append(vector)
+            members.append([question])
+        groups = [_group(items) for items in members]
+        return tuple(sorted(groups, key=lambda g: (-g.count, -g.last_asked.timestamp(), g.representative)))
+
+    def _vector(self, text: str) -> np.ndarray:
+        key = " ".join(text.split()).casefold()
+        with self._lock:
+            cached = self._vectors.get(key)
+        if cached is not None:
+            return cached
+        vector = np.asarray(self._embed_query(text), dtype=np.float32)
+        norm = float(np.linalg.norm(vector))
+        vector = vector / norm if norm else vector
+        with self._lock:
+            if len(self._vectors) >= _VECTORS_KEPT:
+                del self._vectors[next(iter(self._vectors))]  # the oldest
+            self._vectors[key] = vector
+        return vector
+
+
+def _messages(session: Session, period: list[ColumnElement[bool]]) -> list[_Message]:
+    """The period's messages in order, without their text (only its first characters)."""
+    rows = session.execute(
+        select(
+            MessageRow.id, MessageRow.conversation_id, MessageRow.role, MessageRow.language, MessageRow.decision,
+            MessageRow.confidence, MessageRow.citations_json, MessageRow.created_at,
+            func.substr(MessageRow.text, 1, _HEAD_CHARS),
+        )
+        .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
+        .where(*period)
+        .order_by(MessageRow.id)
+    )  # fmt: skip
+    return [
+        _Message(id_, conversation, role, language, decision, confidence, _citations(citations), as_utc(at), head or "")
+        for id_, conversation, role, language, decision, confidence, citations, at, head in rows
+    ]
+
+
+def _citations(stored: str | None) -> list[dict[str, Any]]:
+    try:
+        loaded = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    return [c for c in loaded if isinstance(c, dict)] if isinstance(loaded, list) else []
+
+
+def _answer_kind(message: _Message) -> AnswerKind | None:
+    """What an assistant message was, from what is stored: the decision, the sources and how it starts."""
+    if message.decision in ("handoff", "clarify"):
+        return message.decision  # type: ignore[return-value]
+    if message.decision != "answer":
+        return None
+    if message.head.startswith(_FAQ_INTROS):
+        return "faq"
+    if not message.citations:
+        return "no_source"  # small talk, refusals, de-escalation
+    # The catalog's own answers cite the record itself, with no chunk (bot.answers.catalog_answers._citation).
+    return "catalog" if not message.citations[0].get("chunk_id") else "documents"
+
+
+def _staff_replies(escalations: Sequence[_Escalation], messages: list[_Message]) -> StaffReplies:
+    """Seconds from each escalation to the first staff message of its conversation after it.
+
+    Only one escalation per conversation is unresolved at a time and staff can only reply to an
+    unresolved one, so a reply after the conversation's next escalation belongs to that one.
+    """
+    staff: dict[int, list[dt.datetime]] = defaultdict(list)
+    for message in messages:
+        if message.role == "staff":
+            staff[message.conversation_id].append(message.created_at)
+    by_conversation: dict[int, list[_Escalation]] = defaultdict(list)
+    for escalation in escalations:
+        by_conversation[escalation.conversation_id].append(escalation)
+    seconds: list[float] = []
+    awaiting = unreplied_resolved = 0
+    for conversation_id, items in by_conversation.items():
+        for index, escalation in enumerate(items):
+            opened = escalation.created_at
+            ends = items[index + 1].created_at if index + 1 < len(items) else None
+            reply = next((at for at in staff[conversation_id] if at >= opened and (ends is None or at < ends)), None)
+            if reply is not None:
+                seconds.append((reply - opened).total_seconds())
+            elif escalation.status == "resolved":
+                unreplied_resolved += 1
+            else:
+                awaiting += 1
+    ordered = sorted(seconds)
+    return StaffReplies(
+        escalations=len(escalations),
+        replied=len(ordered),
+        awaiting=awaiting,
+        resolved_without_reply=unreplied_resolved,
+        median_seconds=statistics.median(ordered) if ordered else None,
+        p90_seconds=ordered[math.ceil(0.9 * len(ordered)) - 1] if ordered else None,  # nearest rank
+    )
+
+
+def _group(items: list[_Question]) -> QuestionGroup:
+    """A group's figures; its representative is its most frequent wording (the latest on a tie)."""
+    shown = [_shown(q.text) for q in items]  # latest first
+    counts = Counter(text.casefold() for text in shown)
+    representative = max(shown, key=lambda text: counts[text.casefold()])  # max keeps the first of equals
+    others = _distinct(text for text in shown if text.casefold() != representative.casefold())
+    return QuestionGroup(
+        representative=representative,
+        count=len(items),
+        examples=tuple(others[:3]),
+        languages=tuple(sorted({q.language for q in items if q.language})),
+        unanswered=sum(1 for q in items if q.source == "unanswered"),
+        low_confidence=sum(1 for q in items if q.source == "low_confidence"),
+        last_asked=max(q.created_at for q in items),
+    )
+
+
+def _distinct(texts: Iterable[str]) -> list[str]:
+    """Texts without case-only repeats, in order."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        seen.setdefault(text.casefold(), text)
+    return list(seen.values())
+
+
+def _shown(text: str) -> str:
+    """One line, at most ``_SHOWN_CHARS`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= _SHOWN_CHARS else line[: _SHOWN_CHARS - 1] + "…"
+
+
+def _catalog_counts(
+    records: list[CatalogRecord], messages: list[_Message], escalations: Sequence[_Escalation]
+) -> tuple[tuple[EntryCount, ...], dict[str, int]]:
+    """Conversations per call or mission (cited by an answer, or named as an escalation's topic), and per country."""
+    offers = [r for r in records if isinstance(r.entry, Call | Mission)]
+    by_source = {r.source: r for r in offers}
+    # A catalog file renamed after the answer was stored keeps its entries' ids.
+    by_id = {r.entry.id: r for r in offers}
+    by_name = {name.casefold(): r for r in offers for name in (r.entry.id, r.entry.title)}
+    touched: dict[str, set[int]] = defaultdict(set)
+    for message in messages:
+        if message.role != "assistant":
+            continue
+        for citation in message.citations:
+            source = str(citation.get("source") or "")
+            record = by_source.get(source) or by_id.get(source.rpartition("#")[2] if "#" in source else "")
+            if record is not None:
+                touched[record.entry.id].add(message.conversation_id)
+    for escalation in escalations:
+        try:
+            topic = json.loads(escalation.details_json or "{}").get("topic")
+        except (ValueError, AttributeError):
+            continue
+        for name in str(topic or "").split(";"):
+            record = by_name.get(name.strip().casefold())
+            if record is not None:
+                touched[record.entry.id].add(escalation.conversation_id)
+    per_country: dict[str, set[int]] = defaultdict(set)
+    counts = []
+    for record in offers:
+        entry = record.entry
+        countries = _countries(entry)
+        conversations = touched.get(entry.id, set())
+        for country in countries:
+            per_country[country] |= conversations
+        counts.append(EntryCount(entry.id, entry.kind, entry.title, countries, len(conversations)))
+    counts.sort(key=lambda c: (-c.conversations, c.kind, c.title))
+    countries_count = {country: len(ids) for country, ids in per_country.items() if ids}
+    return tuple(counts), _by_count(Counter(countries_count))
+
+
+def _countries(entry: CatalogEntry) -> tuple[str, ...]:
+    if isinstance(entry, Mission):
+        return (entry.country,)
+    return tuple(entry.countries) if isinstance(entry, Call) else ()
+
+
+def _by_count(counter: Counter[str]) -> dict[str, int]:
+    """Largest first, then by name."""
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+CSV_HEADER = ("section", "key", "value", "detail")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def report_csv(report: AnalyticsReport) -> str:
+    """The report as one flat CSV (section, key, value, detail) a spreadsheet opens.
+
+    Cells that a spreadsheet would run as a formula get a leading apostrophe: questions come
+    from the public.
+    """
+    rows: list[tuple[object, ...]] = [
+        ("period", "since", report.since.isoformat() if report.since else "", ""),
+        ("period", "until", report.until.isoformat(), ""),
+        ("totals", "conversations", report.conversations, ""),
+        ("totals", "contacts", report.contacts, ""),
+        ("totals", "user_messages", report.user_messages, ""),
+    ]
+    rows += [("conversations_by_channel", key, value, "") for key, value in report.by_channel.items()]
+    rows += [("conversations_by_language", key, value, "") for key, value in report.by_language.items()]
+    rate = report.resolution_rate
+    rows += [
+        ("resolution", "engaged_conversations", report.engaged, "conversations with a user message"),
+        ("resolution", "resolved_conversations", report.resolved, "no handoff"),
+        ("resolution", "resolution_rate", "" if rate is None else f"{rate:.4f}", ""),
+    ]
+    rows += [("handoffs_by_reason", key, value, "") for key, value in report.handoffs_by_reason.items()]
+    replies = report.staff_replies
+    rows += [
+        ("staff_replies", "escalations", replies.escalations, ""),
+        ("staff_replies", "replied", replies.replied, ""),
+        ("staff_replies", "awaiting_reply", replies.awaiting, ""),
+        ("staff_replies", "resolved_without_reply", replies.resolved_without_reply, ""),
+        ("staff_replies", "median_seconds", _number(replies.median_seconds), ""),
+        ("staff_replies", "p90_seconds", _number(replies.p90_seconds), ""),
+        ("feedback", "up", report.feedback_up, ""),
+        ("feedback", "down", report.feedback_down, ""),
+    ]
+    rows += [("answers_by_kind", key, value, "") for key, value in report.answers_by_kind.items()]
+    rows += [
+        ("questions", "total", report.questions_total, "unanswered and low-confidence"),
+        ("questions", "grouped", report.questions_grouped, "the latest ones"),
+    ]
+    rows += [
+        (
+            "question_group",
+            group.representative,
+            group.count,
+            f"languages: {', '.join(group.languages) or '?'}; unanswered: {group.unanswered}; "
+            f"low confidence: {group.low_confidence}; last: {group.last_asked.isoformat()}; "
+            f"examples: {' | '.join(group.examples)}",
+        )
+        for group in report.question_groups
+    ]
+    rows += [
+        (entry.kind, entry.entry_id, entry.conversations, f"{entry.title} ({', '.join(entry.countries)})")
+        for entry in report.entries
+    ]
+    rows += [("country", key, value, "") for key, value in report.countries.items()]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def _safe_cell(cell: object) -> str:
+    """The cell as text; one a spreadsheet would read as a formula is prefixed with an apostrophe."""
+    text = str(cell)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text

@@ -1,0 +1,209 @@
+"""What staff do with escalations, whatever the channel they work from (the Telegram staff
+group, the console): claim, reply, resolve, and the notices and reminders that tell them.
+
+A staff reply is stored in the SME's conversation (the widget reads it from there, live
+and after a reload) and, for a contact on a push channel, queued in the outbox to reach
+the SME's chat: a failing send is retried, never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.conversation.phrases import say
+from bot.conversation.store import ConversationStore, StoredEscalation
+from bot.outbound.alerts import PUSH_CHANNELS
+from bot.outbound.outbox import Outbox
+
+MAX_STAFF_TEXT = 4000
+REPLY_IN_PLACE_CHANNELS = frozenset({"telegram"})
+"""Where staff answer by replying to the notice itself (the Telegram staff group); elsewhere
+(e-mail) they answer from the console, and SME follow-ups are not forwarded one by one."""
+
+
+class StaffActionError(ValueError):
+    """A staff action that cannot apply (unknown or resolved escalation, empty reply)."""
+
+
+@dataclass(frozen=True)
+class StaffNotices:
+    """Where escalations are announced: a channel and its address (the staff Telegram group, one staff e-mail)."""
+
+    channel: str
+    address: str
+
+
+class StaffDesk:
+    """Staff actions on escalations; each is stored before anything is sent."""
+
+    def __init__(self, store: ConversationStore, outbox: Outbox) -> None:
+        self.store = store
+        self.outbox = outbox
+
+    def reply(self, escalation_id: int, text: str, author: str) -> int:
+        """Answer the SME; returns the stored message's id."""
+        text = text.strip()
+        if not text:
+            raise StaffActionError("a reply needs text")
+        if len(text) > MAX_STAFF_TEXT:
+            raise StaffActionError(f"a reply is at most {MAX_STAFF_TEXT} characters")
+        escalation = self._open(escalation_id)
+        conversation = self.store.conversation(escalation.conversation_id)
+        message_id = self.store.add_message(conversation.id, "staff", text, author=author)
+        self.store.set_escalation_status(escalation_id, "answered")
+        if conversation.channel in PUSH_CHANNELS:
+            self.outbox.enqueue(
+                conversation.channel, conversation.external_id, "staff_reply", text,
+                payload={"author": author, "language": conversation.language},
+                contact_id=conversation.contact_id, conversation_id=conversation.id, escalation_id=escalation_id,
+                message_id=message_id,
+            )  # fmt: skip
+        return message_id
+
+    def claim(self, escalation_id: int, assignee: str) -> StoredEscalation:
+        """Take the escalation (or hand it to ``assignee``)."""
+        self._open(escalation_id)
+        self.store.set_escalation_status(escalation_id, "assigned", assignee=assignee)
+        return self._open(escalation_id)
+
+    def resolve(self, escalation_id: int) -> None:
+        """Close the escalation: the assistant answers the conversation again."""
+        self._open(escalation_id)
+        self.store.set_escalation_status(escalation_id, "resolved")
+
+    def hand_back(self, escalation_id: int, author: str) -> int:
+        """Close the escalation and tell the SME, in its language, that the assistant answers again.
+
+        The message is stored as the desk's (role ``system``: the widget shows it, it is no staff
+        answer) and, for a push channel, queued like a staff reply. Returns the stored message's id.
+        """
+        escalation = self._open(escalation_id)
+        conversation = self.store.conversation(escalation.conversation_id)
+        language = conversation.language or "it"
+        text = say("handed_back", language)
+        message_id = self.store.add_message(conversation.id, "system", text, language=language, author=author)
+        self.store.set_escalation_status(escalation_id, "resolved", outcome="handed_back")
+        if conversation.channel in PUSH_CHANNELS:
+            self.outbox.enqueue(
+                conversation.channel, conversation.external_id, "staff_reply", text,
+                payload={"author": author, "language": language}, contact_id=conversation.contact_id,
+                conversation_id=conversation.id, escalation_id=escalation_id, message_id=message_id,
+            )  # fmt: skip
+        return message_id
+
+    def queue_notices(self, to: StaffNotices) -> int:
+        """Announce unresolved escalations not announced yet to ``to``, and (where staff reply in place,
+        the Telegram group) SME messages that joined one.
+
+        Idempotent (the outbox remembers what it queued), so it may run on a timer from any
+        process: escalations raised on the web reach the staff group too. Returns how many it queued.
+        """
+        queued = 0
+        escalations = self.store.unresolved_escalations()
+        if not escalations:
+            return 0  # the common case, every second: one query
+        in_place = to.channel in REPLY_IN_PLACE_CHANNELS
+        noticed, forwarded = self.outbox.announced(to.address, to.channel)
+        for escalation in escalations:
+            if not in_place and escalation.id in noticed:
+                continue  # no follow-ups to forward there: nothing to read
+            conversation = self.store.conversation(escalation.conversation_id)
+            if escalation.id not in noticed:
+                text = notice_text(escalation, conversation.channel, reply_in_place=in_place)
+                self.outbox.enqueue(
+                    to.channel, to.address, "staff_notice", text,
+                    payload={"status": escalation.status, "channel": conversation.channel, "reason": escalation.reason},
+                    contact_id=conversation.contact_id, conversation_id=conversation.id, escalation_id=escalation.id,
+                )  # fmt: skip
+                queued += 1
+            if not in_place:
+                continue
+            for message in self.store.messages(conversation.id, after=escalation.since_message_id or 0):
+                if message.role != "user" or message.id in forwarded:
+                    continue
+                text = say("staff_followup", "it", id=escalation.id, text=message.text)
+                self.outbox.enqueue(
+                    to.channel, to.address, "staff_followup", text, contact_id=conversation.contact_id,
+                    conversation_id=conversation.id, escalation_id=escalation.id, message_id=message.id,
+                )  # fmt: skip
+                queued += 1
+        return queued
+
+    def queue_reminders(self, to: StaffNotices, sla: dt.timedelta, now: dt.datetime) -> int:
+        """Remind ``to`` once of each escalation still waiting for a first staff reply ``sla`` after it opened.
+
+        Waiting means open or assigned with no staff message in the conversation since it opened.
+        Idempotent like ``queue_notices`` (one reminder per escalation and address, ever); returns
+        how many it queued.
+        """
+        if sla <= dt.timedelta(0):
+            raise ValueError("the SLA must be positive")
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        overdue = [
+            e
+            for e in self.store.unresolved_escalations()
+            if e.status in ("open", "assigned") and e.created_at + sla <= now
+        ]
+        if not overdue:
+            return 0
+        reminded = self.outbox.reminded(to.channel, to.address)
+        queued = 0
+        for escalation in overdue:
+            if escalation.id in reminded or self._staff_replied(escalation):
+                continue
+            conversation = self.store.conversation(escalation.conversation_id)
+            text = reminder_text(
+                escalation, conversation.channel, sla, reply_in_place=to.channel in REPLY_IN_PLACE_CHANNELS
+            )
+            self.outbox.enqueue(
+                to.channel, to.address, "staff_reminder", text,
+                payload={"status": escalation.status, "channel": conversation.channel, "reason": escalation.reason},
+                contact_id=conversation.contact_id, conversation_id=conversation.id, escalation_id=escalation.id,
+            )  # fmt: skip
+            queued += 1
+        return queued
+
+    def _staff_replied(self, escalation: StoredEscalation) -> bool:
+        # An escalation claimed after a reply is "assigned" again: the conversation tells.
+        messages = self.store.messages(escalation.conversation_id, after=escalation.since_message_id or 0)
+        return any(message.role == "staff" for message in messages)
+
+    def _open(self, escalation_id: int) -> StoredEscalation:
+        escalation = self.store.escalation(escalation_id)
+        if escalation is None:
+            raise StaffActionError(f"no escalation {escalation_id}")
+        if escalation.status == "resolved":
+            raise StaffActionError(f"escalation {escalation_id} is resolved")
+        return escalation
+
+
+def notice_text(escalation: StoredEscalation, channel: str, *, reply_in_place: bool = True) -> str:
+    """The staff notice of a new escalation (staff read Italian: the desk's working language).
+
+    ``reply_in_place``: the notice says to reply to it (the Telegram group); otherwise the
+    channel's sender says where to answer (the e-mail sender adds the console link).
+    """
+    lines = [
+        say("staff_notice", "it", id=escalation.id, channel=channel, reason=escalation.reason),
+        escalation.summary,
+    ]
+    lines.extend(f"{name}: {value}" for name, value in escalation.details.items() if value)
+    if reply_in_place:
+        lines.append(say("staff_notice_howto", "it"))
+    return "\n".join(lines)
+
+
+def reminder_text(escalation: StoredEscalation, channel: str, sla: dt.timedelta, *, reply_in_place: bool) -> str:
+    """The reminder of an escalation still unanswered past the SLA (Italian, as the notices)."""
+    hours = f"{sla.total_seconds() / 3600:g}".replace(".", ",")
+    lines = [
+        say("staff_reminder", "it", id=escalation.id, channel=channel, reason=escalation.reason, hours=hours),
+        escalation.summary,
+    ]
+    if escalation.assignee:
+        lines.append(say("staff_reminder_assignee", "it", assignee=escalation.assignee))
+    if reply_in_place:
+        lines.append(say("staff_notice_howto", "it"))
+    return "\n".join(lines)
