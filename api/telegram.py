@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from api.services import Services
 from api.settings import Settings
 from api.web.protection import error_body
+from bot.conversation.front_door import FrontDoor
 from bot.desk.accounts import StaffAccounts
 from bot.desk.privacy import PrivacyDesk
 from bot.desk.staff import StaffDesk
@@ -61,6 +62,7 @@ def telegram_deps(services: Services) -> TelegramDeps:
     outbox = Outbox(services.sessions, services.now)
     return TelegramDeps(
         assistant=assistant,
+        front_door=FrontDoor(assistant),
         staff=StaffDesk(assistant.store, outbox),
         outbox=outbox,
         subscriptions=Subscriptions(services.sessions, services.now),

@@ -6,11 +6,13 @@ upwards. SQLite (the default) gets WAL mode and foreign keys on every connection
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
 class Base(DeclarativeBase):
@@ -30,7 +32,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # In WAL mode NORMAL keeps every commit atomic and survives a crash of the process; only an
     # operating-system crash or power cut may lose the last commits. FULL would fsync each of a
-    # chat turn's four commits.
+    # chat turn's commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -45,3 +47,14 @@ def session_factory(engine: Engine) -> sessionmaker[Any]:
 def as_utc(value: dt.datetime) -> dt.datetime:
     """SQLite gives back naive datetimes; every time Sportello stores is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@contextlib.contextmanager
+def transaction(sessions: sessionmaker[Session], within: Session | None = None) -> Iterator[Session]:
+    """A transaction of its own, committed on exit — or, ``within`` an enclosing one, that one
+    (committed by its owner): how several stores write one state change atomically."""
+    if within is not None:
+        yield within
+        return
+    with sessions.begin() as session:
+        yield session

@@ -86,6 +86,11 @@ class FrontDoor:
         stored = self.inbox.reply_to(inbound.message_id)
         return Reply.from_stored(stored) if stored is not None else None
 
+    def delivery(self, inbound: Inbound) -> tuple[Reply | None, bool]:
+        """The reply already given to the message (if any), and whether a push channel delivered it."""
+        stored = self.inbox.reply_to(inbound.message_id)
+        return (Reply.from_stored(stored), stored.delivered) if stored is not None else (None, False)
+
     def mark_delivered(self, reply: Reply) -> None:
         """A push channel sent the reply; a retried event will not send it again."""
         self.inbox.mark_delivered(reply.message_id)

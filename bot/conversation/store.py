@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from knowledge.database import Base, as_utc
+from knowledge.database import Base, as_utc, transaction
 
 Role = Literal["user", "assistant", "staff", "system"]
 Decision = Literal["answer", "clarify", "handoff"]
@@ -341,15 +341,18 @@ class ConversationStore:
         confidence: float | None = None,
         latency_ms: float | None = None,
         author: str | None = None,
+        client_key: str | None = None,
+        within: Session | None = None,
     ) -> int:
-        """Store a message (committed on return) and touch the conversation."""
+        """Store a message (committed on return, or with the transaction it is ``within``) and touch
+        the conversation."""
         now = self._now()
-        with self._sessions.begin() as session:
+        with transaction(self._sessions, within) as session:
             row = MessageRow(
                 conversation_id=conversation_id, role=role, text=storable(text, MAX_TEXT_CHARS) or "",
                 language=language, citations_json=json.dumps(list(citations), ensure_ascii=False),
                 decision=decision, reason=reason, confidence=confidence, latency_ms=latency_ms,
-                author=storable(author, 200), created_at=now,
+                author=storable(author, 200), client_key=client_key, created_at=now,
             )  # fmt: skip
             session.add(row)
             conversation = session.get(ConversationRow, conversation_id)
@@ -374,6 +377,14 @@ class ConversationStore:
             .where(ContactRow.channel == channel, ContactRow.external_id == external_id)
             .order_by(ConversationRow.id.desc())
             .limit(1)
+        )
+        with self._sessions() as session:
+            return session.scalars(query).first()
+
+    def message_with_key(self, conversation_id: int, client_key: str) -> int | None:
+        """The id of the conversation's message stored with ``client_key``, if any."""
+        query = select(MessageRow.id).where(
+            MessageRow.conversation_id == conversation_id, MessageRow.client_key == client_key
         )
         with self._sessions() as session:
             return session.scalars(query).first()
@@ -469,11 +480,12 @@ class ConversationStore:
             return [_escalation(row) for row in session.scalars(query)]
 
     def set_escalation_status(
-        self, escalation_id: int, status: EscalationStatus, assignee: str | None = None, outcome: str | None = None
-    ) -> None:
+        self, escalation_id: int, status: EscalationStatus, assignee: str | None = None, outcome: str | None = None,
+        within: Session | None = None,
+    ) -> None:  # fmt: skip
         """Move an escalation along: assigned, answered, resolved (each time is recorded, and how it ended)."""
         now = self._now()
-        with self._sessions.begin() as session:
+        with transaction(self._sessions, within) as session:
             row = session.get(EscalationRow, escalation_id)
             if row is None:
                 raise KeyError(f"no escalation {escalation_id}")

@@ -3,7 +3,9 @@ group, the console): claim, reply, resolve, and the notices and reminders that t
 
 A staff reply is stored in the SME's conversation (the widget reads it from there, live
 and after a reload) and, for a contact on a push channel, queued in the outbox to reach
-the SME's chat: a failing send is retried, never lost.
+the SME's chat — the message, the escalation's new status and the outbox row in one
+transaction: a failing send is retried, never lost, and a reply taken in twice (a retried
+Telegram update, a console form sent again) is stored once, by its idempotency key.
 """
 
 from __future__ import annotations
@@ -41,24 +43,32 @@ class StaffDesk:
         self.store = store
         self.outbox = outbox
 
-    def reply(self, escalation_id: int, text: str, author: str) -> int:
-        """Answer the SME; returns the stored message's id."""
+    def reply(self, escalation_id: int, text: str, author: str, key: str | None = None) -> int:
+        """Answer the SME; returns the stored message's id (the one stored before, for a ``key`` seen before)."""
         text = text.strip()
         if not text:
             raise StaffActionError("a reply needs text")
         if len(text) > MAX_STAFF_TEXT:
             raise StaffActionError(f"a reply is at most {MAX_STAFF_TEXT} characters")
+        escalation = self.store.escalation(escalation_id)
+        if key is not None and escalation is not None:
+            known = self.store.message_with_key(escalation.conversation_id, key)
+            if known is not None:
+                return known  # taken in before: stored and queued then
         escalation = self._open(escalation_id)
         conversation = self.store.conversation(escalation.conversation_id)
-        message_id = self.store.add_message(conversation.id, "staff", text, author=author)
-        self.store.set_escalation_status(escalation_id, "answered")
-        if conversation.channel in PUSH_CHANNELS:
-            self.outbox.enqueue(
-                conversation.channel, conversation.external_id, "staff_reply", text,
-                payload={"author": author, "language": conversation.language},
-                contact_id=conversation.contact_id, conversation_id=conversation.id, escalation_id=escalation_id,
-                message_id=message_id,
-            )  # fmt: skip
+        with self.store.sessions.begin() as session:
+            message_id = self.store.add_message(
+                conversation.id, "staff", text, author=author, client_key=key, within=session
+            )
+            self.store.set_escalation_status(escalation_id, "answered", within=session)
+            if conversation.channel in PUSH_CHANNELS:
+                self.outbox.enqueue(
+                    conversation.channel, conversation.external_id, "staff_reply", text,
+                    payload={"author": author, "language": conversation.language},
+                    contact_id=conversation.contact_id, conversation_id=conversation.id,
+                    escalation_id=escalation_id, message_id=message_id, within=session,
+                )  # fmt: skip
         return message_id
 
     def claim(self, escalation_id: int, assignee: str) -> StoredEscalation:
@@ -82,14 +92,18 @@ class StaffDesk:
         conversation = self.store.conversation(escalation.conversation_id)
         language = conversation.language or "it"
         text = say("handed_back", language)
-        message_id = self.store.add_message(conversation.id, "system", text, language=language, author=author)
-        self.store.set_escalation_status(escalation_id, "resolved", outcome="handed_back")
-        if conversation.channel in PUSH_CHANNELS:
-            self.outbox.enqueue(
-                conversation.channel, conversation.external_id, "staff_reply", text,
-                payload={"author": author, "language": language}, contact_id=conversation.contact_id,
-                conversation_id=conversation.id, escalation_id=escalation_id, message_id=message_id,
-            )  # fmt: skip
+        with self.store.sessions.begin() as session:
+            message_id = self.store.add_message(
+                conversation.id, "system", text, language=language, author=author, within=session
+            )
+            self.store.set_escalation_status(escalation_id, "resolved", outcome="handed_back", within=session)
+            if conversation.channel in PUSH_CHANNELS:
+                self.outbox.enqueue(
+                    conversation.channel, conversation.external_id, "staff_reply", text,
+                    payload={"author": author, "language": language}, contact_id=conversation.contact_id,
+                    conversation_id=conversation.id, escalation_id=escalation_id, message_id=message_id,
+                    within=session,
+                )  # fmt: skip
         return message_id
 
     def queue_notices(self, to: StaffNotices) -> int:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from knowledge.database import Base, as_utc
+from knowledge.database import Base, as_utc, transaction
 
 OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder"]
 OutboxStatus = Literal["pending", "sent", "undeliverable"]
@@ -118,12 +118,14 @@ class Outbox:
         conversation_id: int | None = None,
         escalation_id: int | None = None,
         message_id: int | None = None,
+        within: Session | None = None,
     ) -> int:
-        """Queue a message for delivery now; returns its id."""
+        """Queue a message for delivery now (committed, or with the transaction it is ``within``:
+        the state change that causes it); returns its id."""
         if not text.strip():
             raise ValueError("an outbox message needs text")
         now = self._now()
-        with self._sessions.begin() as session:
+        with transaction(self._sessions, within) as session:
             row = OutboxRow(
                 channel=channel, address=address, kind=kind, text=text[:MAX_OUTBOX_TEXT],
                 payload_json=json.dumps(payload or {}, ensure_ascii=False), contact_id=contact_id,

@@ -1,7 +1,9 @@
 """The one builder of the bot and the channel that runs it, by long polling or behind a webhook.
 
-Both modes use the same ``Application`` and handlers. Beside them runs the channel's
-work loop: deliver the outbox, announce escalations to the staff group, scan for alerts.
+Both modes use the same ``Application`` and handlers, and take updates in the same way:
+stored before Telegram is told they arrived (``receiving``). Beside them runs the
+channel's work loop: handle stored updates left unhandled, deliver the outbox, announce
+escalations to the staff group, scan for alerts.
 """
 
 from __future__ import annotations
@@ -14,29 +16,30 @@ import signal
 import time
 from typing import Any
 
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, BotCommand
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 from bot.desk.staff import StaffNotices
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.ordering import ChatOrderedProcessor
+from bot.telegram.receiving import ALLOWED_UPDATES, AnyApplication, UpdateReceiver
 from bot.telegram.texts import COMMANDS, LANGUAGES, command_description
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
 CONCURRENT_UPDATES = 16
 """Updates of different chats run at once; one chat's run in order (``ChatOrderedProcessor``)."""
 PRUNE_SECONDS = 3600.0
+STOP_GRACE_SECONDS = 10.0
+"""On SIGTERM, running turns get this long to finish; the rest are handled on the next start."""
 
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-
-def build_application(deps: TelegramDeps, config: TelegramConfig, *, polling: bool) -> AnyApplication:
-    """The PTB application with every handler; ``polling=False`` leaves updates to the webhook."""
+def build_application(deps: TelegramDeps, config: TelegramConfig) -> AnyApplication:
+    """The PTB application with every handler. It has no ``Updater``: updates come in through
+    ``UpdateReceiver``, which stores them before confirming them to Telegram."""
     root = config.api_url.rstrip("/")
     builder = (
         ApplicationBuilder()
@@ -44,9 +47,8 @@ def build_application(deps: TelegramDeps, config: TelegramConfig, *, polling: bo
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
+        .updater(None)
     )
-    if not polling:
-        builder = builder.updater(None)
     application = builder.build()
     TelegramHandlers(deps, config).register(application)
     return application
@@ -98,14 +100,16 @@ class TelegramChannel:
         self.deps = deps
         self.config = config
         self.polling = polling
-        self.application = build_application(deps, config, polling=polling)
+        self.application = build_application(deps, config)
+        self.receiver = UpdateReceiver(self.application, deps.updates, config.poll_timeout_seconds)
         self.sender = OutboxSender(deps, config, self.application.bot)
         self._worker: asyncio.Task[None] | None = None
         self._next_alert_scan = 0.0
         self._next_prune = 0.0
 
     async def start(self) -> None:
-        """Connect (``getMe``), register the commands, start receiving and the work loop."""
+        """Connect (``getMe``), register the commands, handle what a stopped process left, start
+        receiving and the work loop."""
         application = self.application
         try:
             await application.initialize()
@@ -114,25 +118,22 @@ class TelegramChannel:
             raise TelegramUnavailableError(
                 f"the Bot API at {self.config.api_url} refused or did not answer: {exc}"
             ) from exc
-        if self.polling:
-            assert application.updater is not None
-            await application.updater.start_polling(
-                timeout=self.config.poll_timeout_seconds, allowed_updates=ALLOWED_UPDATES, poll_interval=0.0
-            )
         await application.start()
+        await self.receiver.handle_pending()
+        if self.polling:
+            self.receiver.start_polling()
         self._worker = asyncio.create_task(self._work(), name="sportello-telegram-work")
         log.info("Telegram bot @%s started (%s)", application.bot.username, "polling" if self.polling else "webhook")
 
-    async def stop(self) -> None:
-        """Stop receiving, finish the work loop, disconnect."""
+    async def stop(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        """Stop receiving, let running turns finish (within ``grace_seconds``), stop the work loop, disconnect."""
+        await self.receiver.stop(grace_seconds)
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
             self._worker = None
         application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
         if application.running:
             await application.stop()
         await application.shutdown()
@@ -143,11 +144,8 @@ class TelegramChannel:
         return bool(secret) and header is not None and hmac.compare_digest(header.encode(), str(secret).encode())
 
     async def receive(self, payload: dict[str, Any]) -> None:
-        """One update from the webhook, handled before the request is answered (so Telegram
-        redelivers it if handling fails)."""
-        update = Update.de_json(payload, self.application.bot)
-        # Through the processor, as polled updates go: the same per-chat order and concurrency cap.
-        await self.application.update_processor.process_update(update, self.application.process_update(update))
+        """One update from the webhook: stored, then handled (``UpdateReceiver.receive``)."""
+        await self.receiver.receive(payload)
 
     async def run_until_stopped(self) -> None:
         """Polling until SIGINT or SIGTERM (``sportello telegram``)."""
@@ -162,7 +160,8 @@ class TelegramChannel:
             await self.stop()
 
     async def work_once(self) -> None:
-        """One round of the work loop: staff notices, alerts when due, then the outbox."""
+        """One round of the work loop: stored updates left unhandled, staff notices, alerts when due, the outbox."""
+        await self.receiver.handle_pending()
         if self.config.staff_chat_id is not None:
             notices = StaffNotices(CHANNEL, str(self.config.staff_chat_id))
             await asyncio.to_thread(self.deps.staff.queue_notices, notices)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.conversation.assistant import Assistant
+from bot.conversation.front_door import FrontDoor
 from bot.desk.accounts import StaffAccounts
 from bot.desk.privacy import PrivacyDesk
 from bot.desk.staff import StaffDesk
@@ -44,6 +45,7 @@ class TelegramDeps:
     """The channel-agnostic services the bot works through."""
 
     assistant: Assistant
+    front_door: FrontDoor
     staff: StaffDesk
     outbox: Outbox
     subscriptions: Subscriptions

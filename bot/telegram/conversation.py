@@ -1,9 +1,10 @@
 """One SME turn on Telegram: consent first, then the assistant's reply sent as HTML with its buttons.
 
-Thin over the channel-agnostic ``Assistant``: the message is stored by the assistant
-before it is read; this only finds the chat's conversation, shows "typing…", runs the
-turn off the event loop and sends the reply (editing it as it grows when a language
-model streams).
+Thin over the front door (``bot.conversation.front_door``): the message goes in with its
+update id as the idempotency key, so an update handled again after a crash finds its
+stored turn — sent now if it was never sent, not at all if it was. This finds the chat's
+conversation, shows "typing…", runs the turn off the event loop and sends the reply
+(editing it as it grows when a language model streams), then records the delivery.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram import Bot, Chat, InlineKeyboardMarkup, LinkPreviewOptions, Messag
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
+from bot.conversation.inbox import Inbound
 from bot.conversation.phrases import say
 from bot.conversation.replies import DoneEvent, Event, Reply, TokenEvent
 from bot.conversation.store import StoredContact
@@ -84,15 +86,27 @@ class Conversations:
         return await self.conversation(chat, user, language)
 
     async def turn(
-        self, bot: Bot, chat: Chat, user: User | None, question: str, *, language: str, reply_to: int | None = None
-    ) -> Reply:
-        """The assistant's reply to ``question``, sent to the chat."""
+        self, bot: Bot, chat: Chat, user: User | None, question: str, *, language: str, key: str,
+        reply_to: int | None = None,
+    ) -> Reply:  # fmt: skip
+        """The assistant's reply to ``question`` (``key``: the update's idempotency key), sent to the chat once."""
+        door = self.deps.front_door
         conversation = await self.conversation(chat, user, language)
-        await bot.send_chat_action(chat.id, ChatAction.TYPING)
-        if self.deps.assistant.streams_from_model:
-            return await self._streamed(bot, chat.id, conversation, question, reply_to)
-        reply = await asyncio.to_thread(self.deps.assistant.reply, conversation, question)
-        await self.send_reply(bot, chat.id, reply, conversation, reply_to=reply_to)
+        inbound = await asyncio.to_thread(door.accept, conversation, question, key)
+        stored, delivered = await asyncio.to_thread(door.delivery, inbound)
+        if stored is not None and delivered:
+            return stored  # handled before a crash: the SME has it
+        if stored is not None:
+            reply = stored  # answered before a crash, never sent
+            await self.send_reply(bot, chat.id, reply, conversation, reply_to=reply_to)
+        elif self.deps.assistant.streams_from_model:
+            await bot.send_chat_action(chat.id, ChatAction.TYPING)
+            reply = await self._streamed(bot, chat.id, conversation, inbound, reply_to)
+        else:
+            await bot.send_chat_action(chat.id, ChatAction.TYPING)
+            reply = await asyncio.to_thread(door.reply, inbound)
+            await self.send_reply(bot, chat.id, reply, conversation, reply_to=reply_to)
+        await asyncio.to_thread(door.mark_delivered, reply)
         return reply
 
     async def send_reply(
@@ -130,7 +144,9 @@ class Conversations:
             follow_ups = len(state.get("topic", {}).get("entries", [])) == 1
         return keyboards.after_answer(reply.language, reply.message_id if feedback else 0, follow_ups=follow_ups)
 
-    async def _streamed(self, bot: Bot, chat_id: int, conversation: int, question: str, reply_to: int | None) -> Reply:
+    async def _streamed(
+        self, bot: Bot, chat_id: int, conversation: int, inbound: Inbound, reply_to: int | None
+    ) -> Reply:
         """A language model's answer shown as it grows: one message, edited at most every
         ``edit_interval_seconds`` (Telegram limits edits), then replaced by the checked text."""
         loop = asyncio.get_running_loop()
@@ -138,7 +154,7 @@ class Conversations:
 
         def produce() -> None:
             try:
-                for event in self.deps.assistant.stream(conversation, question):
+                for event in self.deps.front_door.events(inbound):
                     loop.call_soon_threadsafe(events.put_nowait, event)
             finally:
                 loop.call_soon_threadsafe(events.put_nowait, None)

@@ -15,12 +15,10 @@ from telegram import Chat, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -53,8 +51,7 @@ class TelegramHandlers:
         self.staff = StaffGroup(deps, config)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """Add the handlers (group -1 drops duplicate updates before any other sees them)."""
-        application.add_handler(TypeHandler(Update, self.drop_duplicates), group=-1)
+        """Add the handlers (a duplicate update never reaches them: ``receiving`` handles each once)."""
         commands = {
             "start": self.start, "help": self.help, "bandi": self.offers, "operatore": self.person,
             "avvisi": self.alerts, "lingua": self.choose_language, "privacy": self.privacy, "cancella": self.erase,
@@ -70,19 +67,13 @@ class TelegramHandlers:
 
     # -- updates ---------------------------------------------------------------------------
 
-    async def drop_duplicates(self, update: Update, context: Context) -> None:
-        """An update seen before (same ``update_id``) stops here."""
-        if not await asyncio.to_thread(self.deps.updates.first_time, update.update_id):
-            log.info("duplicate update %s dropped", update.update_id)
-            raise ApplicationHandlerStop
-
     async def message(self, update: Update, context: Context) -> None:
         """A text message: a question from an SME, or staff answering in the staff group."""
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or not message.text:
             return
         if self.staff.is_staff_chat(chat.id):
-            await self.staff.on_message(message, context)
+            await self.staff.on_message(update.update_id, message, context)
             return
         question = message.text
         if chat.type != ChatType.PRIVATE:
@@ -112,7 +103,8 @@ class TelegramHandlers:
             chat_data["pending_question"] = question[:2000]  # answered once the notice is accepted
             await self.chats.ask_consent(context.bot, chat, language)
             return
-        await self.chats.turn(context.bot, chat, user, question, language=language, reply_to=reply_to)
+        key = f"{CHANNEL}:{update.update_id}"
+        await self.chats.turn(context.bot, chat, user, question, language=language, key=key, reply_to=reply_to)
         chat_data["errors"] = 0
 
     # -- commands --------------------------------------------------------------------------

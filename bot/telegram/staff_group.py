@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 from telegram import Message
@@ -23,6 +24,9 @@ from bot.telegram.keyboards import Callback
 from bot.telegram.texts import text
 
 log = logging.getLogger(__name__)
+
+_POST_ID = re.compile(r"#(\d{1,18})\b")
+"""The escalation's number in a notice's first line ("🆘 Richiesta #12 …")."""
 
 
 class StaffGroup:
@@ -43,8 +47,11 @@ class StaffGroup:
         account = self.deps.accounts.by_telegram(user_id) if self.deps.accounts is not None else None
         return account.name if account is not None else self.config.staff_users.get(user_id)
 
-    async def on_message(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A staff member replying to an escalation's post answers the SME; other messages are chat."""
+    async def on_message(self, update_id: int, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A staff member replying to an escalation's post answers the SME; other messages are chat.
+
+        ``update_id`` keys the reply: handled again after a crash, it is not stored or sent twice.
+        """
         replied = message.reply_to_message
         if replied is None or not message.text:
             return
@@ -52,17 +59,35 @@ class StaffGroup:
         if author is None:
             log.info("staff group: reply from an unmapped user ignored")
             return
-        posted = await asyncio.to_thread(
-            self.deps.outbox.find_sent, CHANNEL, str(message.chat_id), str(replied.message_id)
-        )
-        if posted is None or posted.escalation_id is None:
+        escalation_id = await self._escalation_of(message.chat_id, replied, context.bot.id)
+        if escalation_id is None:
             return
+        key = f"{CHANNEL}:{update_id}"
         try:
-            await asyncio.to_thread(self.deps.staff.reply, posted.escalation_id, message.text, author)
+            await asyncio.to_thread(self.deps.staff.reply, escalation_id, message.text, author, key)
         except StaffActionError as exc:
             await message.reply_text(escape(text("staff_failed", "it", error=str(exc))), parse_mode=ParseMode.HTML)
             return
-        await message.reply_text(escape(text("staff_sent", "it", id=posted.escalation_id)), parse_mode=ParseMode.HTML)
+        await message.reply_text(escape(text("staff_sent", "it", id=escalation_id)), parse_mode=ParseMode.HTML)
+
+    async def _escalation_of(self, chat_id: int, replied: Message, bot_id: int) -> int | None:
+        """The escalation a post is about: from the outbox's record of it, or — when its delivery
+        was not recorded yet (sent, then the process died) — from the post itself (its buttons, or
+        the "#id" of its first line), if the bot wrote it."""
+        posted = await asyncio.to_thread(self.deps.outbox.find_sent, CHANNEL, str(chat_id), str(replied.message_id))
+        if posted is not None:
+            return posted.escalation_id
+        if replied.from_user is None or replied.from_user.id != bot_id:
+            return None
+        markup = replied.reply_markup
+        for row in markup.inline_keyboard if markup is not None else ():
+            for button in row:
+                pressed = Callback.parse(button.callback_data if isinstance(button.callback_data, str) else None)
+                if pressed.verb == "esc" and pressed.arg(1).isdigit():
+                    return int(pressed.arg(1))
+        first_line = (replied.text or "").split("\n", 1)[0]
+        found = _POST_ID.search(first_line)
+        return int(found.group(1)) if found else None
 
     async def on_button(self, query: Any, pressed: Callback, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim or resolve from the post's buttons."""

@@ -14,6 +14,7 @@ from doubles.telegram_bot import RunningBot, bot_config
 from api.services import Services, build_assistant
 from api.telegram import telegram_deps
 from bot.answers.composers.llm import LlmComposer, LlmConfig
+from bot.conversation.front_door import FrontDoor
 from bot.conversation.policy import Thresholds
 from bot.telegram.application import TelegramChannel
 
@@ -37,7 +38,7 @@ def test_a_streamed_answer_is_edited_in_place_then_finalised(
     # With the fake embedder similarity means nothing: let the question reach the documents.
     assistant.config = replace(assistant.config, thresholds=Thresholds(answer=0.0, faq=1.01, router_strong=10,
                                                                        router_weak=10))  # fmt: skip
-    deps = replace(telegram_deps(bot_services), assistant=assistant)
+    deps = replace(telegram_deps(bot_services), assistant=assistant, front_door=FrontDoor(assistant))
     bot = RunningBot(TelegramChannel(deps, bot_config(bot_api, edit_interval_seconds=0.3), polling=True), bot_api)
     bot.start()
     try:
