@@ -303,6 +303,7 @@ def serve(
     import uvicorn
 
     from api.web.app import create_app
+    from bot.telegram.application import STOP_GRACE_SECONDS
 
     with command_services() as services:
         if not services.manifest.documents():
@@ -313,7 +314,10 @@ def serve(
         host, port = host or web.host, port or web.port
         out.print(f"Sportello is serving on [bold]http://{host}:{port}/[/bold] (demo page with the chat widget); "
                   f"API reference at /docs. Ctrl+C stops it.")  # fmt: skip
-        uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False)
+        # SIGTERM: uvicorn stops accepting, lets running requests finish within the grace period,
+        # then the app stops its loops; what is left unanswered is answered on the next start.
+        uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False,
+                    timeout_graceful_shutdown=int(STOP_GRACE_SECONDS))  # fmt: skip
 
 
 app.add_typer(staff_app, name="staff")

@@ -4,6 +4,7 @@ write notes, resolve, hand back to the assistant, promote the answer to a FAQ.""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -61,6 +62,7 @@ def escalation_page(request: Request, state: ConsoleDep, escalation_id: int) -> 
     contact = state.store.contact_by_id(conversation.contact_id)
     messages = state.store.messages(conversation.id, last=200)
     context = {
+        "form_id": secrets.token_urlsafe(16),
         "e": escalation,
         "conversation": conversation,
         "contact": contact,
@@ -94,10 +96,16 @@ def assign(state: ConsoleDep, session: StaffDep, escalation_id: int, account_id:
 
 
 @router.post("/escalations/{escalation_id}/reply")
-def reply(state: ConsoleDep, session: StaffDep, escalation_id: int, text: Text) -> Response:
+def reply(
+    state: ConsoleDep, session: StaffDep, escalation_id: int, text: Text,
+    form_id: Annotated[str | None, Form(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
+) -> Response:  # fmt: skip
     """Answer the SME on its channel (stored first, then sent through the outbox)."""
+    # ``form_id`` is the form's own id: the same form sent twice (a double click, a resend after
+    # the server restarted) stores and delivers the reply once.
+    key = f"console:{form_id}" if form_id else None
     return _act(state, session.account.email, escalation_id, "reply", lambda: state.desk.reply(
-        escalation_id, text, session.account.name), done="reply_sent")  # fmt: skip
+        escalation_id, text, session.account.name, key), done="reply_sent")  # fmt: skip
 
 
 @router.post("/escalations/{escalation_id}/notes")
@@ -136,6 +144,7 @@ def promote_form(request: Request, state: ConsoleDep, escalation_id: int) -> Res
     documents = faq_sources(state)
     suggested = next((doc.doc_id for doc in documents if doc.source in cited), "")
     context = {
+        "form_id": secrets.token_urlsafe(16),
         "e": escalation, "question": escalation.summary, "answer": answers[-1] if answers else "",
         "language": conversation.language or "it", "documents": documents, "doc_id": suggested, "faq": None,
     }  # fmt: skip

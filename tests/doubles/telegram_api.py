@@ -145,6 +145,11 @@ class BotApiDouble:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers = self._method_handlers()
+        self.confirmed: set[int] = set()
+        """Update ids Telegram has forgotten: a later ``getUpdates`` offset passed them after delivery."""
+        self.before_call: Callable[[str, dict[str, Any]], None] | None = None
+        """Called with each request's method and parameters before it is served; raising ``ApiError``
+        fails the request (a test kills the bot's process here, at a chosen point of its work)."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -321,6 +326,8 @@ class BotApiDouble:
             if request.path_params["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             self._raise_scripted_failure(method, params)
+            if self.before_call is not None:
+                await asyncio.to_thread(self.before_call, method, params)
             if method.lower() == "getupdates":
                 result = await asyncio.to_thread(self._get_updates, params)
             else:
@@ -402,7 +409,10 @@ class BotApiDouble:
         if offset < 0:
             del self._queue[:offset]
             return
-        self._queue = [q for q in self._queue if not q.delivered or q.update["update_id"] >= offset]
+        kept = [q for q in self._queue if not q.delivered or q.update["update_id"] >= offset]
+        kept_ids = {id(q) for q in kept}
+        self.confirmed.update(q.update["update_id"] for q in self._queue if id(q) not in kept_ids)
+        self._queue = kept
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         html, parse_mode = _text_param(params), params.get("parse_mode")
