@@ -54,7 +54,7 @@ class SportelloProcess:
         self.starts += 1
         with self.log.open("ab") as out:
             out.write(f"\n===== start {self.starts} =====\n".encode())
-            self.process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            self.process = subprocess.Popen(
                 [sys.executable, "-m", "api.cli", *self.args], env=self.env, cwd=PROJECT_ROOT,
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
