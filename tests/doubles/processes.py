@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,7 @@ class SportelloProcess:
         self.ready = ready
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self._restarting = threading.Lock()
 
     @property
     def pid(self) -> int:
@@ -66,6 +68,12 @@ class SportelloProcess:
                 self.kill()
                 raise AssertionError(f"sportello {self.args} not ready in {START_TIMEOUT} s:\n{self.tail()}")
             time.sleep(0.05)
+
+    def ensure_running(self) -> None:
+        """Start it again if it died (from any thread, once: what a process supervisor does)."""
+        with self._restarting:
+            if not self.alive():
+                self.start()
 
     def _ready(self) -> bool:
         try:

@@ -13,85 +13,35 @@ of point plus right after a POST reached it.
 
 from __future__ import annotations
 
-import json
-import socket
 import sqlite3
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from doubles.network import free_port
-from doubles.processes import SportelloProcess, sportello_env
-from doubles.telegram_api import ApiError, BotApiDouble, SentMessage
+from doubles.processes import SportelloProcess
+from doubles.telegram_api import BotApiDouble, SentMessage
+from doubles.telegram_crash import (
+    KillSwitch,
+    TelegramPoster,
+    bot_env,
+    consent,
+    numbered,
+    post_then_kill,
+    webhook_server,
+)
 
 pytestmark = pytest.mark.integration
 
 CHATS = (5101, 5102, 5103, 5104)
 QUESTION = "Entro quando devo iscrivermi alla missione in Giappone?"
-STAFF_CHAT = -100500
-STAFF_USER = 77
-WEBHOOK_SECRET = "s3cret-token-for-tests"
-
-
-class KillSwitch:
-    """Kills the bot from inside the double at the first request matching a condition.
-
-    Other requests the bot had on the wire at that instant are noted (``on_the_wire``): a
-    message Telegram shows whose confirmation the dead bot never read is the one case where
-    a restarted bot sends an answer again (Telegram's ``sendMessage`` has no idempotency key).
-    """
-
-    def __init__(self, api: BotApiDouble, bot: SportelloProcess) -> None:
-        self.api = api
-        self.bot = bot
-        self.fired = threading.Event()
-        self._condition: Callable[[str, dict[str, Any]], bool] | None = None
-        self._fail = False
-        self._lock = threading.Lock()
-        self.on_the_wire: Counter[int] = Counter()
-        """SME chat → answers being sent by other requests at a kill."""
-        api.before_call = self._before_call
-
-    def arm(self, condition: Callable[[str, dict[str, Any]], bool], *, fail_the_call: bool) -> None:
-        """Kill at the first request for which ``condition`` holds (and fail that request, if asked)."""
-        with self._lock:
-            self.fired.clear()
-            self._condition, self._fail = condition, fail_the_call
-
-    def _before_call(self, method: str, params: dict[str, Any]) -> None:
-        with self._lock:
-            condition = self._condition
-            if condition is None or not condition(method, params):
-                return
-            self._condition = None
-            self.bot.kill()
-            wire = [p for m, p in self.api.in_flight() if m == "sendMessage" and p is not params]
-            self.on_the_wire.update(int(p["chat_id"]) for p in wire if p.get("chat_id") in CHATS)
-            self.fired.set()
-            fail = self._fail
-        if fail:
-            raise ApiError(502, "Bad Gateway")
-
-    def wait(self, timeout: float = 60.0) -> None:
-        assert self.fired.wait(timeout), f"the kill point was never reached:\n{self.bot.tail()}"
 
 
 @pytest.fixture
 def api() -> Iterator[BotApiDouble]:
     with BotApiDouble() as double:
         yield double
-
-
-def bot_env(data_dir: Path, api: BotApiDouble, **settings: str) -> dict[str, str]:
-    return sportello_env(
-        data_dir, TELEGRAM__TOKEN=api.token, TELEGRAM__API_URL=api.root, TELEGRAM__STAFF_CHAT_ID=str(STAFF_CHAT),
-        TELEGRAM__STAFF_USERS=json.dumps({str(STAFF_USER): "Anna Rossi"}), **settings,
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -120,7 +70,7 @@ def test_polling_loses_no_confirmed_update_and_answers_none_twice(
 ) -> None:
     for chat in CHATS:
         consent(api, chat)
-    switch = KillSwitch(api, polling_bot)
+    switch = KillSwitch(api, polling_bot, CHATS)
     asked: dict[int, int] = {}
 
     # 1. A turn just accepted: killed at its "typing…".
@@ -151,56 +101,22 @@ def test_polling_loses_no_confirmed_update_and_answers_none_twice(
 
 
 @pytest.fixture
-def webhook_server(tmp_path: Path, api: BotApiDouble) -> Iterator[SportelloProcess]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = bot_env(tmp_path / "data", api, WEB__PORT=str(port), TELEGRAM__WEBHOOK_SECRET=WEBHOOK_SECRET)
-    process = SportelloProcess(
-        ["serve"], env, tmp_path / "serve.log", lambda: httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-    )
+def webhook(tmp_path: Path, api: BotApiDouble) -> Iterator[tuple[SportelloProcess, str]]:
+    process, url = webhook_server(tmp_path / "data", api, tmp_path / "serve.log")
     process.start()
-    process.url = url  # type: ignore[attr-defined]
-    yield process
+    yield process, url
     api.before_call = None
     process.kill()
 
 
-class TelegramPoster:
-    """Telegram's side of a webhook: each update is posted until answered 200."""
-
-    def __init__(self, url: str, server: SportelloProcess) -> None:
-        self.url = f"{url}/telegram/webhook"
-        self.server = server
-        self.acknowledged: set[int] = set()
-        self._restarting = threading.Lock()
-
-    def post(self, update: dict[str, Any]) -> None:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                response = httpx.post(
-                    self.url, json=update, timeout=30, headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-                )
-                if response.status_code == 200:
-                    self.acknowledged.add(int(update["update_id"]))
-                    return
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, f"update {update['update_id']} never acknowledged"
-            with self._restarting:  # the operator's supervisor restarts the server; Telegram retries
-                if not self.server.alive():
-                    self.server.start()
-            time.sleep(0.1)
-
-
 def test_webhook_loses_no_acknowledged_update_and_answers_none_twice(
-    webhook_server: SportelloProcess, api: BotApiDouble
+    webhook: tuple[SportelloProcess, str], api: BotApiDouble
 ) -> None:
-    url: str = webhook_server.url  # type: ignore[attr-defined]
+    webhook_server, url = webhook
     poster = TelegramPoster(url, webhook_server)
     for chat in CHATS:
         consent(api, chat, poster.post)
-    switch = KillSwitch(api, webhook_server)
+    switch = KillSwitch(api, webhook_server, CHATS)
     asked: dict[int, int] = {}
 
     def post_all(per_chat: int) -> dict[int, int]:
@@ -223,7 +139,7 @@ def test_webhook_loses_no_acknowledged_update_and_answers_none_twice(
     # 3. Right after a POST reached the server, before any byte went back.
     update = numbered(api, api.message_update(CHATS[0], QUESTION))
     asked[int(update["update_id"])] = CHATS[0]
-    _post_then_kill(url, update, webhook_server)
+    post_then_kill(url, update, webhook_server)
     poster.post(update)
     asked |= post_all(1)
 
@@ -233,16 +149,6 @@ def test_webhook_loses_no_acknowledged_update_and_answers_none_twice(
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def consent(api: BotApiDouble, chat: int, post: Callable[[dict[str, Any]], None] | None = None) -> None:
-    """/start, then the consent button under the notice (pushed for polling, or ``post``ed)."""
-    deliver = post or api.push_update
-    before = len(api.sent(chat))
-    deliver(numbered(api, api.message_update(chat, "/start")))
-    api.wait_for(lambda: len(api.sent(chat)) > before, timeout=30)
-    deliver(numbered(api, api.callback_update(chat, "consent", message=api.sent(chat)[-1])))
-    api.wait_for(lambda: len(api.sent(chat)) > before + 1, timeout=30)
 
 
 def ask_everyone(api: BotApiDouble, per_chat: int) -> dict[int, int]:
@@ -278,24 +184,3 @@ def assert_each_answered_once(api: BotApiDouble, asked: dict[int, int], database
     twice = seen - expected
     assert twice <= switch.on_the_wire, f"answers sent twice {dict(twice)} beyond those on the wire at a kill"
     assert unhandled == (0,)
-
-
-def numbered(api: BotApiDouble, update: dict[str, Any]) -> dict[str, Any]:
-    """Give an update built for posting the next id (as ``push_update`` does for polled ones)."""
-    with api._lock:
-        api._last_update_id += 1
-        update["update_id"] = api._last_update_id
-    return update
-
-
-def _post_then_kill(url: str, update: dict[str, Any], server: SportelloProcess) -> None:
-    """Write a whole webhook POST on a raw socket, then SIGKILL the server without reading a byte."""
-    body = json.dumps(update).encode()
-    port = int(url.rsplit(":", 1)[1])
-    head = (
-        f"POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-        f"X-Telegram-Bot-Api-Secret-Token: {WEBHOOK_SECRET}\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(head.encode() + body)
-        server.kill()
