@@ -14,10 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli_common import command_services, err, out
-from api.console.state import staff_accounts
 from bot.desk.accounts import AccountError, Role
-from bot.desk.audit import AuditLog
-from bot.desk.privacy import PrivacyDesk
 
 staff_app = typer.Typer(help="Staff accounts of the console.", no_args_is_help=True)
 contact_app = typer.Typer(help="One contact's personal data (GDPR requests).", no_args_is_help=True)
@@ -42,13 +39,11 @@ def staff_add(
     password = _password(password_stdin)
     with command_services() as services:
         try:
-            account = staff_accounts(services).add(email, password, role, name, telegram_id)
+            account = services.accounts().add(email, password, role, name, telegram_id)
         except AccountError as exc:
             err.print(f"[red]Not created:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from exc
-        AuditLog(services.sessions, services.now).record(
-            CLI_ACTOR, "account_add", f"account {account.id}", {"role": role}
-        )
+        services.audit().record(CLI_ACTOR, "account_add", f"account {account.id}", {"role": role})
     out.print(f"Created {escape(account.email)} ({account.role}). Log in at /console/login.")
 
 
@@ -60,7 +55,7 @@ def staff_password(
     """Set a new password (every open session of the account ends)."""
     password = _password(password_stdin)
     with command_services() as services:
-        accounts = staff_accounts(services)
+        accounts = services.accounts()
         account = accounts.find(email)
         if account is None:
             err.print(f"[red]No account[/red] {escape(email)}")
@@ -70,7 +65,7 @@ def staff_password(
         except AccountError as exc:
             err.print(f"[red]Not changed:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from exc
-        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "account_update", f"account {account.id}",
+        services.audit().record(CLI_ACTOR, "account_update", f"account {account.id}",
                                                          {"password_changed": True})  # fmt: skip
     out.print(f"Password of {escape(account.email)} changed.")
 
@@ -79,13 +74,13 @@ def staff_password(
 def staff_disable(email: Annotated[str, typer.Argument(help="The account's e-mail.")]) -> None:
     """Disable an account (it can no longer log in; its sessions end)."""
     with command_services() as services:
-        accounts = staff_accounts(services)
+        accounts = services.accounts()
         account = accounts.find(email)
         if account is None:
             err.print(f"[red]No account[/red] {escape(email)}")
             raise typer.Exit(1)
         accounts.update(account.id, active=False)
-        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "account_update", f"account {account.id}",
+        services.audit().record(CLI_ACTOR, "account_update", f"account {account.id}",
                                                          {"active": "no"})  # fmt: skip
     out.print(f"Disabled {escape(account.email)}.")
 
@@ -94,7 +89,7 @@ def staff_disable(email: Annotated[str, typer.Argument(help="The account's e-mai
 def staff_list() -> None:
     """Every account with its role."""
     with command_services() as services:
-        accounts = staff_accounts(services).all()
+        accounts = services.accounts().all()
     table = Table("e-mail", "name", "role", "active", "telegram", "last login")
     for account in accounts:
         last = account.last_login_at.strftime("%Y-%m-%d %H:%M") if account.last_login_at else "—"
@@ -115,10 +110,8 @@ def purge(
         if keep_days is None:
             err.print("No retention period: set SPORTELLO_PRIVACY__RETENTION_DAYS or pass --days.")
             raise typer.Exit(2)
-        report = PrivacyDesk(services.sessions, services.now).purge(
-            dt.timedelta(days=keep_days), privacy.retention_mode
-        )
-        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "purge", "conversations", {"days": keep_days})
+        report = services.privacy().purge(dt.timedelta(days=keep_days), privacy.retention_mode)
+        services.audit().record(CLI_ACTOR, "purge", "conversations", {"days": keep_days})
     out.print(f"Purge ({privacy.retention_mode}, older than {keep_days} days): {escape(str(report))}")
 
 
@@ -127,11 +120,11 @@ def contact_export(contact_id: Annotated[int, typer.Argument(help="The contact's
     """Print everything stored about one contact as JSON."""
     with command_services() as services:
         try:
-            data = PrivacyDesk(services.sessions, services.now).export(contact_id)
+            data = services.privacy().export(contact_id)
         except KeyError as exc:
             err.print(f"[red]No contact[/red] {contact_id}")
             raise typer.Exit(1) from exc
-        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "contact_export", f"contact {contact_id}")
+        services.audit().record(CLI_ACTOR, "contact_export", f"contact {contact_id}")
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
@@ -144,8 +137,8 @@ def contact_erase(
     if not yes and not typer.confirm(f"Erase contact {contact_id} and all its data? This cannot be undone"):
         raise typer.Exit(1)
     with command_services() as services:
-        report = PrivacyDesk(services.sessions, services.now).erase(contact_id)
-        AuditLog(services.sessions, services.now).record(CLI_ACTOR, "contact_erase", f"contact {contact_id}")
+        report = services.privacy().erase(contact_id)
+        services.audit().record(CLI_ACTOR, "contact_erase", f"contact {contact_id}")
     out.print(f"Erased contact {contact_id}: {escape(str(report))}")
 
 

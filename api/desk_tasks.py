@@ -16,12 +16,8 @@ import logging
 
 from api.services import Services
 from api.settings import Settings
-from bot.conversation.store import ConversationStore
-from bot.desk.accounts import StaffAccounts
-from bot.desk.privacy import PrivacyDesk
-from bot.desk.staff import StaffDesk, StaffNotices
+from bot.desk.staff import StaffNotices
 from bot.outbound.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
-from bot.outbound.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +41,9 @@ class DeskTasks:
     def __init__(self, services: Services) -> None:
         self.services = services
         settings = services.settings
-        self.outbox = Outbox(services.sessions, services.now)
-        self.desk = StaffDesk(ConversationStore(services.sessions, services.now), self.outbox)
-        self.accounts = StaffAccounts(services.sessions, services.now)
+        self.outbox = services.outbox()
+        self.desk = services.staff_desk()
+        self.accounts = services.accounts()
         config = email_config(settings)
         self.email = EmailSender(self.outbox, config) if config else None
         self.sla = dt.timedelta(hours=settings.console.sla_hours)
@@ -107,8 +103,6 @@ class DeskTasks:
         if self._last_purge is not None and now - self._last_purge < dt.timedelta(hours=privacy.purge_hours):
             return 0
         self._last_purge = now
-        report = PrivacyDesk(self.services.sessions, self.services.now).purge(
-            dt.timedelta(days=privacy.retention_days), privacy.retention_mode
-        )
+        report = self.services.privacy().purge(dt.timedelta(days=privacy.retention_days), privacy.retention_mode)
         log.info("retention purge (%s, %d days): %s", privacy.retention_mode, privacy.retention_days, report)
         return report.conversations.conversations

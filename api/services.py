@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -24,12 +26,18 @@ from bot.answers.composers.extractive import ExtractiveComposer
 from bot.answers.composers.llm import LlmComposer, LlmConfig
 from bot.answers.knowledge_view import KnowledgeView
 from bot.conversation.assistant import Assistant, AssistantConfig
+from bot.conversation.front_door import FrontDoor
 from bot.conversation.handoff import OfficeHours
 from bot.conversation.policy import Thresholds
 from bot.conversation.router import SemanticRouter
 from bot.conversation.store import ConversationStore
 from bot.conversation.understanding import TurnLimits
+from bot.desk.accounts import StaffAccounts
+from bot.desk.audit import AuditLog
+from bot.desk.privacy import PrivacyDesk
+from bot.desk.staff import StaffDesk
 from bot.desk.staff_faq import StaffFaqs
+from bot.outbound.outbox import Outbox
 from knowledge.chunking import ChunkingConfig
 from knowledge.database import make_engine, session_factory
 from knowledge.ingest import IngestConfig, IngestPipeline
@@ -54,6 +62,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SAMPLE_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "sample"
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 
 
 class IngestBusyError(RuntimeError):
@@ -73,13 +82,44 @@ class Services:
     searcher: HybridSearcher
     now: Clock
     _closers: list[Callable[[], None]] = field(default_factory=list)
-    _assistant: Assistant | None = None
+    _built: dict[str, Any] = field(default_factory=dict)
+    _building: threading.RLock = field(default_factory=threading.RLock)
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        """Each service is built once, on first use, and shared by every part of the process."""
+        with self._building:
+            if name not in self._built:
+                self._built[name] = build()
+            return cast(T, self._built[name])
 
     def assistant(self) -> Assistant:
         """The assistant, built on first use (its router embeds ~70 examples: ~1 s with e5)."""
-        if self._assistant is None:
-            self._assistant = build_assistant(self)
-        return self._assistant
+        return self._once("assistant", lambda: build_assistant(self))
+
+    def front_door(self) -> FrontDoor:
+        """The one entry of every channel's inbound messages (``bot.conversation.front_door``)."""
+        return self._once("front_door", lambda: FrontDoor(self.assistant()))
+
+    def outbox(self) -> Outbox:
+        """Every message pushed to a channel, recorded before it is sent."""
+        return self._once("outbox", lambda: Outbox(self.sessions, self.now))
+
+    def audit(self) -> AuditLog:
+        """Who did what at the desk."""
+        return self._once("audit", lambda: AuditLog(self.sessions, self.now))
+
+    def staff_desk(self) -> StaffDesk:
+        """Staff actions on escalations, audited by the desk itself."""
+        return self._once("staff_desk", lambda: StaffDesk(self.assistant().store, self.outbox(), self.audit()))
+
+    def privacy(self) -> PrivacyDesk:
+        """Access, erasure and retention."""
+        return self._once("privacy", lambda: PrivacyDesk(self.sessions, self.now))
+
+    def accounts(self) -> StaffAccounts:
+        """Console accounts, with the configured session length."""
+        hours = self.settings.console.session_hours
+        return self._once("accounts", lambda: StaffAccounts(self.sessions, self.now, session_hours=hours))
 
     def ingest_pipeline(self) -> IngestPipeline:
         """A pipeline writing to this index and manifest."""

@@ -16,12 +16,7 @@ from pydantic import ValidationError
 from api.services import Services
 from api.settings import Settings
 from api.web.protection import error_body
-from bot.conversation.front_door import FrontDoor
-from bot.desk.accounts import StaffAccounts
-from bot.desk.privacy import PrivacyDesk
-from bot.desk.staff import StaffDesk
 from bot.outbound.alerts import AlertScanner, Subscriptions
-from bot.outbound.outbox import Outbox
 from bot.telegram.application import TelegramChannel
 from bot.telegram.config import TelegramConfig, TelegramDeps
 from bot.telegram.updates import UpdateLog
@@ -58,26 +53,24 @@ def telegram_config(settings: Settings) -> TelegramConfig:
 
 def telegram_deps(services: Services) -> TelegramDeps:
     """The channel-agnostic services the bot works through."""
-    assistant = services.assistant()
-    outbox = Outbox(services.sessions, services.now)
     return TelegramDeps(
-        assistant=assistant,
-        front_door=FrontDoor(assistant),
-        staff=StaffDesk(assistant.store, outbox),
-        outbox=outbox,
+        assistant=services.assistant(),
+        front_door=services.front_door(),
+        staff=services.staff_desk(),
+        outbox=services.outbox(),
         subscriptions=Subscriptions(services.sessions, services.now),
-        alerts=alert_scanner(services, outbox),
+        alerts=alert_scanner(services),
         updates=UpdateLog(services.sessions, services.now),
-        privacy=PrivacyDesk(services.sessions, services.now),
-        accounts=StaffAccounts(services.sessions, services.now),
+        privacy=services.privacy(),
+        accounts=services.accounts(),
     )
 
 
-def alert_scanner(services: Services, outbox: Outbox | None = None) -> AlertScanner:
+def alert_scanner(services: Services) -> AlertScanner:
     """The alert scanner over these services (``sportello ingest`` runs it after an ingest)."""
     settings = services.settings
     return AlertScanner(
-        services.sessions, outbox or Outbox(services.sessions, services.now), services.now,
+        services.sessions, services.outbox(), services.now,
         deadline_days=settings.telegram.alert_deadline_days,
         closing_soon_days=settings.assistant.closing_soon_days,
     )  # fmt: skip

@@ -15,7 +15,6 @@ from api.console.auth import AdminDep, ForbiddenError, require_admin
 from api.console.state import ConsoleDep
 from api.console.templating import render
 from bot.desk.accounts import AccountError, Role
-from bot.desk.privacy import PrivacyDesk
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
 
@@ -83,7 +82,7 @@ def audit_page(request: Request, state: ConsoleDep) -> Response:
 @router.get("/contacts/{contact_id}/export")
 def export_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Response:
     """Everything stored about one contact, as a JSON download (GDPR access and portability)."""
-    privacy = PrivacyDesk(state.services.sessions, state.services.now)
+    privacy = state.services.privacy()
     try:
         data = privacy.export(contact_id)
     except KeyError as exc:
@@ -97,7 +96,7 @@ def export_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Res
 @router.post("/contacts/{contact_id}/erase")
 def erase_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Response:
     """Erase one contact and everything derived from it, on the SME's request."""
-    report = PrivacyDesk(state.services.sessions, state.services.now).erase(contact_id)
+    report = state.services.privacy().erase(contact_id)
     state.assistant.refresh_knowledge()  # FAQs derived from its escalations are gone too
     state.audit.record(session.account.email, "contact_erase", f"contact {contact_id}", _counts(report))
     return RedirectResponse("/console/escalations?done=erased", status_code=303)
@@ -109,7 +108,7 @@ def purge(state: ConsoleDep, session: AdminDep) -> Response:
     settings = state.services.settings.privacy
     if settings.retention_days is None:
         raise ForbiddenError("Nessun periodo di conservazione configurato (SPORTELLO_PRIVACY__RETENTION_DAYS).")
-    privacy = PrivacyDesk(state.services.sessions, state.services.now)
+    privacy = state.services.privacy()
     report = privacy.purge(dt.timedelta(days=settings.retention_days), settings.retention_mode)
     state.audit.record(session.account.email, "purge", "conversations", _counts(report))
     return RedirectResponse("/console/admin/audit?done=purged", status_code=303)

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import ForbiddenError, StaffDep, require_staff
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render, sla_colour
-from bot.conversation.store import EscalationStatus, QueuedEscalation, StoredEscalation
+from bot.conversation.records import EscalationStatus, QueuedEscalation, StoredEscalation
 from bot.desk.staff import StaffActionError
 from bot.desk.staff_faq import StaffFaqError
 from knowledge.store import DocumentRecord
@@ -46,7 +46,7 @@ def home() -> Response:
 @router.get("/escalations")
 def queue(request: Request, state: ConsoleDep, session: StaffDep, view: QueueView = "open") -> Response:
     """Escalations with status, channel, reason, topic, age and SLA colour."""
-    rows = state.store.escalation_queue(_STATUSES[view])
+    rows = state.desk.queue(_STATUSES[view])
     if view == "mine":
         rows = [row for row in rows if row.escalation.assignee == session.account.name]
     now, sla = state.services.now(), _sla(state)
@@ -58,9 +58,9 @@ def queue(request: Request, state: ConsoleDep, session: StaffDep, view: QueueVie
 def escalation_page(request: Request, state: ConsoleDep, escalation_id: int) -> Response:
     """The conversation with citations, the assistant's reasons, the details, notes and the actions."""
     escalation = _escalation(state, escalation_id)
-    conversation = state.store.conversation(escalation.conversation_id)
-    contact = state.store.contact_by_id(conversation.contact_id)
-    messages = state.store.messages(conversation.id, last=200)
+    conversation = state.desk.conversation(escalation.conversation_id)
+    contact = state.desk.contact(conversation.contact_id)
+    messages = state.desk.messages(conversation.id, last=200)
     context = {
         "form_id": secrets.token_urlsafe(16),
         "e": escalation,
@@ -81,8 +81,8 @@ def escalation_page(request: Request, state: ConsoleDep, escalation_id: int) -> 
 @router.post("/escalations/{escalation_id}/claim")
 def claim(state: ConsoleDep, session: StaffDep, escalation_id: int) -> Response:
     """Take it."""
-    return _act(state, session.account.email, escalation_id, "claim", lambda: state.desk.claim(
-        escalation_id, session.account.name))  # fmt: skip
+    return _act(escalation_id, lambda: state.desk.claim(
+        escalation_id, session.account.name, actor=session.account.email))  # fmt: skip
 
 
 @router.post("/escalations/{escalation_id}/assign")
@@ -91,8 +91,8 @@ def assign(state: ConsoleDep, session: StaffDep, escalation_id: int, account_id:
     account = state.accounts.get(account_id)
     if account is None or not account.active:
         raise ForbiddenError("Questo account non esiste o è disattivato.")
-    return _act(state, session.account.email, escalation_id, "assign", lambda: state.desk.claim(
-        escalation_id, account.name), detail={"to": account.email})  # fmt: skip
+    return _act(escalation_id, lambda: state.desk.assign(
+        escalation_id, account.name, actor=session.account.email, to=account.email))  # fmt: skip
 
 
 @router.post("/escalations/{escalation_id}/reply")
@@ -104,8 +104,8 @@ def reply(
     # ``form_id`` is the form's own id: the same form sent twice (a double click, a resend after
     # the server restarted) stores and delivers the reply once.
     key = f"console:{form_id}" if form_id else None
-    return _act(state, session.account.email, escalation_id, "reply", lambda: state.desk.reply(
-        escalation_id, text, session.account.name, key), done="reply_sent")  # fmt: skip
+    return _act(escalation_id, lambda: state.desk.reply(
+        escalation_id, text, session.account.name, key, actor=session.account.email), done="reply_sent")  # fmt: skip
 
 
 @router.post("/escalations/{escalation_id}/notes")
@@ -123,28 +123,27 @@ def add_note(state: ConsoleDep, session: StaffDep, escalation_id: int, text: Tex
 @router.post("/escalations/{escalation_id}/resolve")
 def resolve(state: ConsoleDep, session: StaffDep, escalation_id: int) -> Response:
     """Close it: the assistant answers this conversation again."""
-    return _act(state, session.account.email, escalation_id, "resolve", lambda: state.desk.resolve(escalation_id))
+    return _act(escalation_id, lambda: state.desk.resolve(escalation_id, actor=session.account.email))
 
 
 @router.post("/escalations/{escalation_id}/handback")
 def hand_back(state: ConsoleDep, session: StaffDep, escalation_id: int) -> Response:
     """Close it and tell the SME that the assistant answers again."""
-    return _act(state, session.account.email, escalation_id, "hand_back", lambda: state.desk.hand_back(
-        escalation_id, session.account.name))  # fmt: skip
+    return _act(escalation_id, lambda: state.desk.hand_back(
+        escalation_id, session.account.name, actor=session.account.email))  # fmt: skip
 
 
 @router.get("/escalations/{escalation_id}/faq")
 def promote_form(request: Request, state: ConsoleDep, escalation_id: int) -> Response:
     """The FAQ form, filled from the escalation: the SME's question and the staff answer."""
     escalation = _escalation(state, escalation_id)
-    conversation = state.store.conversation(escalation.conversation_id)
-    messages = state.store.messages(conversation.id, after=escalation.since_message_id or 0)
+    conversation = state.desk.conversation(escalation.conversation_id)
+    messages = state.desk.messages(conversation.id, after=escalation.since_message_id or 0)
     answers = [message.text for message in messages if message.role == "staff"]
-    cited = {c.get("source") for m in state.store.messages(conversation.id, last=50) for c in m.citations}
+    cited = {c.get("source") for m in state.desk.messages(conversation.id, last=50) for c in m.citations}
     documents = faq_sources(state)
     suggested = next((doc.doc_id for doc in documents if doc.source in cited), "")
     context = {
-        "form_id": secrets.token_urlsafe(16),
         "e": escalation, "question": escalation.summary, "answer": answers[-1] if answers else "",
         "language": conversation.language or "it", "documents": documents, "doc_id": suggested, "faq": None,
     }  # fmt: skip
@@ -196,20 +195,12 @@ def faq_sources(state: ConsoleState) -> list[DocumentRecord]:
     return sorted(state.services.manifest.documents(), key=lambda doc: (doc.kind, doc.title.lower()))
 
 
-def _act(
-    state: ConsoleState,
-    actor: str,
-    escalation_id: int,
-    action: str,
-    run: Callable[[], object],
-    detail: dict[str, str] | None = None,
-    done: str = "saved",
-) -> Response:
+def _act(escalation_id: int, run: Callable[[], object], done: str = "saved") -> Response:
+    """A desk action (the desk audits it), then back to the escalation's page with how it went."""
     try:
         run()
     except StaffActionError as exc:
         return _back(escalation_id, error=str(exc))
-    state.audit.record(actor, action, f"escalation {escalation_id}", detail)
     return _back(escalation_id, done=done)
 
 
@@ -231,7 +222,7 @@ def _error_code(message: str | None) -> str:
 
 
 def _escalation(state: ConsoleState, escalation_id: int) -> StoredEscalation:
-    escalation = state.store.escalation(escalation_id)
+    escalation = state.desk.escalation(escalation_id)
     if escalation is None:
         raise NotFoundError(f"La richiesta #{escalation_id} non esiste (o i dati sono stati cancellati).")
     return escalation

@@ -10,7 +10,6 @@ from fastapi import Depends, Request
 from api.quality_gate import QualityGate
 from api.services import Services
 from bot.conversation.assistant import Assistant
-from bot.conversation.store import ConversationStore
 from bot.desk.accounts import StaffAccounts
 from bot.desk.analytics import DeskAnalytics
 from bot.desk.audit import AuditLog
@@ -36,33 +35,21 @@ class ConsoleState:
     quality_gate: QualityGate | None = None
     """Golden questions an upload or re-ingest must keep answering (``SPORTELLO_QUALITY__*``)."""
 
-    @property
-    def store(self) -> ConversationStore:
-        """The conversations, escalations and messages."""
-        return self.assistant.store
-
 
 def build_console_state(services: Services) -> ConsoleState:
     """The console over these services."""
-    assistant = services.assistant()
-    outbox = Outbox(services.sessions, services.now)
     return ConsoleState(
         services=services,
-        assistant=assistant,
-        accounts=staff_accounts(services),
-        audit=AuditLog(services.sessions, services.now),
+        assistant=services.assistant(),
+        accounts=services.accounts(),
+        audit=services.audit(),
         notes=EscalationNotes(services.sessions, services.now),
         faqs=StaffFaqs(services.sessions, services.now),
-        outbox=outbox,
-        desk=StaffDesk(assistant.store, outbox),
+        outbox=services.outbox(),
+        desk=services.staff_desk(),
         analytics=DeskAnalytics(services.sessions, services.embedder.embed_query, services.manifest.catalog_entries),
         quality_gate=QualityGate.from_settings(services.settings.quality),
     )
-
-
-def staff_accounts(services: Services) -> StaffAccounts:
-    """The accounts store with the configured session length (the CLI uses it too)."""
-    return StaffAccounts(services.sessions, services.now, session_hours=services.settings.console.session_hours)
 
 
 def console_state(request: Request) -> ConsoleState:

@@ -20,8 +20,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
+from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.services import Services
@@ -33,8 +33,8 @@ from bot.conversation.assistant import Assistant
 from bot.conversation.front_door import FrontDoor
 from bot.conversation.inbox import Inbound
 from bot.conversation.phrases import say
+from bot.conversation.records import StoredEscalation, StoredMessage
 from bot.conversation.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
-from bot.conversation.store import ConversationStore, StoredConversation, StoredEscalation, StoredMessage
 from bot.desk.privacy import PrivacyDesk
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ LANGUAGES = ("it", "en", "fr")
 Language = Literal["it", "en", "fr"]
 EVENTS_POLL_SECONDS = 1.0
 EVENTS_PING_SECONDS = 15.0
+REPLY_SHUTDOWN_GRACE_SECONDS = 8.0
+"""Below uvicorn's graceful shutdown (10 s): a turn under way finishes before the server stops."""
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -84,8 +86,8 @@ class WebState:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.assistant: Assistant = services.assistant()
-        self.front_door = FrontDoor(self.assistant)
-        self.privacy = PrivacyDesk(services.sessions, services.now)
+        self.front_door: FrontDoor = services.front_door()
+        self.privacy: PrivacyDesk = services.privacy()
         web = services.settings.web
         self.session_limit = RateLimiter(web.session_messages_per_minute)
         self.ip_limit = RateLimiter(web.ip_requests_per_minute)
@@ -138,7 +140,7 @@ def conversation_of(request: Request, state: StateDep) -> int:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not 20 <= len(token) <= 200:
         raise HTTPException(401, error_body("unauthorized", "Start a session first (POST /api/sessions)."))
-    conversation = state.assistant.store.latest_conversation(CHANNEL, token_hash(token.strip()))
+    conversation = state.front_door.conversation_of(CHANNEL, token_hash(token.strip()))
     if conversation is None:
         raise HTTPException(401, error_body("unauthorized", "This session does not exist (any more)."))
     return conversation
@@ -162,10 +164,8 @@ def start_session(body: SessionRequest, state: StateDep) -> dict[str, Any]:
     if not body.consent:
         raise HTTPException(400, error_body("consent_required", "The privacy notice must be accepted first."))
     token = secrets.token_urlsafe(32)
-    store = state.assistant.store
-    contact = store.contact(CHANNEL, token_hash(token), language=body.language)
-    store.record_consent(contact)
-    store.start_conversation(contact, language=body.language)
+    state.front_door.consent(CHANNEL, token_hash(token), language=body.language)
+    state.front_door.start(CHANNEL, token_hash(token), language=body.language)
     language = body.language or state.services.settings.assistant.default_language
     return {
         "token": token, "language": language, "welcome": say("greeting", language),
@@ -176,7 +176,7 @@ def start_session(body: SessionRequest, state: StateDep) -> dict[str, Any]:
 @router.post("/messages", dependencies=[Depends(limit_ip)], response_model=None)
 def send_message(
     body: MessageRequest, request: Request, state: StateDep, conversation: ConversationDep
-) -> StreamingResponse | dict[str, Any]:
+) -> EventSourceResponse | dict[str, Any]:
     """The assistant's reply: streamed as server-sent events, or as JSON.
 
     The message is stored before the response starts (status and headers are the widget's
@@ -185,11 +185,9 @@ def send_message(
     _check(state.session_limit, f"session:{conversation}")
     inbound = state.accept(conversation, body.text, body.client_id)
     if "text/event-stream" in request.headers.get("accept", ""):
-        return StreamingResponse(
-            _reply_events(state, inbound, body.client_id),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        )
+        # On shutdown a turn under way gets a few seconds to finish; its answer is stored
+        # either way, and the widget's resend gets it.
+        return _event_stream(_reply_events(state, inbound, body.client_id), grace=REPLY_SHUTDOWN_GRACE_SECONDS)
     return {"reply": _reply(state, conversation, state.reply(inbound))}
 
 
@@ -197,7 +195,7 @@ def send_message(
 def handoff(state: StateDep, conversation: ConversationDep, body: HandoffRequest | None = None) -> dict[str, Any]:
     """Ask for a person: the same turn as writing it, so the details staff need are asked first."""
     _check(state.session_limit, f"session:{conversation}")
-    language = state.assistant.store.conversation(conversation).language or "it"
+    language = _language(state, conversation)
     inbound = state.accept(conversation, say("ask_for_person", language), body.client_id if body else None)
     return {"reply": _reply(state, conversation, state.reply(inbound))}
 
@@ -205,22 +203,20 @@ def handoff(state: StateDep, conversation: ConversationDep, body: HandoffRequest
 @router.get("/history", dependencies=[Depends(limit_ip)])
 def history(state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
     """The conversation so far, with citations, and its escalation if one is open."""
-    store = state.assistant.store
-    stored = store.conversation(conversation)
+    door = state.front_door
+    language = _language(state, conversation)
     return {
-        "language": stored.language or state.services.settings.assistant.default_language,
-        "messages": [_message(m) for m in store.messages(conversation)],
-        "escalation": _escalation(state, store.active_escalation(conversation), stored.language),
+        "language": language,
+        "messages": [_message(m) for m in door.messages(conversation)],
+        "escalation": _escalation(state, door.active_escalation(conversation), language),
     }
 
 
 @router.post("/feedback", dependencies=[Depends(limit_ip)])
 def feedback(body: FeedbackRequest, state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
     """Thumbs up or down on one of this conversation's answers."""
-    store = state.assistant.store
-    if not any(m.id == body.message_id and m.role == "assistant" for m in store.messages(conversation)):
+    if not state.front_door.feedback(conversation, body.message_id, body.rating == "up", body.comment):
         raise HTTPException(404, error_body("not_found", "No such answer in this conversation."))
-    store.add_feedback(body.message_id, 1 if body.rating == "up" else -1, body.comment)
     return {"ok": True}
 
 
@@ -229,24 +225,19 @@ def erase(body: ErasureRequest, state: StateDep, conversation: ConversationDep) 
     """Delete everything stored about this session (bot/desk/privacy.py, docs/privacy.md); its token stops working."""
     if not body.confirm:
         raise HTTPException(400, error_body("confirmation_required", "Erasure cannot be undone: send confirm=true."))
-    try:
-        contact = state.assistant.store.conversation(conversation).contact_id
-    except KeyError:  # erased meanwhile (another tab, the retention run): nothing is left to erase
+    stored = state.front_door.conversation(conversation)
+    if stored is None:  # erased meanwhile (another tab, the retention run): nothing is left to erase
         return {"erased": True}
-    state.privacy.erase(contact)
+    state.privacy.erase(stored.contact_id)
     return {"erased": True}
 
 
 @router.get("/events", dependencies=[Depends(limit_ip)])
 async def events(
-    request: Request, state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0)] = 0
-) -> StreamingResponse:
-    """New messages (staff replies) and escalation changes as they happen."""
-    return StreamingResponse(
-        _live_events(request, state, conversation, after),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0)] = 0
+) -> EventSourceResponse:
+    """New messages (staff replies) and escalation changes as they happen (closed at shutdown: widgets reconnect)."""
+    return _event_stream(_live_events(state, conversation, after), grace=0)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -268,11 +259,23 @@ def _suggestions(state: WebState, language: str) -> list[str]:
     return list(suggestions.get(language) or suggestions.get("it") or [])
 
 
-def _sse(event: str, data: dict[str, Any]) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+SseEvent = dict[str, str]
+"""An event for ``EventSourceResponse`` (``event``, ``data``): it writes it with the response's separator."""
 
 
-def _reply_events(state: WebState, inbound: Inbound, client_id: str | None) -> Iterator[str]:
+def _sse(event: str, data: dict[str, Any]) -> SseEvent:
+    return {"event": event, "data": json.dumps(data, ensure_ascii=False)}
+
+
+def _event_stream(events: Iterator[SseEvent] | AsyncIterator[SseEvent], grace: float) -> EventSourceResponse:
+    """Server-sent events (sse-starlette: keep-alive pings, client disconnects, server shutdown)."""
+    return EventSourceResponse(
+        events, ping=EVENTS_PING_SECONDS, sep="\n", shutdown_grace_period=grace,
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )  # fmt: skip
+
+
+def _reply_events(state: WebState, inbound: Inbound, client_id: str | None) -> Iterator[SseEvent]:
     """The turn's stream as SSE (a sync generator: Starlette runs it in a worker thread)."""
     conversation = inbound.conversation_id
     yield _sse("accepted", {"message_id": inbound.message_id, "client_id": client_id})
@@ -292,22 +295,22 @@ def _reply_events(state: WebState, inbound: Inbound, client_id: str | None) -> I
         yield _sse("error", {"code": "internal", "message": "Something went wrong on our side."})
 
 
-async def _live_events(request: Request, state: WebState, conversation: int, after: int) -> AsyncIterator[str]:
-    store = state.assistant.store
+async def _live_events(state: WebState, conversation: int, after: int) -> AsyncIterator[SseEvent]:
+    door = state.front_door
     last_seen = after
     escalation_status: str | None = None
     idle = 0.0
-    while not await request.is_disconnected():
-        fresh = await run_in_threadpool(store.messages, conversation, None, last_seen)
+    while True:  # until the client goes, the server stops (both: sse-starlette) or the session is erased
+        fresh = await run_in_threadpool(door.messages, conversation, last_seen)
         for message in fresh:
             last_seen = message.id
             if message.role in ("staff", "system"):
                 yield _sse("message", _message(message))
-        escalation = await run_in_threadpool(store.active_escalation, conversation)
+        escalation = await run_in_threadpool(door.active_escalation, conversation)
         status = escalation.status if escalation else None
         if status != escalation_status:
             if escalation_status is not None or status is not None:
-                stored = await run_in_threadpool(_stored, store, conversation)
+                stored = await run_in_threadpool(door.conversation, conversation)
                 if stored is None:
                     return  # erased: the token no longer opens anything
                 yield _sse("escalation", {"escalation": _escalation(state, escalation, stored.language)})
@@ -316,17 +319,14 @@ async def _live_events(request: Request, state: WebState, conversation: int, aft
         idle += EVENTS_POLL_SECONDS
         if idle >= EVENTS_PING_SECONDS:
             idle = 0.0
-            if await run_in_threadpool(_stored, store, conversation) is None:
+            if await run_in_threadpool(door.conversation, conversation) is None:
                 return
-            yield ": ping\n\n"
 
 
-def _stored(store: ConversationStore, conversation: int) -> StoredConversation | None:
-    """The conversation, or ``None`` once erased."""
-    try:
-        return store.conversation(conversation)
-    except KeyError:
-        return None
+def _language(state: WebState, conversation: int) -> str:
+    stored = state.front_door.conversation(conversation)
+    language = stored.language if stored is not None else None
+    return language or state.services.settings.assistant.default_language
 
 
 def _body(reply_text: str, citations: list[dict[str, Any]], language: str) -> str:
@@ -344,7 +344,7 @@ def _public(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _reply(state: WebState, conversation: int, reply: Reply) -> dict[str, Any]:
     citations = [c.to_dict() for c in reply.citations]
-    escalation = state.assistant.store.active_escalation(conversation) if reply.escalation_id else None
+    escalation = state.front_door.active_escalation(conversation) if reply.escalation_id else None
     return {
         "message_id": reply.message_id, "text": _body(reply.text, citations, reply.language),
         "language": reply.language, "decision": reply.decision, "reason": reply.reason, "outcome": reply.outcome,

@@ -40,10 +40,11 @@ from bot.conversation.policy import (
     unknown_names,
     years_in,
 )
+from bot.conversation.records import Decision, HandoffReason, StoredConversation, StoredEscalation
 from bot.conversation.replies import DoneEvent, Event, Outcome, Reply, TokenEvent, final_events
 from bot.conversation.router import SemanticRouter
 from bot.conversation.state import ConversationState, Pending, Topic
-from bot.conversation.store import ConversationStore, Decision, HandoffReason, StoredConversation, StoredEscalation
+from bot.conversation.store import ConversationStore
 from bot.conversation.understanding import Intent, Turn, TurnLimits, asks_for_others_data, rule_intent, understand
 from knowledge.catalog import Call, Mission
 from knowledge.catalog_text import format_deadline

@@ -12,7 +12,9 @@ It owns the order every channel used to decide for itself:
 4. ``recover`` — messages accepted but never answered (the process died mid-turn) are
    answered on the next start and then periodically.
 
-Channels are thin adapters around it: parse, ``accept``, ``events``, render.
+Channels are thin adapters around it: parse, ``accept``, ``events``, render. What else a
+channel reads or records about a conversation (its contact and consent, the history, the
+open escalation, feedback) goes through here too: channels never touch the store.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from collections.abc import Callable, Iterator
 
 from bot.conversation.assistant import Assistant
 from bot.conversation.inbox import Inbound, Inbox, StoredReply
+from bot.conversation.records import StoredContact, StoredConversation, StoredEscalation, StoredMessage
 from bot.conversation.replies import DoneEvent, Event, Reply, final_events
+from bot.conversation.store import ConversationStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ class FrontDoor:
     ) -> None:
         self.assistant = assistant
         self.inbox: Inbox = assistant.inbox
+        self._store: ConversationStore = assistant.store
         self._wait_seconds = wait_seconds
         self._poll_seconds = poll_seconds
         self._sleep = sleep
@@ -110,6 +115,57 @@ class FrontDoor:
         if replies:
             log.info("answered %d %s message(s) left unanswered by a stopped process", len(replies), channel)
         return replies
+
+    # -- what a channel reads and records about a conversation ---------------------------------
+
+    def contact(self, channel: str, external_id: str) -> StoredContact | None:
+        """The contact writing from ``external_id`` (a chat, a web session), if it ever wrote."""
+        return self._store.find_contact(channel, external_id)
+
+    def consent(self, channel: str, external_id: str, name: str | None = None, language: str | None = None) -> int:
+        """The contact (created on first contact) accepted the privacy notice now; returns its id."""
+        contact = self._store.contact(channel, external_id, name=name, language=language)
+        self._store.record_consent(contact)
+        return contact
+
+    def set_language(self, contact_id: int, language: str) -> None:
+        """The interface language the contact chose."""
+        self._store.set_contact_language(contact_id, language)
+
+    def start(self, channel: str, external_id: str, name: str | None = None, language: str | None = None) -> int:
+        """A new conversation for the contact (created on first contact); returns its id."""
+        return self.assistant.start(channel, external_id, name, language)
+
+    def conversation_of(self, channel: str, external_id: str) -> int | None:
+        """The contact's current conversation, if any."""
+        return self._store.latest_conversation(channel, external_id)
+
+    def conversation(self, conversation_id: int) -> StoredConversation | None:
+        """The conversation (its contact, language, the assistant's state), or ``None`` once erased."""
+        try:
+            return self._store.conversation(conversation_id)
+        except KeyError:
+            return None
+
+    def messages(self, conversation_id: int, after: int | None = None) -> list[StoredMessage]:
+        """The conversation's messages in order (those newer than message ``after``, if given)."""
+        return self._store.messages(conversation_id, after=after)
+
+    def active_escalation(self, conversation_id: int) -> StoredEscalation | None:
+        """The conversation's escalation staff have not resolved yet."""
+        return self._store.active_escalation(conversation_id)
+
+    def feedback(self, conversation_id: int, message_id: int, up: bool, comment: str | None = None) -> bool:
+        """Thumbs up or down on one of the conversation's answers; ``False`` when it is not one of them."""
+        messages = self._store.messages(conversation_id)
+        if not any(m.id == message_id and m.role == "assistant" for m in messages):
+            return False
+        self._store.add_feedback(message_id, 1 if up else -1, comment)
+        return True
+
+    def escalate_failure(self, conversation_id: int, summary: str) -> int:
+        """Hand the conversation to staff because the channel kept failing on it (or join the open escalation)."""
+        return self._store.open_escalation(conversation_id, "error", summary)
 
     def _wait(self, inbound: Inbound) -> tuple[StoredReply | None, str | None]:
         """Another process holds the message: its reply, or the lease once that process is gone."""

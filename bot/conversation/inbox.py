@@ -26,15 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import leases
-from bot.conversation.store import (
-    MAX_TEXT_CHARS,
-    ContactRow,
-    ConversationRow,
-    Decision,
-    MessageRow,
-    UnansweredRow,
-    storable,
-)
+from bot.conversation.records import Decision
+from bot.conversation.store import MAX_TEXT_CHARS, ContactRow, ConversationRow, MessageRow, UnansweredRow, storable
 from knowledge.database import as_utc
 
 InboundStatus = Literal["pending", "answered"]

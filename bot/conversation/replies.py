@@ -11,7 +11,7 @@ from bot.answers.catalog_answers import Option
 from bot.answers.composers.base import Citation
 from bot.answers.composers.sources import sources_block
 from bot.conversation.inbox import StoredReply
-from bot.conversation.store import Decision, HandoffReason
+from bot.conversation.records import Decision, HandoffReason
 from bot.conversation.understanding import Intent
 
 _SENTENCE = re.compile(r".+?(?:[.!?]\s+|\n+|$)", re.DOTALL)

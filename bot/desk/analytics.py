@@ -24,15 +24,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.phrases import say
-from bot.conversation.store import (
-    HANDOFF_REASONS,
-    ContactRow,
-    ConversationRow,
-    EscalationRow,
-    FeedbackRow,
-    MessageRow,
-    UnansweredRow,
-)
+from bot.conversation.records import HANDOFF_REASONS
+from bot.conversation.store import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from knowledge.catalog import Call, CatalogEntry, Mission
 from knowledge.database import as_utc
 from knowledge.store import CatalogRecord

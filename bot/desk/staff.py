@@ -11,10 +11,20 @@ Telegram update, a console form sent again) is stored once, by its idempotency k
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.conversation.phrases import say
-from bot.conversation.store import ConversationStore, StoredEscalation
+from bot.conversation.records import (
+    EscalationStatus,
+    QueuedEscalation,
+    StoredContact,
+    StoredConversation,
+    StoredEscalation,
+    StoredMessage,
+)
+from bot.conversation.store import ConversationStore
+from bot.desk.audit import AuditLog
 from bot.outbound.alerts import PUSH_CHANNELS
 from bot.outbound.outbox import Outbox
 
@@ -37,14 +47,49 @@ class StaffNotices:
 
 
 class StaffDesk:
-    """Staff actions on escalations; each is stored before anything is sent."""
+    """Staff actions on escalations; each is stored before anything is sent, and audited here —
+    whichever door it came through (the console, the Telegram group, the CLI)."""
 
-    def __init__(self, store: ConversationStore, outbox: Outbox) -> None:
+    def __init__(self, store: ConversationStore, outbox: Outbox, audit: AuditLog | None = None) -> None:
         self.store = store
         self.outbox = outbox
+        self.audit = audit
 
-    def reply(self, escalation_id: int, text: str, author: str, key: str | None = None) -> int:
-        """Answer the SME; returns the stored message's id (the one stored before, for a ``key`` seen before)."""
+    def _audited(self, actor: str, action: str, escalation_id: int, detail: dict[str, str] | None = None) -> None:
+        if self.audit is not None:
+            self.audit.record(actor, action, f"escalation {escalation_id}", detail)
+
+    # -- what staff read ----------------------------------------------------------------------
+
+    def queue(self, statuses: Sequence[EscalationStatus], limit: int = 500) -> list[QueuedEscalation]:
+        """Escalations in these statuses with their contact, oldest first (resolved ones: newest first)."""
+        return self.store.escalation_queue(statuses, limit)
+
+    def escalation(self, escalation_id: int) -> StoredEscalation | None:
+        """One escalation (``None`` once erased)."""
+        return self.store.escalation(escalation_id)
+
+    def conversation(self, conversation_id: int) -> StoredConversation:
+        """The escalation's conversation, with whom it is."""
+        return self.store.conversation(conversation_id)
+
+    def contact(self, contact_id: int) -> StoredContact | None:
+        """Who the SME is (``None`` once erased)."""
+        return self.store.contact_by_id(contact_id)
+
+    def messages(self, conversation_id: int, last: int | None = None, after: int | None = None) -> list[StoredMessage]:
+        """The conversation's messages (only the ``last`` ones, or those newer than message ``after``)."""
+        return self.store.messages(conversation_id, last=last, after=after)
+
+    # -- what staff do ------------------------------------------------------------------------
+
+    def reply(
+        self, escalation_id: int, text: str, author: str, key: str | None = None, *, actor: str | None = None
+    ) -> int:
+        """Answer the SME; returns the stored message's id (the one stored before, for a ``key`` seen before).
+
+        ``author`` signs the reply for the SME; ``actor`` is who did it, for the audit log (default: the author).
+        """
         text = text.strip()
         if not text:
             raise StaffActionError("a reply needs text")
@@ -69,20 +114,30 @@ class StaffDesk:
                     contact_id=conversation.contact_id, conversation_id=conversation.id,
                     escalation_id=escalation_id, message_id=message_id, within=session,
                 )  # fmt: skip
+        self._audited(actor or author, "reply", escalation_id)
         return message_id
 
-    def claim(self, escalation_id: int, assignee: str) -> StoredEscalation:
-        """Take the escalation (or hand it to ``assignee``)."""
+    def claim(self, escalation_id: int, assignee: str, *, actor: str | None = None) -> StoredEscalation:
+        """Take the escalation (``actor``: who, for the audit log; default the assignee)."""
         self._open(escalation_id)
         self.store.set_escalation_status(escalation_id, "assigned", assignee=assignee)
+        self._audited(actor or assignee, "claim", escalation_id)
         return self._open(escalation_id)
 
-    def resolve(self, escalation_id: int) -> None:
+    def assign(self, escalation_id: int, assignee: str, *, actor: str, to: str) -> StoredEscalation:
+        """Hand the escalation to a colleague (``to``: the colleague's account, for the audit log)."""
+        self._open(escalation_id)
+        self.store.set_escalation_status(escalation_id, "assigned", assignee=assignee)
+        self._audited(actor, "assign", escalation_id, {"to": to})
+        return self._open(escalation_id)
+
+    def resolve(self, escalation_id: int, *, actor: str = "staff") -> None:
         """Close the escalation: the assistant answers the conversation again."""
         self._open(escalation_id)
         self.store.set_escalation_status(escalation_id, "resolved")
+        self._audited(actor, "resolve", escalation_id)
 
-    def hand_back(self, escalation_id: int, author: str) -> int:
+    def hand_back(self, escalation_id: int, author: str, *, actor: str | None = None) -> int:
         """Close the escalation and tell the SME, in its language, that the assistant answers again.
 
         The message is stored as the desk's (role ``system``: the widget shows it, it is no staff
@@ -104,6 +159,7 @@ class StaffDesk:
                     conversation_id=conversation.id, escalation_id=escalation_id, message_id=message_id,
                     within=session,
                 )  # fmt: skip
+        self._audited(actor or author, "hand_back", escalation_id)
         return message_id
 
     def queue_notices(self, to: StaffNotices) -> int:

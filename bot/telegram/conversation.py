@@ -19,8 +19,8 @@ from telegram.error import BadRequest
 
 from bot.conversation.inbox import Inbound
 from bot.conversation.phrases import say
+from bot.conversation.records import StoredContact
 from bot.conversation.replies import DoneEvent, Event, Reply, TokenEvent
-from bot.conversation.store import StoredContact
 from bot.telegram import keyboards
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.formatting import escape, reply_messages
@@ -45,11 +45,11 @@ class Conversations:
     def __init__(self, deps: TelegramDeps, config: TelegramConfig) -> None:
         self.deps = deps
         self.config = config
-        self.store = deps.assistant.store
+        self.door = deps.front_door
 
     async def contact(self, chat: Chat) -> StoredContact | None:
         """The chat's contact, if it exists."""
-        return await asyncio.to_thread(self.store.find_contact, CHANNEL, str(chat.id))
+        return await asyncio.to_thread(self.door.contact, CHANNEL, str(chat.id))
 
     async def caller(
         self, chat: Chat, user: User | None, chat_data: dict[str, object]
@@ -65,11 +65,11 @@ class Conversations:
 
     async def conversation(self, chat: Chat, user: User | None, language: str) -> int:
         """The chat's conversation (started on first use)."""
-        existing = await asyncio.to_thread(self.store.latest_conversation, CHANNEL, str(chat.id))
+        existing = await asyncio.to_thread(self.door.conversation_of, CHANNEL, str(chat.id))
         if existing is not None:
             return existing
         name = chat.title if chat.type != Chat.PRIVATE else (user.full_name if user else None)
-        return await asyncio.to_thread(self.deps.assistant.start, CHANNEL, str(chat.id), name, language)
+        return await asyncio.to_thread(self.door.start, CHANNEL, str(chat.id), name, language)
 
     async def ask_consent(self, bot: Bot, chat: Chat, language: str) -> None:
         """Welcome, privacy notice and the accept button."""
@@ -81,8 +81,7 @@ class Conversations:
     async def give_consent(self, chat: Chat, user: User | None, language: str) -> int:
         """Record the accepted notice; returns the conversation."""
         name = chat.title if chat.type != Chat.PRIVATE else (user.full_name if user else None)
-        contact = await asyncio.to_thread(self.store.contact, CHANNEL, str(chat.id), name, language)
-        await asyncio.to_thread(self.store.record_consent, contact)
+        await asyncio.to_thread(self.door.consent, CHANNEL, str(chat.id), name, language)
         return await self.conversation(chat, user, language)
 
     async def turn(
@@ -90,7 +89,7 @@ class Conversations:
         reply_to: int | None = None,
     ) -> Reply:  # fmt: skip
         """The assistant's reply to ``question`` (``key``: the update's idempotency key), sent to the chat once."""
-        door = self.deps.front_door
+        door = self.door
         conversation = await self.conversation(chat, user, language)
         inbound = await asyncio.to_thread(door.accept, conversation, question, key)
         stored, delivered = await asyncio.to_thread(door.delivery, inbound)
@@ -140,7 +139,8 @@ class Conversations:
         feedback = reply.outcome in _FEEDBACK_OUTCOMES
         follow_ups = False
         if reply.outcome in _FOLLOW_UP_OUTCOMES:
-            state = (await asyncio.to_thread(self.store.conversation, conversation)).state
+            stored = await asyncio.to_thread(self.door.conversation, conversation)
+            state = stored.state if stored is not None else {}
             follow_ups = len(state.get("topic", {}).get("entries", [])) == 1
         return keyboards.after_answer(reply.language, reply.message_id if feedback else 0, follow_ups=follow_ups)
 

@@ -2,7 +2,7 @@
 
 Registered once by ``application.build_application`` for both polling and webhook mode.
 Each handler is thin: it reads the update, then calls ``Conversations`` (SME turns), the
-staff group, or a store.
+staff group, or the front door (contacts, feedback) — never the conversation store.
 """
 
 from __future__ import annotations
@@ -233,7 +233,7 @@ class TelegramHandlers:
         if pressed.verb == "lang" and pressed.arg(0) in LANGUAGES:
             chosen = pressed.arg(0)
             if contact is not None:
-                await asyncio.to_thread(self.deps.assistant.store.set_contact_language, contact.id, chosen)
+                await asyncio.to_thread(self.deps.front_door.set_language, contact.id, chosen)
             chat_data["language"] = chosen
             await query.answer()
             await context.bot.send_message(chat.id, escape(text("language_set", chosen)), parse_mode=ParseMode.HTML)
@@ -272,26 +272,24 @@ class TelegramHandlers:
             record = next((r for r in desk.records if keyboards.entry_key(r.entry.id) == pressed.arg(0)), None)
             return text("about_entry", language, title=record.entry.title) if record else None
         if pressed.verb == "opt" and pressed.arg(0).isdigit():
-            conversation = await asyncio.to_thread(self.deps.assistant.store.latest_conversation, CHANNEL, str(chat.id))
-            if conversation is None:
+            door = self.deps.front_door
+            conversation = await asyncio.to_thread(door.conversation_of, CHANNEL, str(chat.id))
+            stored = await asyncio.to_thread(door.conversation, conversation) if conversation is not None else None
+            if stored is None:
                 return None
-            state = (await asyncio.to_thread(self.deps.assistant.store.conversation, conversation)).state
+            state = stored.state
             options = (state.get("pending") or {}).get("options") or []
             index = int(pressed.arg(0)) - 1
             return str(options[index]["label"]) if 0 <= index < len(options) else None
         return None
 
     async def _feedback(self, chat: Chat, pressed: keyboards.Callback, language: str) -> str:
-        store = self.deps.assistant.store
-        conversation = await asyncio.to_thread(store.latest_conversation, CHANNEL, str(chat.id))
+        door = self.deps.front_door
+        conversation = await asyncio.to_thread(door.conversation_of, CHANNEL, str(chat.id))
         if conversation is None or not pressed.arg(1).isdigit():
             return text("expired_button", language)
-        message_id = int(pressed.arg(1))
-        messages = await asyncio.to_thread(store.messages, conversation)
-        if not any(m.id == message_id and m.role == "assistant" for m in messages):
-            return text("expired_button", language)
-        await asyncio.to_thread(store.add_feedback, message_id, 1 if pressed.arg(0) == "u" else -1)
-        return text("feedback_thanks", language)
+        recorded = await asyncio.to_thread(door.feedback, conversation, int(pressed.arg(1)), pressed.arg(0) == "u")
+        return text("feedback_thanks" if recorded else "expired_button", language)
 
     async def _alerts_button(self, query: Any, pressed: keyboards.Callback, contact_id: int, language: str) -> None:
         subscriptions = self.deps.subscriptions
@@ -373,11 +371,11 @@ class TelegramHandlers:
             log.exception("could not tell chat %s about a failure", chat.id)
 
     def _escalate_error(self, chat_id: int) -> int | None:
-        store = self.deps.assistant.store
-        conversation = store.latest_conversation(CHANNEL, str(chat_id))
+        door = self.deps.front_door
+        conversation = door.conversation_of(CHANNEL, str(chat_id))
         if conversation is None:
             return None
-        return store.open_escalation(conversation, "error", "Telegram: the bot failed twice in a row on this chat")
+        return door.escalate_failure(conversation, "Telegram: the bot failed twice in a row on this chat")
 
     def _deep_link_question(self, payload: str, language: str) -> str:
         """``missione_giappone`` → a question about the Japan mission (or the words themselves)."""

@@ -9,6 +9,7 @@ then queued in the outbox for the SME's channel.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from typing import Any
@@ -64,7 +65,10 @@ class StaffGroup:
             return
         key = f"{CHANNEL}:{update_id}"
         try:
-            await asyncio.to_thread(self.deps.staff.reply, escalation_id, message.text, author, key)
+            actor = f"telegram:{message.from_user.id if message.from_user else '?'}"
+            await asyncio.to_thread(
+                functools.partial(self.deps.staff.reply, escalation_id, message.text, author, key, actor=actor)
+            )
         except StaffActionError as exc:
             await message.reply_text(escape(text("staff_failed", "it", error=str(exc))), parse_mode=ParseMode.HTML)
             return
@@ -100,10 +104,11 @@ class StaffGroup:
             await query.answer()
             return
         try:
+            actor = f"telegram:{query.from_user.id if query.from_user else '?'}"
             if action == "claim":
-                await asyncio.to_thread(self.deps.staff.claim, int(raw_id), who)
+                await asyncio.to_thread(functools.partial(self.deps.staff.claim, int(raw_id), who, actor=actor))
             else:
-                await asyncio.to_thread(self.deps.staff.resolve, int(raw_id))
+                await asyncio.to_thread(functools.partial(self.deps.staff.resolve, int(raw_id), actor=actor))
         except StaffActionError as exc:
             await query.answer(str(exc), show_alert=True)
             return

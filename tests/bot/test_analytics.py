@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.services import Services, build_assistant
-from bot.conversation.store import HANDOFF_REASONS, ConversationStore
+from bot.conversation.records import HANDOFF_REASONS
+from bot.conversation.store import ConversationStore
 from bot.desk.analytics import ANSWER_KINDS, CSV_HEADER, DeskAnalytics, StaffReplies, report_csv
 from knowledge.catalog import Call, CostCategory, Mission, ReimbursementRule
 from knowledge.database import Base, make_engine, session_factory

@@ -8,13 +8,14 @@ messages quote.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -80,6 +81,14 @@ class SportelloProcess:
             return self.ready()
         except (httpx.HTTPError, OSError):
             return False
+
+    @contextlib.contextmanager
+    def killed(self) -> Iterator[None]:
+        """SIGKILL, and no ``ensure_running`` restart until the block ends (to read what the dead
+        process left before a new one changes it)."""
+        with self._restarting:
+            self.kill()
+            yield
 
     def kill(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed."""

@@ -145,7 +145,6 @@ class BotApiDouble:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers = self._method_handlers()
-        self._in_flight: dict[int, tuple[str, dict[str, Any]]] = {}
         self.confirmed: set[int] = set()
         """Update ids Telegram has forgotten: a later ``getUpdates`` offset passed them after delivery."""
         self.before_call: Callable[[str, dict[str, Any]], None] | None = None
@@ -323,7 +322,6 @@ class BotApiDouble:
         params = await _read_params(request)
         with self._lock:
             self.calls.append(ApiCall(method, params, time.monotonic()))
-            self._in_flight[id(request)] = (method, params)
         try:
             if request.path_params["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -339,15 +337,7 @@ class BotApiDouble:
                 result = handler(params)
         except ApiError as error:
             return error.response()
-        finally:
-            with self._lock:
-                self._in_flight.pop(id(request), None)
         return JSONResponse({"ok": True, "result": result})
-
-    def in_flight(self) -> list[tuple[str, dict[str, Any]]]:
-        """Requests received and not answered yet (what a client killed now would never hear back about)."""
-        with self._lock:
-            return list(self._in_flight.values())
 
     def _method_handlers(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         always_true = {"setmycommands", "deletemycommands", "sendchataction", "answercallbackquery", "close", "logout"}

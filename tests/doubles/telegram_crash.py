@@ -43,24 +43,31 @@ def webhook_server(data_dir: Path, api: BotApiDouble, log: Path) -> tuple[Sporte
     return process, url
 
 
+Window = Callable[[], "Counter[int]"]
+"""SME chat → messages Telegram shows whose sending the dead bot never recorded (read at a kill)."""
+
+SETTLE_SECONDS = 0.3
+"""After a kill, what the dead bot had already sent reaches the double within this (loopback)."""
+
+
 class KillSwitch:
     """Kills the bot from inside the double at the first request matching a condition.
 
-    Other requests the bot had on the wire at that instant are noted (``on_the_wire``): a
-    message Telegram shows whose confirmation the dead bot never read is the one case where
-    a restarted bot sends an answer again (Telegram's ``sendMessage`` has no idempotency key).
+    At each kill, ``window`` counts the messages Telegram already shows whose delivery the
+    dead bot had not recorded yet (sent, then killed before its commit; or on the wire): a
+    restarted bot sends those again — the one repeat Telegram allows no way around, since
+    ``sendMessage`` has no idempotency key. ``on_the_wire`` sums them over the kills.
     """
 
-    def __init__(self, api: BotApiDouble, bot: SportelloProcess, smes: tuple[int, ...]) -> None:
+    def __init__(self, api: BotApiDouble, bot: SportelloProcess, window: Window | None = None) -> None:
         self.api = api
         self.bot = bot
-        self.smes = smes
+        self.window = window
         self.fired = threading.Event()
         self._condition: Callable[[str, dict[str, Any]], bool] | None = None
         self._fail = False
         self._lock = threading.Lock()
         self.on_the_wire: Counter[int] = Counter()
-        """SME chat → answers being sent by other requests at a kill."""
         api.before_call = self._before_call
 
     def arm(self, condition: Callable[[str, dict[str, Any]], bool], *, fail_the_call: bool) -> None:
@@ -75,11 +82,12 @@ class KillSwitch:
             if condition is None or not condition(method, params):
                 return
             self._condition = None
-            self.bot.kill()
-            wire = [p for m, p in self.api.in_flight() if m == "sendMessage" and p is not params]
-            self.on_the_wire.update(int(p["chat_id"]) for p in wire if p.get("chat_id") in self.smes)
-            self.fired.set()
             fail = self._fail
+        with self.bot.killed():
+            if self.window is not None:
+                time.sleep(SETTLE_SECONDS)
+                self.on_the_wire.update(self.window())
+        self.fired.set()
         if fail:
             raise ApiError(502, "Bad Gateway")
 
