@@ -12,7 +12,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-import bot.conversation.store
+import bot.conversation.tables
 import bot.desk.accounts
 import bot.desk.audit
 import bot.desk.escalation_notes

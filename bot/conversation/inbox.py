@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import leases
 from bot.conversation.records import Decision
-from bot.conversation.store import MAX_TEXT_CHARS, ContactRow, ConversationRow, MessageRow, UnansweredRow, storable
+from bot.conversation.tables import MAX_TEXT_CHARS, ContactRow, ConversationRow, MessageRow, UnansweredRow, storable
 from knowledge.database import as_utc
 
 InboundStatus = Literal["pending", "answered"]

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.phrases import say
 from bot.conversation.records import HANDOFF_REASONS
-from bot.conversation.store import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
+from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from knowledge.catalog import Call, CatalogEntry, Mission
 from knowledge.database import as_utc
 from knowledge.store import CatalogRecord

@@ -64,7 +64,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversation.store import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
+from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow
 from bot.desk.staff_faq import StaffFaqRow
 from bot.outbound.alerts import AlertLogRow, SubscriptionRow

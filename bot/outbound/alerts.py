@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from bot.answers.catalog_answers import CatalogDesk
 from bot.answers.catalog_status import entry_countries
 from bot.conversation.phrases import say
-from bot.conversation.store import ContactRow
+from bot.conversation.tables import ContactRow
 from bot.outbound.outbox import Outbox
 from knowledge.catalog import Call, Mission
 from knowledge.countries import country_name

@@ -21,7 +21,7 @@ from bot.answers.composers.llm import LlmComposer, LlmConfig
 from bot.conversation.assistant import Assistant
 from bot.conversation.policy import Thresholds
 from bot.conversation.replies import CitationEvent, DecisionEvent, DoneEvent, TokenEvent
-from bot.conversation.store import UnansweredRow
+from bot.conversation.tables import UnansweredRow
 
 ANSWER_ALWAYS = Thresholds(answer=0.0, faq=1.01, router_strong=10, router_weak=10)
 """With the fake embedder, similarity means nothing: document-path tests force the answer."""

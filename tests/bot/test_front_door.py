@@ -23,7 +23,7 @@ from bot.conversation.assistant import Assistant
 from bot.conversation.front_door import FrontDoor
 from bot.conversation.inbox import AlreadyAnsweredError, Inbox, ReplyRecord
 from bot.conversation.replies import DoneEvent
-from bot.conversation.store import MessageRow
+from bot.conversation.tables import MessageRow
 
 JAPAN = "Entro quando devo iscrivermi alla missione in Giappone?"
 

@@ -20,7 +20,8 @@ from doubles.sample import SAMPLE_TODAY, fake_settings
 from sqlalchemy import Engine, MetaData, String, Text, create_engine, func, select, text
 
 from api.services import Services, build_services
-from bot.conversation.store import ContactRow, ConversationRow, ConversationStore, EscalationRow, MessageRow
+from bot.conversation.store import ConversationStore
+from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, MessageRow
 from bot.desk.escalation_notes import EscalationNotes
 from bot.desk.privacy import ANONYMISED_PREFIX, ANONYMISED_TEXT, PrivacyDesk
 from bot.desk.staff import StaffDesk, StaffNotices

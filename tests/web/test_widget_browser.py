@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from api.services import Services
-from bot.conversation.store import FeedbackRow
+from bot.conversation.tables import FeedbackRow
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
