@@ -50,3 +50,12 @@ def command_services() -> Iterator[Services]:
         yield services
     finally:
         services.close()
+
+
+def figure(value: object) -> str:
+    """A measured figure for a table: "–" when missing, lengths whole, shares with three decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value > 1 else f"{value:.3f}"  # lengths in characters, shares with decimals
+    return str(value)
