@@ -55,100 +55,30 @@ checkpoint, so the erased bytes do not linger in free pages or in the write-ahea
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow
+from bot.desk.privacy_export import EXPORT_FORMAT, export_contact, export_conversation, export_outbox, iso_time
+from bot.desk.privacy_reports import ErasureReport, PurgeMode, PurgeReport, Removed
 from bot.desk.staff_faq import StaffFaqRow
 from bot.outbound.alerts import AlertLogRow, SubscriptionRow
 from bot.outbound.outbox import OutboxRow
-from knowledge.database import as_utc
 
 log = logging.getLogger(__name__)
 
-PurgeMode = Literal["delete", "anonymise"]
 ANONYMISED_TEXT = "[anonymised]"
 """What an anonymised message, question, summary or comment reads."""
 ANONYMISED_STATE = '{"anonymised": true}'
 """The state of an anonymised conversation (how a later purge knows it is done)."""
 ANONYMISED_PREFIX = "anonymised-"
 """External id of the contact an anonymised conversation moves to: reaches no chat."""
-EXPORT_FORMAT = "sportello.contact-export/1"
-OPAQUE_IDS = frozenset({"web"})
-"""Channels whose external id is a credential's hash rather than the SME's own address: not exported."""
-_PUBLIC_CITATION = ("n", "title", "section", "page", "url", "language")
 _BATCH = 200
-
-
-@dataclass(frozen=True)
-class Removed:
-    """Rows removed (or, when anonymising, made anonymous) per kind."""
-
-    contacts: int = 0
-    conversations: int = 0
-    messages: int = 0
-    escalations: int = 0
-    notes: int = 0
-    feedback: int = 0
-    unanswered: int = 0
-    outbox: int = 0
-    subscriptions: int = 0
-    alerts: int = 0
-    faqs: int = 0
-
-    @property
-    def total(self) -> int:
-        """All rows touched."""
-        return sum(getattr(self, f.name) for f in fields(self))
-
-    def plus(self, other: Removed) -> Removed:
-        """Both counts added."""
-        return Removed(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
-
-    def __str__(self) -> str:
-        counts = [f"{getattr(self, f.name)} {f.name}" for f in fields(self) if getattr(self, f.name)]
-        return ", ".join(counts) or "nothing"
-
-
-@dataclass(frozen=True)
-class ErasureReport:
-    """What erasing one contact removed (``found`` is false for an unknown or already erased contact)."""
-
-    contact_id: int
-    found: bool
-    removed: Removed
-
-    def __str__(self) -> str:
-        return f"removed {self.removed}" if self.found else f"no contact {self.contact_id} (already erased?)"
-
-
-@dataclass(frozen=True)
-class PurgeReport:
-    """What a retention run did: rows deleted, or made anonymous, and contacts deleted."""
-
-    mode: PurgeMode
-    cutoff: dt.datetime
-    conversations: Removed
-    """The old conversations and what hangs from them (deleted, or anonymised in place)."""
-    contacts: Removed
-    """Contacts left without conversations, deleted with their outbox rows and alert log."""
-    alerts_sent: int
-    """Delivered (or undeliverable) alerts older than the cutoff, removed from the outbox."""
-
-    def __str__(self) -> str:
-        done = "deleted" if self.mode == "delete" else "anonymised"
-        cutoff = self.cutoff.astimezone(dt.UTC)
-        return (
-            f"conversations last written before {cutoff:%Y-%m-%d %H:%M} UTC {done}: {self.conversations}; "
-            f"contacts left without conversations deleted: {self.contacts}; sent alerts deleted: {self.alerts_sent}"
-        )
 
 
 class PrivacyDesk:
@@ -195,17 +125,18 @@ class PrivacyDesk:
             )
             return {
                 "format": EXPORT_FORMAT,
-                "exported_at": _time(self._now()),
-                "contact": _export_contact(contact),
-                "conversations": [_export_conversation(session, row) for row in conversations],
+                "exported_at": iso_time(self._now()),
+                "contact": export_contact(contact),
+                "conversations": [export_conversation(session, row) for row in conversations],
                 "alert_subscriptions": [
-                    {"kind": row.kind, "value": row.value, "created_at": _time(row.created_at)} for row in subscriptions
+                    {"kind": row.kind, "value": row.value, "created_at": iso_time(row.created_at)}
+                    for row in subscriptions
                 ],
                 "alerts_sent": [
-                    {"entry_id": row.entry_id, "reason": row.reason, "created_at": _time(row.created_at)}
+                    {"entry_id": row.entry_id, "reason": row.reason, "created_at": iso_time(row.created_at)}
                     for row in alerts
                 ],
-                "outbox": [_export_outbox(row, contact) for row in outbox],
+                "outbox": [export_outbox(row, contact) for row in outbox],
             }
 
     # -- retention -------------------------------------------------------------------------
@@ -421,88 +352,6 @@ def _outbox_of_contacts(session: Session, contacts: Select[int]) -> ColumnElemen
     return or_(OutboxRow.contact_id.in_(contacts), _outbox_of_conversations(conversations), *addresses, false())
 
 
-# -- export ------------------------------------------------------------------------------------
-
-
-def _export_contact(row: ContactRow) -> dict[str, Any]:
-    return {
-        "id": row.id, "channel": row.channel,
-        "external_id": None if row.channel in OPAQUE_IDS else row.external_id,
-        "name": row.name, "language": row.language, "consent_at": _time(row.consent_at),
-        "created_at": _time(row.created_at),
-    }  # fmt: skip
-
-
-def _export_conversation(session: Session, row: ConversationRow) -> dict[str, Any]:
-    messages = list(
-        session.scalars(select(MessageRow).where(MessageRow.conversation_id == row.id).order_by(MessageRow.id))
-    )
-    feedback: dict[int, list[dict[str, Any]]] = {}
-    query = select(FeedbackRow).where(FeedbackRow.message_id.in_([m.id for m in messages])).order_by(FeedbackRow.id)
-    for item in session.scalars(query):
-        feedback.setdefault(item.message_id, []).append(
-            {
-                "rating": "up" if item.rating > 0 else "down",
-                "comment": item.comment,
-                "created_at": _time(item.created_at),
-            }
-        )
-    escalations = list(
-        session.scalars(select(EscalationRow).where(EscalationRow.conversation_id == row.id).order_by(EscalationRow.id))
-    )
-    notes: dict[int, list[dict[str, Any]]] = {}
-    query_notes = (
-        select(EscalationNoteRow)
-        .where(EscalationNoteRow.escalation_id.in_([e.id for e in escalations]))
-        .order_by(EscalationNoteRow.id)
-    )
-    for note in session.scalars(query_notes):
-        notes.setdefault(note.escalation_id, []).append(
-            {"author": note.author, "text": note.text, "created_at": _time(note.created_at)}
-        )
-    unanswered = session.scalars(
-        select(UnansweredRow).where(UnansweredRow.conversation_id == row.id).order_by(UnansweredRow.id)
-    )
-    return {
-        "id": row.id, "language": row.language, "started_at": _time(row.started_at),
-        "last_message_at": _time(row.last_message_at), "state": json.loads(row.state_json or "{}"),
-        "messages": [
-            {
-                "id": m.id, "role": m.role, "text": m.text, "language": m.language, "author": m.author,
-                "citations": [{k: c.get(k) for k in _PUBLIC_CITATION} for c in json.loads(m.citations_json or "[]")],
-                "decision": m.decision, "reason": m.reason, "confidence": m.confidence,
-                "created_at": _time(m.created_at), "feedback": feedback.get(m.id, []),
-            }
-            for m in messages
-        ],
-        "escalations": [
-            {
-                "id": e.id, "reason": e.reason, "status": e.status, "summary": e.summary,
-                "details": json.loads(e.details_json or "{}"), "assignee": e.assignee,
-                "created_at": _time(e.created_at), "assigned_at": _time(e.assigned_at),
-                "answered_at": _time(e.answered_at), "resolved_at": _time(e.resolved_at), "outcome": e.outcome,
-                "notes": notes.get(e.id, []),
-            }
-            for e in escalations
-        ],
-        "unanswered": [
-            {"question": u.question, "language": u.language, "reason": u.reason, "confidence": u.confidence,
-             "created_at": _time(u.created_at)}
-            for u in unanswered
-        ],
-    }  # fmt: skip
-
-
-def _export_outbox(row: OutboxRow, contact: ContactRow) -> dict[str, Any]:
-    """A message queued for the contact, or about it for staff (whose address, a group or an e-mail, is the desk's)."""
-    to_contact = (row.channel, row.address) == (contact.channel, contact.external_id)
-    return {
-        "id": row.id, "kind": row.kind, "to": "contact" if to_contact else "staff",
-        "channel": row.channel, "text": row.text, "status": row.status, "created_at": _time(row.created_at),
-        "sent_at": _time(row.sent_at),
-    }  # fmt: skip
-
-
 # -- plumbing ----------------------------------------------------------------------------------
 
 
@@ -513,10 +362,6 @@ def _execute(session: Session, statement: Any) -> int:
 
 def _rowcount(result: Any) -> int:
     return int(result.rowcount)
-
-
-def _time(value: dt.datetime | None) -> str | None:
-    return as_utc(value).isoformat() if value is not None else None
 
 
 def _secure_delete(session: Session) -> None:
