@@ -1,21 +1,20 @@
 """Desk analytics: the figures staff and EU project reports ask for, over the conversations started in a period.
 
-The rows are read through ``bot.conversation.store``'s models with plain, portable queries and counted in
+The rows are read through ``bot.conversation.tables``' models with plain, portable queries and counted in
 Python, so SQLite and PostgreSQL give the same figures. What each figure means and how it is
-computed: docs/analytics.md.
+computed: docs/analytics.md. The report's shape is in ``analytics_report``, its CSV in
+``analytics_csv``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 import statistics
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,92 +25,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.conversation.phrases import say
 from bot.conversation.records import HANDOFF_REASONS
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
+from bot.desk.analytics_report import (
+    ANSWER_KINDS,
+    AnalyticsReport,
+    AnswerKind,
+    EntryCount,
+    QuestionGroup,
+    StaffReplies,
+)
 from knowledge.catalog import Call, CatalogEntry, Mission
 from knowledge.database import as_utc
 from knowledge.store import CatalogRecord
 
-AnswerKind = Literal["catalog", "faq", "documents", "no_source", "clarify", "handoff"]
-ANSWER_KINDS: tuple[AnswerKind, ...] = ("catalog", "faq", "documents", "no_source", "clarify", "handoff")
 _FAQ_INTROS = tuple(say("faq_intro", language) for language in ("it", "en", "fr"))
 """A curated answer starts with one of these (``Assistant._answer_one``): the stored message keeps no outcome."""
 _HEAD_CHARS = 64
 _SHOWN_CHARS = 300
 _VECTORS_KEPT = 5000
-
-
-@dataclass(frozen=True)
-class StaffReplies:
-    """How fast staff answer escalations (wall-clock seconds, office hours not taken out)."""
-
-    escalations: int
-    replied: int
-    awaiting: int
-    """Neither a staff reply nor resolved yet."""
-    resolved_without_reply: int
-    median_seconds: float | None
-    p90_seconds: float | None
-
-
-@dataclass(frozen=True)
-class QuestionGroup:
-    """Similar questions the assistant did not answer, or answered with low confidence."""
-
-    representative: str
-    count: int
-    examples: tuple[str, ...]
-    """Up to three other wordings, latest first."""
-    languages: tuple[str, ...]
-    unanswered: int
-    low_confidence: int
-    last_asked: dt.datetime
-
-
-@dataclass(frozen=True)
-class EntryCount:
-    """Conversations about one call or mission of the catalog."""
-
-    entry_id: str
-    kind: str
-    title: str
-    countries: tuple[str, ...]
-    conversations: int
-
-
-@dataclass(frozen=True)
-class AnalyticsReport:
-    """The figures for the conversations started in ``[since, until)`` (``since=None``: from the start)."""
-
-    since: dt.datetime | None
-    until: dt.datetime
-    conversations: int
-    by_channel: Mapping[str, int]
-    by_language: Mapping[str, int]
-    contacts: int
-    user_messages: int
-    engaged: int
-    """Conversations with at least one user message."""
-    resolved: int
-    """Engaged conversations that never reached a handoff (no escalation, no handoff reply)."""
-    handoffs_by_reason: Mapping[str, int]
-    staff_replies: StaffReplies
-    feedback_up: int
-    feedback_down: int
-    answers_by_kind: Mapping[str, int]
-    questions_total: int
-    """Unanswered and low-confidence questions in the period (the latest ``max_questions`` are grouped)."""
-    question_groups: tuple[QuestionGroup, ...]
-    entries: tuple[EntryCount, ...]
-    countries: Mapping[str, int]
-
-    @property
-    def resolution_rate(self) -> float | None:
-        """Share of engaged conversations resolved without a handoff (``None`` without any)."""
-        return self.resolved / self.engaged if self.engaged else None
-
-    @property
-    def questions_grouped(self) -> int:
-        """How many questions the groups hold."""
-        return sum(group.count for group in self.question_groups)
 
 
 @dataclass(frozen=True)
@@ -469,80 +399,3 @@ def _countries(entry: CatalogEntry) -> tuple[str, ...]:
 def _by_count(counter: Counter[str]) -> dict[str, int]:
     """Largest first, then by name."""
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
-
-
-# -- CSV --------------------------------------------------------------------------------------
-
-CSV_HEADER = ("section", "key", "value", "detail")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def report_csv(report: AnalyticsReport) -> str:
-    """The report as one flat CSV (section, key, value, detail) a spreadsheet opens.
-
-    Cells that a spreadsheet would run as a formula get a leading apostrophe: questions come
-    from the public.
-    """
-    rows: list[tuple[object, ...]] = [
-        ("period", "since", report.since.isoformat() if report.since else "", ""),
-        ("period", "until", report.until.isoformat(), ""),
-        ("totals", "conversations", report.conversations, ""),
-        ("totals", "contacts", report.contacts, ""),
-        ("totals", "user_messages", report.user_messages, ""),
-    ]
-    rows += [("conversations_by_channel", key, value, "") for key, value in report.by_channel.items()]
-    rows += [("conversations_by_language", key, value, "") for key, value in report.by_language.items()]
-    rate = report.resolution_rate
-    rows += [
-        ("resolution", "engaged_conversations", report.engaged, "conversations with a user message"),
-        ("resolution", "resolved_conversations", report.resolved, "no handoff"),
-        ("resolution", "resolution_rate", "" if rate is None else f"{rate:.4f}", ""),
-    ]
-    rows += [("handoffs_by_reason", key, value, "") for key, value in report.handoffs_by_reason.items()]
-    replies = report.staff_replies
-    rows += [
-        ("staff_replies", "escalations", replies.escalations, ""),
-        ("staff_replies", "replied", replies.replied, ""),
-        ("staff_replies", "awaiting_reply", replies.awaiting, ""),
-        ("staff_replies", "resolved_without_reply", replies.resolved_without_reply, ""),
-        ("staff_replies", "median_seconds", _number(replies.median_seconds), ""),
-        ("staff_replies", "p90_seconds", _number(replies.p90_seconds), ""),
-        ("feedback", "up", report.feedback_up, ""),
-        ("feedback", "down", report.feedback_down, ""),
-    ]
-    rows += [("answers_by_kind", key, value, "") for key, value in report.answers_by_kind.items()]
-    rows += [
-        ("questions", "total", report.questions_total, "unanswered and low-confidence"),
-        ("questions", "grouped", report.questions_grouped, "the latest ones"),
-    ]
-    rows += [
-        (
-            "question_group",
-            group.representative,
-            group.count,
-            f"languages: {', '.join(group.languages) or '?'}; unanswered: {group.unanswered}; "
-            f"low confidence: {group.low_confidence}; last: {group.last_asked.isoformat()}; "
-            f"examples: {' | '.join(group.examples)}",
-        )
-        for group in report.question_groups
-    ]
-    rows += [
-        (entry.kind, entry.entry_id, entry.conversations, f"{entry.title} ({', '.join(entry.countries)})")
-        for entry in report.entries
-    ]
-    rows += [("country", key, value, "") for key, value in report.countries.items()]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
-    return out.getvalue()
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.0f}"
-
-
-def _safe_cell(cell: object) -> str:
-    """The cell as text; one a spreadsheet would read as a formula is prefixed with an apostrophe."""
-    text = str(cell)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.services import Services, build_assistant
 from bot.conversation.records import HANDOFF_REASONS
 from bot.conversation.store import ConversationStore
-from bot.desk.analytics import ANSWER_KINDS, CSV_HEADER, DeskAnalytics, StaffReplies, report_csv
+from bot.desk.analytics import DeskAnalytics
+from bot.desk.analytics_csv import CSV_HEADER, report_csv
+from bot.desk.analytics_report import ANSWER_KINDS, StaffReplies
 from knowledge.catalog import Call, CostCategory, Mission, ReimbursementRule
 from knowledge.database import Base, make_engine, session_factory
 from knowledge.store import CatalogRecord
