@@ -9,77 +9,46 @@ of them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 from bot.answers.catalog_fields import asked_fields, field_lines, rule_lines
+from bot.answers.catalog_matching import (
+    CALL_WORD,
+    DEFINITE,
+    LIST_CUE,
+    MISSION_WORD,
+    MONEY_MARK,
+    OVERVIEW_CUE,
+    PARENTHESES,
+    REIMBURSE_CUE,
+    SECTOR_SYNONYMS,
+    STATUS_CUE,
+    TRIP_CUE,
+    days_left_text,
+    entry_tokens,
+    has_sector,
+    is_offer,
+    offer_entry,
+    record_citation,
+    step_text,
+    titled,
+    word_stem,
+    word_tokens,
+)
 from bot.answers.catalog_status import EntryStatus, entry_countries, entry_dates, entry_status, find_entries
 from bot.answers.composers.base import Citation
-from bot.answers.reimbursement import Step, estimate_reimbursement, parse_expenses
+from bot.answers.reimbursement import estimate_reimbursement, parse_expenses
 from bot.conversation.phrases import say
 from knowledge.catalog import Call, Mission, ReimbursementRule
 from knowledge.catalog_text import format_amount, format_date, format_deadline, format_percent
 from knowledge.countries import country_name
-from knowledge.language import fold_accents
 from knowledge.store import CatalogRecord
 from retrieval.passages import Passage
 
 CatalogReplyKind = Literal["status", "facts", "list", "not_in_catalog", "estimate", "ask", "clarify", "handoff"]
-
-_STATUS_CUE = re.compile(
-    r"\b(entro\s+quando|fino\s+a\s+quando|scadenz\w*|scad[eo]n?o?|quando\s+(apr|chiud|scad|inizi)\w*|"
-    r"(è|e|sono)\s+(ancora\s+|già\s+)?apert\w*|ancora\s+apert\w*|già\s+apert\w*|"
-    r"(posso|possiamo)\s+(ancora|già)\s+(iscriv|candid|fare\s+domanda|partecip|aderire)\w*|"
-    r"deadline|due\s+date|when\s+(does|do|is|will)\b.*\b(close|open|due|end|start)\w*|still\s+open|already\s+open|"
-    r"is\s+(it|the\b.*)\s+open|registration\s+(close|open)\w*|can\s+(i|we)\s+still|"
-    r"date\s+limite|jusqu'à\s+quand|quand\s+.*\b(ouvr|ferm|clôtur|clotur)\w*|encore\s+ouvert\w*|déjà\s+ouvert\w*|"
-    r"est(-il|-elle)?\s+(encore\s+|déjà\s+)?ouvert\w*|peut-on\s+encore|puis-je\s+encore)",
-    re.IGNORECASE,
-)
-_LIST_CUE = re.compile(
-    r"\b((quali|che|quante)\s+(missioni|bandi|opportunità|call)|ci\s+sono\s+(delle\s+|altre\s+)?(missioni|bandi)|"
-    r"c'è\s+(una|qualche)\s+(missione|bando)|bandi\s+apert\w*|missioni\s+apert\w*|"
-    r"(which|what)\s+(missions|calls|trade\s+missions)|is\s+there\s+an?\s+(trade\s+)?(mission|call)|"
-    r"are\s+there\s+(any\s+)?(trade\s+)?(missions|calls)|open\s+calls|open\s+missions|"
-    r"quel(le)?s\s+(missions|appels)|y\s+a-t-il\s+(une|des)\s+(mission|appel)|missions\s+ouvertes|appels\s+ouverts)",
-    re.IGNORECASE,
-)
-_TRIP_CUE = re.compile(
-    r"\b(dura|durata|si\s+svolge|date\s+della\s+missione|quando\s+(parte|partiamo|si\s+parte|è\s+la\s+missione)|"
-    r"quali\s+città|che\s+città|how\s+long|mission\s+dates|which\s+cities|when\s+(is|does)\s+the\s+(mission|trip)|"
-    r"dates\s+de\s+la\s+mission|quand\s+a\s+lieu|quelles\s+villes|durée)\b",
-    re.IGNORECASE,
-)
-_OVERVIEW_CUE = re.compile(
-    r"\b(parlami|parlarmi|mi\s+parli|dimmi\s+(di\s+più|tutto|qualcosa)|informazioni\s+su\w*|info\s+su\w*|"
-    r"dettagli|tell\s+me\s+(more\s+)?about|more\s+about|details\s+(of|on|about)|information\s+(on|about)|"
-    r"parlez-moi|dites-m'en\s+plus|informations\s+sur|détails\s+(de|sur|du))",
-    re.IGNORECASE,
-)
-_MISSION_WORD = re.compile(r"\b(missione|missioni|mission|missions|delegazione|delegation|trip|viaggio)\b", re.I)
-_CALL_WORD = re.compile(r"\b(bando|bandi|call|calls|appel|appels|voucher|finanziamento|grant)\b", re.I)
-_REIMBURSE_CUE = re.compile(
-    r"\b(rimbors\w*|torna\s+indietro|ridate|reimburs\w*|pay\s+back|paid\s+back|rembours\w*)", re.I
-)
-_MONEY_MARK = re.compile(r"€|\beur\b|\beuro\b|\beuros\b|\$", re.IGNORECASE)
-_PARENTHESES = re.compile(r"\([^)]*\)")
-"""A follow-up's subject is appended in parentheses ("(Missione … 2027)"): its year is no expense."""
-_DEFINITE = re.compile(
-    r"\b(la|alla|della|nella|dalla|sulla|il|al|del|nel|dal|sul|the|à\s+la|de\s+la|l['’])\s*"
-    r"(missione|mission|bando|call|appel|voucher)\b",
-    re.IGNORECASE,
-)
-_GENERIC = frozenset(
-    (
-        "missione missioni mission missions bando bandi call calls open appel voucher programma programme sample "
-        "per the for and del della delle dei degli pour les des nel negli 2025 2026 2027 2028 eu alliance "
-        "finanziamento"
-    ).split()
-)
-_SECTOR_SYNONYMS = {"texti": "tessi", "texte": "tessi", "matér": "mater", "mate": "mater", "défen": "difes"}
 
 
 @dataclass(frozen=True)
@@ -108,7 +77,7 @@ class CatalogDesk:
         self._records = list(records)
         self._now = now
         self._closing_soon_days = closing_soon_days
-        self._tokens = {r.entry.id: _entry_tokens(r.entry) for r in self._records if _is_offer(r)}
+        self._tokens = {r.entry.id: entry_tokens(r.entry) for r in self._records if is_offer(r)}
         counts: dict[str, int] = {}
         for tokens in self._tokens.values():
             for token in tokens:
@@ -154,7 +123,7 @@ class CatalogDesk:
 
     def named(self, text: str, countries: Sequence[str]) -> list[CatalogRecord]:
         """Calls and missions the message names: missions by country, calls by words of their title."""
-        words = {_stem(w) for w in _tokens(text)}
+        words = {word_stem(w) for w in word_tokens(text)}
         by_country = [r for r in self._records if isinstance(r.entry, Mission) and r.entry.country in countries]
         by_title = [
             r for r in self._records if isinstance(r.entry, Call) and self._distinctive.get(r.entry.id, set()) & words
@@ -173,49 +142,49 @@ class CatalogDesk:
     def answer(self, text: str, countries: Sequence[str], language: str) -> CatalogReply | None:
         """The records' answer to ``text``, or ``None`` when the question is not about the catalog's facts."""
         named = self.named(text, countries)
-        if _REIMBURSE_CUE.search(text):
+        if REIMBURSE_CUE.search(text):
             estimate = self._estimate(text, named, language)
             if estimate is not None:
                 return estimate
-            if _STATUS_CUE.search(text):
+            if STATUS_CUE.search(text):
                 # "entro quando devo mandare la richiesta di rimborso?" is the claim's deadline,
                 # not the registration's.
                 return self._claim_deadlines(named, language)
             rule_facts = self._rule_facts(text, named, language)
             if rule_facts is not None:
                 return rule_facts
-        listing_asked = _LIST_CUE.search(text) or (countries and not named and _MISSION_WORD.search(text))
+        listing_asked = LIST_CUE.search(text) or (countries and not named and MISSION_WORD.search(text))
         # Without calls or missions in the catalog (a desk that only ingests pages), the
         # documents answer "what is open": "nothing is open" would be the catalog's silence.
-        if listing_asked and any(_is_offer(r) for r in self._records):
+        if listing_asked and any(is_offer(r) for r in self._records):
             return self._listing(text, countries, named, language)
         missions = [r for r in named if isinstance(r.entry, Mission)]
-        if missions and _TRIP_CUE.search(text):
+        if missions and TRIP_CUE.search(text):
             return self._trips(missions, language)
-        if named and _STATUS_CUE.search(text):
+        if named and STATUS_CUE.search(text):
             return self._status(named, language)
-        if len(named) == 1 and _OVERVIEW_CUE.search(text) and not asked_fields(text):
+        if len(named) == 1 and OVERVIEW_CUE.search(text) and not asked_fields(text):
             return self.overview(named[0], language)
         if named:
             facts = self._facts(text, named, language)
             if facts is not None:
                 return facts
-        if not named and not countries and _STATUS_CUE.search(text):
+        if not named and not countries and STATUS_CUE.search(text):
             # "Entro quando scade la missione?" — which one? Dates differ: ask, offering those open.
             options = self.options_for(text)
             if len(options) >= 2:
-                key = "clarify_mission" if _MISSION_WORD.search(text) else "clarify_call"
+                key = "clarify_mission" if MISSION_WORD.search(text) else "clarify_call"
                 listed = " ".join(f"{i}. {o.label}" for i, o in enumerate(options, start=1))
                 return CatalogReply("clarify", say(key, language, options=listed), options=options)
         return None
 
     def options_for(self, text: str) -> list[Option]:
         """When a message asks about "the mission" or "the call" without saying which: the open ones."""
-        if not _DEFINITE.search(text):
+        if not DEFINITE.search(text):
             return []  # "una missione", "le missioni": a general question, not about one of them
-        if _MISSION_WORD.search(text) and not _CALL_WORD.search(text):
+        if MISSION_WORD.search(text) and not CALL_WORD.search(text):
             kind: Literal["call", "mission"] | None = "mission"
-        elif _CALL_WORD.search(text) and not _MISSION_WORD.search(text):
+        elif CALL_WORD.search(text) and not MISSION_WORD.search(text):
             kind = "call"
         else:
             return []
@@ -228,19 +197,20 @@ class CatalogDesk:
         key = f"mission_status_{status.state}" if isinstance(entry, Mission) else f"status_{status.state}"
         return say(
             key, language, title=entry.title, deadline=format_deadline(status.deadline, language), opens=opens,
-            since=say("since", language, date=opens) if opens else "", days_left=_days_left(status.days_left, language),
+            since=say("since", language, date=opens) if opens else "",
+            days_left=days_left_text(status.days_left, language),
         )  # fmt: skip
 
     def overview(self, record: CatalogRecord, language: str) -> CatalogReply:
         """A call's or mission's sheet: its status, a mission's dates and place, the summary and link."""
-        entry = _offer(record)
+        entry = offer_entry(record)
         lines = [self.status_line(entry, language)]
         if isinstance(entry, Mission):
             lines.append(self._trips([record], language).text.removesuffix(" [1]"))
         if entry.summary.strip():
             lines.append(entry.summary.strip())
         text = "\n".join(lines) + " [1]"
-        return CatalogReply("status", text, [_citation(1, record)], entry_ids=[entry.id])
+        return CatalogReply("status", text, [record_citation(1, record)], entry_ids=[entry.id])
 
     def _claim_deadlines(self, named: list[CatalogRecord], language: str) -> CatalogReply | None:
         """The reimbursement claim's deadline: the mission's last day plus the rule's days."""
@@ -269,7 +239,7 @@ class CatalogDesk:
                 )
                 + f" [{n}]"
             )
-            citations.append(_citation(n, rule_record))
+            citations.append(record_citation(n, rule_record))
         if not lines:
             return None
         return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in missions])
@@ -279,15 +249,15 @@ class CatalogDesk:
         blocks: list[str] = []
         answered: list[CatalogRecord] = []
         for record in named:
-            lines = field_lines(_offer(record), text, language)
-            if lines and self.status(_offer(record)).state in ("closed", "closing_soon"):
-                lines.append(self.status_line(_offer(record), language))  # never a closed call as if open
+            lines = field_lines(offer_entry(record), text, language)
+            if lines and self.status(offer_entry(record)).state in ("closed", "closing_soon"):
+                lines.append(self.status_line(offer_entry(record), language))  # never a closed call as if open
             if lines:
-                blocks.append(_titled(record.entry.title, lines) + f" [{len(answered) + 1}]")
+                blocks.append(titled(record.entry.title, lines) + f" [{len(answered) + 1}]")
                 answered.append(record)
         if not blocks:
             return None
-        citations = [_citation(n, record) for n, record in enumerate(answered, start=1)]
+        citations = [record_citation(n, record) for n, record in enumerate(answered, start=1)]
         return CatalogReply("facts", "\n\n".join(blocks), citations, entry_ids=[r.entry.id for r in answered])
 
     def _rule_facts(self, text: str, named: list[CatalogRecord], language: str) -> CatalogReply | None:
@@ -301,9 +271,9 @@ class CatalogDesk:
         lines = rule_lines(rule_record.entry, text, language)
         if not lines:
             return None
-        text_out = _titled(rule_record.entry.title, lines) + " [1]"
+        text_out = titled(rule_record.entry.title, lines) + " [1]"
         ids = [rule_record.entry.id] + ([mission.entry.id] if mission else [])
-        return CatalogReply("facts", text_out, [_citation(1, rule_record)], entry_ids=ids)
+        return CatalogReply("facts", text_out, [record_citation(1, rule_record)], entry_ids=ids)
 
     def _trips(self, missions: list[CatalogRecord], language: str) -> CatalogReply:
         """When and where the missions take place (not their registration)."""
@@ -324,7 +294,7 @@ class CatalogDesk:
                 )
                 + f" [{n}]"
             )
-            citations.append(_citation(n, record))
+            citations.append(record_citation(n, record))
         return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in missions])
 
     def _status(self, named: list[CatalogRecord], language: str) -> CatalogReply:
@@ -333,20 +303,20 @@ class CatalogDesk:
             entry = record.entry
             assert isinstance(entry, Call | Mission)
             lines.append(f"{self.status_line(entry, language)} [{n}]")
-            citations.append(_citation(n, record))
+            citations.append(record_citation(n, record))
         return CatalogReply("status", "\n".join(lines), citations, entry_ids=[r.entry.id for r in named])
 
     def _listing(self, text: str, countries: Sequence[str], named: list[CatalogRecord], language: str) -> CatalogReply:
         kind: Literal["call", "mission"] | None = None
-        if _MISSION_WORD.search(text) and not _CALL_WORD.search(text):
+        if MISSION_WORD.search(text) and not CALL_WORD.search(text):
             kind = "mission"
-        elif _CALL_WORD.search(text) and not _MISSION_WORD.search(text):
+        elif CALL_WORD.search(text) and not MISSION_WORD.search(text):
             kind = "call"
         today = format_date(self._now.date(), language)
         sector = self._sector_in(text)
         if countries:
             country = countries[0]
-            for_country = [r for r in self._records if _is_offer(r) and country in entry_countries(_offer(r))]
+            for_country = [r for r in self._records if is_offer(r) and country in entry_countries(offer_entry(r))]
             if kind:
                 for_country = [r for r in for_country if r.entry.kind == kind]
             if not for_country:
@@ -356,11 +326,12 @@ class CatalogDesk:
                     text_out += " " + say("available_instead", language, items="; ".join(items))
                 return CatalogReply("not_in_catalog", text_out, entry_ids=[])
             chosen = sorted(
-                for_country, key=lambda r: (self.status(_offer(r)).state == "closed", entry_dates(_offer(r))[1])
+                for_country,
+                key=lambda r: (self.status(offer_entry(r)).state == "closed", entry_dates(offer_entry(r))[1]),
             )
             intro = say("open_list_country", language, country=country_name(country, language), today=today)
         else:
-            chosen = [r for r in self.offers(kind) if sector is None or _has_sector(r.entry, sector)]
+            chosen = [r for r in self.offers(kind) if sector is None or has_sector(r.entry, sector)]
             intro = say("open_list_intro", language, today=today)
             if not chosen:
                 return CatalogReply("list", say("nothing_open", language))
@@ -369,8 +340,8 @@ class CatalogDesk:
         lines = [intro]
         citations = []
         for n, record in enumerate(chosen, start=1):
-            lines.append(f"- {self.status_line(_offer(record), language)} [{n}]")
-            citations.append(_citation(n, record))
+            lines.append(f"- {self.status_line(offer_entry(record), language)} [{n}]")
+            citations.append(record_citation(n, record))
         return CatalogReply("list", "\n".join(lines), citations, entry_ids=[r.entry.id for r in chosen])
 
     def _grouped_listing(self, intro: str, chosen: list[CatalogRecord], language: str) -> CatalogReply:
@@ -379,14 +350,14 @@ class CatalogDesk:
         citations: list[Citation] = []
         ordered: list[CatalogRecord] = []
         for state in ("closing_soon", "open", "upcoming"):
-            group = [r for r in chosen if self.status(_offer(r)).state == state]
+            group = [r for r in chosen if self.status(offer_entry(r)).state == state]
             if not group:
                 continue
             lines.append(say(f"list_{state}", language))
             for record in group:
                 n = len(citations) + 1
-                lines.append(f"- {self.status_line(_offer(record), language)} [{n}]")
-                citations.append(_citation(n, record))
+                lines.append(f"- {self.status_line(offer_entry(record), language)} [{n}]")
+                citations.append(record_citation(n, record))
                 ordered.append(record)
         return CatalogReply("list", "\n".join(lines), citations, entry_ids=[r.entry.id for r in ordered])
 
@@ -395,14 +366,14 @@ class CatalogDesk:
         rules = self._rules_for(missions)
         if not rules:
             return None
-        if not _MONEY_MARK.search(text):
+        if not MONEY_MARK.search(text):
             return None  # no amount given ("quanto mi rimborsate del volo?"): the documents answer it
         mission, rule_record = rules[0]
         rule = rule_record.entry
         assert isinstance(rule, ReimbursementRule)
         # Several missions with different rules share the categories' words: parsing with the first
         # tells whether expenses were given; it is the parse used once the rule is the only one.
-        parsed = parse_expenses(_PARENTHESES.sub(" ", text), rule)
+        parsed = parse_expenses(PARENTHESES.sub(" ", text), rule)
         if not parsed.expenses:
             return None  # a question about reimbursement in general: the documents answer it
         if len({other.entry.id for _, other in rules}) > 1:
@@ -426,7 +397,7 @@ class CatalogDesk:
         cap = money(rule.cap) if rule.cap is not None else "—"
         lines = [say("estimate_intro", language, rule=rule.title, rate=format_percent(rule.rate), cap=cap) + " [1]"]
         for line in estimate.lines:
-            steps = "; ".join(_step_text(step, rule.currency, language) for step in line.steps)
+            steps = "; ".join(step_text(step, rule.currency, language) for step in line.steps)
             if (
                 line.category.cap is not None
                 and line.category.cap_per == "trip"
@@ -441,7 +412,7 @@ class CatalogDesk:
         lines.extend(asks)
         ids = [rule.id] + ([mission.entry.id] if mission else [])
         kind: CatalogReplyKind = "ask" if asks and not estimate.lines else "estimate"
-        return CatalogReply(kind, "\n".join(lines), [_citation(1, rule_record)], entry_ids=ids)
+        return CatalogReply(kind, "\n".join(lines), [record_citation(1, rule_record)], entry_ids=ids)
 
     def _rules_for(self, missions: list[CatalogRecord]) -> list[tuple[CatalogRecord | None, CatalogRecord]]:
         """(mission, rule) pairs: the named missions', or every open mission's when none is named."""
@@ -458,79 +429,10 @@ class CatalogDesk:
         return pairs
 
     def _sector_in(self, text: str) -> str | None:
-        words = {_SECTOR_SYNONYMS.get(_stem(w), _stem(w)) for w in _tokens(text)}
+        words = {SECTOR_SYNONYMS.get(word_stem(w), word_stem(w)) for w in word_tokens(text)}
         for record in self._records:
             for sector in getattr(record.entry, "sectors", []):
-                first = _stem(_tokens(sector)[0]) if _tokens(sector) else ""
+                first = word_stem(word_tokens(sector)[0]) if word_tokens(sector) else ""
                 if first and first in words and first not in {"tutti", "all"}:
                     return first
         return None
-
-
-def _titled(title: str, lines: list[str]) -> str:
-    """The record's fields under its name, the first one on the name's line: what was asked is
-    read first ("Voucher Piemonte 2026 — Scadenza: 30 giugno 2026"), not a heading."""
-    first = lines[0].removeprefix("- ")
-    return "\n".join([f"{title} — {first}", *lines[1:]])
-
-
-def _is_offer(record: CatalogRecord) -> bool:
-    return isinstance(record.entry, Call | Mission)
-
-
-def _offer(record: CatalogRecord) -> Call | Mission:
-    assert isinstance(record.entry, Call | Mission)
-    return record.entry
-
-
-def _has_sector(entry: Call | Mission | ReimbursementRule, stem: str) -> bool:
-    return any(_stem(w) == stem for s in getattr(entry, "sectors", []) for w in _tokens(s))
-
-
-def _citation(n: int, record: CatalogRecord) -> Citation:
-    entry = record.entry
-    return Citation(
-        n=n, title=entry.title, section="", page=None, url=entry.url, source=record.source,
-        chunk_id="", language=entry.language,
-    )  # fmt: skip
-
-
-def _days_left(days: int | None, language: str) -> str:
-    if days is None:
-        return ""
-    if days == 0:
-        return say("closes_today", language)
-    if days == 1:
-        return say("day_left", language)
-    return say("days_left", language, n=days)
-
-
-def _step_text(step: Step, currency: str, language: str) -> str:
-    """A computation step with amounts written the user's way."""
-
-    def money(value: Decimal) -> str:
-        return format_amount(value, currency, language)
-
-    if step.kind == "units_counted":
-        counted, units = step.counts
-        return f"{counted}/{units} × {money(step.amounts[0])} = {money(step.amounts[1])}"
-    if step.kind == "unit_cap":
-        label = say("cap_label", language)
-        return f"{label} {money(step.amounts[0])} × {step.counts[0]} = {money(step.amounts[1])}"
-    if step.kind == "rate":
-        rate = format_percent(step.rate or Decimal(0))
-        return f"{money(step.amounts[0])} × {rate} = {money(step.amounts[1])}"
-    return say("capped_at", language, amount=money(step.amounts[0]))
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", fold_accents(text))
-
-
-def _stem(word: str) -> str:
-    return word[:5]
-
-
-def _entry_tokens(entry: Call | Mission | ReimbursementRule) -> set[str]:
-    words = _tokens(f"{entry.title} {entry.id}")
-    return {_stem(w) for w in words if len(w) >= 3 and w not in _GENERIC}
