@@ -346,7 +346,7 @@ def _reply(state: WebState, conversation: int, reply: Reply) -> dict[str, Any]:
     citations = [c.to_dict() for c in reply.citations]
     escalation = state.front_door.active_escalation(conversation) if reply.escalation_id else None
     return {
-        "message_id": reply.message_id, "text": _body(reply.text, citations, reply.language),
+        "message_id": reply.message_id, "text": reply.body or reply.text,
         "language": reply.language, "decision": reply.decision, "reason": reply.reason, "outcome": reply.outcome,
         "citations": _public(citations), "options": [{"label": o.label, "entry_id": o.entry_id} for o in reply.options],
         "escalation": _escalation(state, escalation, reply.language),

@@ -140,12 +140,13 @@ class Assistant(AnswerSteps):
             draft = self._error_draft(turn, state, conversation_id)
         latency = (time.perf_counter() - started) * 1000
         sources = sources_block(draft.citations, turn.language) if draft.citations else ""
-        text_out = "\n\n".join(part for part in (draft.text, draft.suffix, sources) if part)
+        body = "\n\n".join(part for part in (draft.text, draft.suffix) if part)
+        text_out = "\n\n".join(part for part in (body, sources) if part)
         reply = Reply(
             text=text_out, language=turn.language, decision=draft.decision, outcome=draft.outcome,
             intent=draft.intent, reason=draft.reason, confidence=draft.confidence, citations=draft.citations,
             options=draft.options, escalation_id=draft.escalation_id, user_message_id=inbound.message_id,
-            latency_ms=latency, composer=draft.composer, notes=draft.notes,
+            latency_ms=latency, composer=draft.composer, notes=draft.notes, body=body,
         )  # fmt: skip
         # The unanswered question is kept for the reply actually given (not for half a message tried and dropped).
         unanswered = (draft.question, draft.confidence) if draft.reason == "low_confidence" and draft.question else None

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from bot.answers.catalog_answers import Option
 from bot.answers.composers.base import Citation
-from bot.answers.composers.sources import sources_block
+from bot.answers.composers.sources import answer_body
 from bot.conversation.inbox import StoredReply
 from bot.conversation.records import Decision, HandoffReason
 from bot.conversation.understanding import Intent
@@ -39,6 +39,7 @@ class Reply:
     """The assistant's reply to one message, as stored and as every channel shows it."""
 
     text: str
+    """As stored and as a text-only channel (the CLI) shows it: the body, then the list of sources."""
     language: str
     decision: Decision
     outcome: Outcome
@@ -54,6 +55,8 @@ class Reply:
     composer: str = "extractive"
     notes: list[str] = field(default_factory=list)
     """Why the reply is what it is (fallbacks, checks that failed) — for logs and staff, not the SME."""
+    body: str = ""
+    """The answer without its sources: a channel that lists ``citations`` itself (the widget, Telegram) shows this."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -79,15 +82,17 @@ class Reply:
     def from_stored(cls, stored: StoredReply) -> Reply:
         """The reply as it was given (a resent message gets it back instead of a second turn)."""
         payload = stored.payload
+        citations = [Citation.from_dict(c) for c in stored.citations]
         options = [Option(str(o.get("label", "")), str(o.get("entry_id", ""))) for o in payload.get("options") or []]
         return cls(
             text=stored.text, language=stored.language, decision=stored.decision,
             outcome=payload.get("outcome") or "answered", intent=payload.get("intent") or "question",
             reason=stored.reason, confidence=stored.confidence,  # type: ignore[arg-type]
-            citations=[Citation.from_dict(c) for c in stored.citations], options=options,
+            citations=citations, options=options,
             escalation_id=payload.get("escalation_id"), message_id=stored.message_id,
             user_message_id=stored.inbound_id, latency_ms=stored.latency_ms,
             composer=str(payload.get("composer") or "extractive"), notes=list(payload.get("notes") or []),
+            body=answer_body(stored.text, citations, stored.language),
         )  # fmt: skip
 
 
@@ -134,13 +139,10 @@ def final_events(reply: Reply, *, streamed: bool) -> Iterator[Event]:
     """The events that end a turn: the text as sentence tokens (unless a model streamed them
     already), then the citations, the decision and ``done``."""
     if not streamed:
-        sources = sources_block(reply.citations, reply.language) if reply.citations else ""
-        answer = (
-            reply.text[: len(reply.text) - len(sources)] if sources and reply.text.endswith(sources) else reply.text
-        )
-        for piece in _SENTENCE.findall(answer):
+        body = reply.body if reply.body and reply.text.startswith(reply.body) else reply.text
+        for piece in _SENTENCE.findall(body):
             yield TokenEvent(piece)
-        for piece in _SENTENCE.findall(reply.text[len(answer) :]):
+        for piece in _SENTENCE.findall(reply.text[len(body) :]):
             yield TokenEvent(piece, part="sources")
     for citation in reply.citations:
         yield CitationEvent(citation)

@@ -113,7 +113,7 @@ class Conversations:
         first: Message | None = None,
     ) -> None:  # fmt: skip
         """The reply as HTML messages, buttons under the last one (``first``: a message to turn into the first part)."""
-        parts = reply_messages(reply.text, reply.citations, reply.language)
+        parts = reply_messages(reply.body or reply.text, reply.citations, reply.language)
         markup = await self._buttons(reply, conversation)
         quote = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
         for index, html in enumerate(parts):

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 
 from bot.answers.composers.base import Citation
-from bot.answers.composers.sources import answer_body
 from bot.conversation.phrases import language_name, say
 
 MESSAGE_LIMIT = 4096
@@ -30,9 +29,9 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def reply_messages(text: str, citations: Sequence[Citation], language: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """An assistant reply as Telegram HTML messages: the answer, then its sources as links."""
-    blocks = [escape(part) for part in _paragraphs(answer_body(text, citations, language))]
+def reply_messages(body: str, citations: Sequence[Citation], language: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """An assistant reply as Telegram HTML messages: its body (``Reply.body``), then its sources as links."""
+    blocks = [escape(part) for part in _paragraphs(body)]
     if citations:
         blocks.append(sources_html(citations, language))
     return pack(blocks, limit)

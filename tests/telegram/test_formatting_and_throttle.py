@@ -10,7 +10,6 @@ import re
 import pytest
 
 from bot.answers.composers.base import Citation
-from bot.answers.composers.sources import sources_block
 from bot.telegram.delivery import SendThrottle
 from bot.telegram.formatting import MESSAGE_LIMIT, escape, pack, plain_messages, reply_messages, utf16_length
 from bot.telegram.keyboards import Callback, entry_key
@@ -42,10 +41,9 @@ def test_sources_become_links_and_only_web_urls_link() -> None:
     citations = [citation(1), citation(2, title="Evil <i>title</i>", url="javascript:alert(1)"),
                  Citation(3, "Briefing", "", None, "https://x.example", "b.md", "c3", "en")]  # fmt: skip
     answer = "Il rimborso è del 70% [1]."
-    stored = f"{answer}\n\n{sources_block(citations, 'it')}"
-    [message] = reply_messages(stored, citations, "it")
+    [message] = reply_messages(answer, citations, "it")
     assert message.startswith(escape(answer))
-    assert message.count("Fonti:") == 1  # the stored sources block is replaced, not repeated
+    assert message.count("Fonti:") == 1
     assert '<a href="https://cluster.example/r?a=1&amp;b=2">Regolamento — Art. 3, p. 2</a>' in message
     assert "javascript" not in message.split("[2]")[1].split("[3]")[0].split('"')[0]
     assert "Evil &lt;i&gt;title&lt;/i&gt;" in message and '<a href="javascript' not in message
@@ -57,7 +55,7 @@ def test_a_long_answer_is_split_under_the_limit_without_breaking_markup() -> Non
     paragraph = ("Le spese di viaggio sono rimborsate al 70% & entro i massimali <previsti>. " * 12).strip()
     text = "\n\n".join(f"{i}. {paragraph}" for i in range(12))
     citations = [citation(i) for i in range(1, 4)]
-    messages = reply_messages(f"{text}\n\n{sources_block(citations, 'it')}", citations, "it")
+    messages = reply_messages(text, citations, "it")
     assert len(messages) >= 3
     assert all(utf16_length(m) <= MESSAGE_LIMIT for m in messages)
     assert "\n\n".join(visible(m) for m in messages).replace("\n\n", "").startswith(text.replace("\n\n", "")[:500])
