@@ -19,9 +19,18 @@ from dataclasses import dataclass
 
 from bot.answers.composers.asked import Ask, what_is_asked
 from bot.answers.composers.base import Citation, Composition
+from bot.answers.composers.line_checks import (
+    is_translated,
+    laid_out,
+    other_countries,
+    quoted_languages,
+    restates_picked,
+    restates_title,
+    same_document,
+)
 from bot.answers.composers.line_ranker import LineRanker, line_features
 from bot.answers.composers.line_scoring import LineScorer, PassageStanding
-from bot.answers.composers.source_lines import BULLET, LABEL, Unit, units_of
+from bot.answers.composers.source_lines import LABEL, Unit, units_of
 from bot.answers.composers.unit_facts import (
     FACT_PREFIX,
     HARD_KINDS,
@@ -32,8 +41,6 @@ from bot.answers.composers.unit_facts import (
 )  # fmt: skip
 from bot.conversation.phrases import language_name, say
 from knowledge.chunking import next_chunk_id
-from knowledge.countries import countries_in
-from knowledge.language import detect_language
 from retrieval.passages import Passage
 from retrieval.text_analysis import cognate_prefixes, query_terms
 
@@ -136,8 +143,8 @@ class ExtractiveComposer:
         numbers: dict[int, int] = {}
         for unit in picked:
             numbers.setdefault(unit.passage, len(numbers) + 1)
-        body = _layout(picked, numbers)
-        foreign = _quoted_languages(picked, standing)
+        body = laid_out(picked, numbers)
+        foreign = quoted_languages(picked, standing)
         if foreign:
             # After the answer, not before it: the first thing read is the answer itself.
             names = ", ".join(language_name(code, language) for code in foreign)
@@ -158,7 +165,7 @@ class ExtractiveComposer:
     ) -> Reading:
         """The passages (and their neighbours) as quotable units, with their standing."""
         # A catalog record's translation gives way to its version in the asker's language.
-        kept = [p for p in passages if not _translated(p, passages, language)]
+        kept = [p for p in passages if not is_translated(p, passages, language)]
         chosen = kept[: self._config.reserve_passages]
         ranked_ids = {p.chunk_id for p in kept}
         ranked = len(chosen)
@@ -172,10 +179,10 @@ class ExtractiveComposer:
             units += units_of(i, p, pending)
         standing = PassageStanding.of(question, language, chosen, ranked, answering)
         titles = standing.title_terms
-        elsewhere = _other_countries(question, chosen)
+        elsewhere = other_countries(question, chosen)
         units = [
             u for u in units
-            if not _restates_title(u, titles[u.passage], chosen[u.passage].title) and u.passage not in elsewhere
+            if not restates_title(u, titles[u.passage], chosen[u.passage].title) and u.passage not in elsewhere
         ]  # fmt: skip
         return Reading(question, chosen, ranked, units, standing, set(answering), what_is_asked(question))
 
@@ -304,7 +311,7 @@ class ExtractiveComposer:
         kinds = {prefix for k in score.kinds if k in FACT_PREFIX for prefix in FACT_PREFIX[k]}
         context: list[Unit] = []
         floor = self._config.context_share * score(lead)
-        nearby = _same_document(lead, units, standing)
+        nearby = same_document(lead, units, standing)
         order = {id(u): n for n, u in enumerate(nearby)}
 
         def support(unit: Unit) -> float:
@@ -342,7 +349,7 @@ class ExtractiveComposer:
                 continue
             if dated_otherwise(unit, score.years):
                 continue
-            if not _restates(unit, picked + context, standing.doc_ids):
+            if not restates_picked(unit, picked + context, standing.doc_ids):
                 context.append(unit)
                 supporting += 1
                 budget -= len(unit.text)
@@ -362,7 +369,7 @@ class ExtractiveComposer:
                 continue  # shares only the title's words (the mission's name) with the question
             if dated_otherwise(unit, years):
                 continue  # the 2025 call's deadline for a question on the 2021 one
-            if _restates(unit, picked, standing.doc_ids) or len(unit.text) > extra_budget:
+            if restates_picked(unit, picked, standing.doc_ids) or len(unit.text) > extra_budget:
                 continue
             picked.append(unit)
             extra += 1
@@ -380,81 +387,3 @@ class ExtractiveComposer:
         block = same[start : end + 1][: self._config.max_list_items]
         heading = same[start - 1] if start > 0 and not same[start - 1].bullet else None
         return ([heading] if heading else []) + block
-
-
-def _same_document(lead: Unit, units: list[Unit], standing: PassageStanding) -> list[Unit]:
-    """Context for the lead, most useful first: its passage's lines nearest to it (the one
-    after before the one before), then the other retrieved chunks of its document (a page
-    split in two: its list goes on in the next chunk)."""
-    own = [u for u in units if u.passage == lead.passage and u is not lead]
-    own.sort(key=lambda u: (abs(u.position - lead.position), u.position < lead.position))
-    document = standing.doc_ids[lead.passage]
-    others = [u for u in units if u.passage != lead.passage and standing.doc_ids[u.passage] == document]
-    others.sort(key=lambda u: (standing.chunk_ids[u.passage], u.position))
-    return own + others
-
-
-def _layout(picked: list[Unit], numbers: dict[int, int]) -> str:
-    """The lead as a paragraph of its own, then the rest; every sentence cites its source, a list
-    once at its end."""
-    lines: list[str] = []
-    for position, unit in enumerate(picked):
-        marker = f" [{numbers[unit.passage]}]"
-        following = picked[position + 1] if position + 1 < len(picked) else None
-        continues_list = (
-            unit.bullet and following is not None and following.bullet and following.passage == unit.passage
-        )
-        text = ("- " if unit.bullet else "") + BULLET.sub("", unit.text)
-        lines.append(text if continues_list else text + marker)
-        if position == 0 and not continues_list:
-            lines.append("")
-    return "\n".join(lines).strip()
-
-
-def _quoted_languages(picked: list[Unit], standing: PassageStanding) -> list[str]:
-    """The languages, other than the question's, of the sources quoted (their text decides:
-    a French section of an Italian page is French)."""
-    found: set[str] = set()
-    for index in {u.passage for u in picked if standing.foreign(u.passage)}:
-        text = " ".join(u.text for u in picked if u.passage == index)
-        language = detect_language(text, default=standing.languages[index])
-        if language and language != standing.language:
-            found.add(language)
-    return sorted(found)
-
-
-def _other_countries(question: str, passages: Sequence[Passage]) -> set[int]:
-    """Passages about another country than the one the question names (Canada's rule for a Japan question)."""
-    named = set(countries_in(question))
-    if not named:
-        return set()
-    return {
-        i for i, p in enumerate(passages)
-        if (own := set(p.countries) | set(countries_in(p.title))) and not own & named
-    }  # fmt: skip
-
-
-def _translated(own: Passage, passages: Sequence[Passage], language: str) -> bool:
-    """A record's translation when the record is also there in the asker's language."""
-    if not own.language or own.language == language:
-        return False
-    return any(p.source == own.source and p.language == language for p in passages)
-
-
-def _restates_title(unit: Unit, title_terms: frozenset[str], title: str) -> bool:
-    """``Mission: <the title>`` says nothing the source list does not (a list item always does, and
-    so does the line introducing one: "The programme is implemented through:")."""
-    if unit.bullet or unit.text.endswith(":"):
-        return False
-    if not unit.facts - {f for f in unit.facts if f.startswith("num:")} and len(unit.terms - title_terms) <= 1:
-        return True
-    label = LABEL.match(unit.text)
-    return label is not None and unit.text[label.end() :].strip().casefold() == title.strip().casefold()
-
-
-def _restates(unit: Unit, picked: list[Unit], doc_ids: list[str]) -> bool:
-    """A line of the same document whose facts were all quoted already (a catalog entry's translation)."""
-    if not unit.facts:
-        return False
-    quoted = {f for u in picked if doc_ids[u.passage] == doc_ids[unit.passage] for f in u.facts}
-    return unit.facts <= quoted
