@@ -17,8 +17,8 @@ from bot.answers.composers.grounding import (
     check_sentences,
     citation_numbers,
     sentences,
-    strip_citations,
 )
+from bot.answers.composers.sentence_text import strip_citations
 from retrieval.passages import Passage
 
 

@@ -12,15 +12,27 @@ its extractive answer. What is checked, and how the thresholds were chosen, is i
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bot.answers.composers.sentence_text import (
+    CONNECTORS,
+    MARKER,
+    URL,
+    content_words,
+    folded_words,
+    names_in,
+    plain,
+    split_sentences,
+    url_key,
+    urls_in,
+    without_echoes,
+)
 from bot.conversation.understanding import looks_like_injection
 from knowledge.facts import canonical_facts
 from retrieval.passages import Passage
-from retrieval.text_analysis import STOPWORDS, coverage, query_terms, words
+from retrieval.text_analysis import coverage, query_terms, words
 
 SUPPORT_THRESHOLD = 0.35
 """A sentence must find at least this share of its content words and claims in its cited passages."""
@@ -30,11 +42,7 @@ MIN_CONTENT_WORDS = 2
 """Below this many content words a sentence is framing ("Ecco i documenti:"): too short to measure."""
 
 # "[1]", "[1, 2]", "[1; 3]"; "[1][2]" is two markers.
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-_MARKERS = re.compile(r"(?:[ \t]*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])*")
-_OPEN_MARKER = re.compile(r"[ \t]*\[[\d\s,;]*$")
 # "1. Register" / "2) Apply" at the start of a line: numbering, not a fact.
-_LIST_NUMBER = re.compile(r"^([ \t]*(?:[-*][ \t]+)?)\d{1,2}[.)](?=[ \t])", re.MULTILINE)
 # Sources often spell small numbers out ("due preventivi", "three quotes") while a model
 # writes digits; these words count as the number when they appear in a cited passage.
 # "one"/"un"/"une"/"uno" are left out: as articles they would make "1" always grounded.
@@ -55,17 +63,8 @@ _CLAIMED_NUMBER_WORD = re.compile(
 
 # Sentence ends: a line break, or .!? (then closing quotes and the markers that belong to
 # the sentence) before a space and a capital; "[1];" / "[1]," end a clause with its own source.
-_BREAK = re.compile(r"\n|[.!?…]+[\"'»”’)]*|(?<=\])[ \t]*[,;]")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_GAP = re.compile(r"[ \t]*")
-_ABBREVIATIONS = frozenset(
-    "dott dr sig sigg prof ing avv geom rag mr mrs ms mme st es ecc etc cfr cf p pp pag n nr art vs ca spa srl "
-    "e.g i.e".split()
-)
-_ITEM_START = re.compile(r"[ \t]*(?:[-*•][ \t]+)?\d{1,2}")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»]+", re.IGNORECASE)
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+|00)\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?\d[\d .\-]{4,}\d(?!\w)"  # +39 015 555 0100
     r"|(?<![\w.,])0\d{1,4}[ .\-]?\d[\d .\-]{3,}\d(?!\w)"  # 015 5550100 (Italian landline)
@@ -74,34 +73,7 @@ _PHONE = re.compile(
 _DIGIT_RUN = re.compile(r"\+?\d[\d .\-/()]*\d")
 _DATE_LIKE = re.compile(r"\d{1,2}[.\-]\d{1,2}[.\-]\d{2,4}")
 
-_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*|[^\w\s]")
-_CONNECTORS = frozenset(
-    # Not "e"/"and"/"et": "Italian and French citizens" is two adjectives, not one name.
-    "di del della delle dei degli dello dell all nell sull d per in of the for de des du la le l pour von van".split()
-)
-_NOT_NAMES = frozenset(
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre "
-    "january february march april may june july august september october november december "
-    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre "
-    "lunedì martedì mercoledì giovedì venerdì sabato domenica monday tuesday wednesday thursday friday "
-    "saturday sunday lundi mardi mercredi jeudi vendredi samedi dimanche".split()
-)
-_COMMON_ACRONYMS = frozenset("OK PDF FAQ NB PS UE EU EUR USD CET CEST UTC GMT".split())
-_ROMAN = re.compile(r"^(?=[IVXLC]{2,}$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 # Words that frame, hedge or link rather than claim ("Ecco cosa dicono i documenti:").
-_FILLER = frozenset(
-    "ecco cosa dicono indicano riportano prevede prevedono secondo seguenti seguente inoltre tuttavia quindi poi "
-    "può possono puoi potete posso deve devono devi dovete serve servono occorre occorrono bisogna necessario "
-    "necessaria necessari fare avere nota attenzione importante pure ancora sempre solo soltanto certo bene "
-    "ogni molto informazioni dettagli fonti passaggi attention "
-    "following according says say need needs needed could must may might would get make also additionally "
-    "note important please still always certainly well information details sources passages "
-    "voici voilà selon disent indiquent prévoient prévoit peut peuvent pouvez doit doivent devez faut fait "
-    "faire avoir aussi également seulement cependant donc ensuite tous chaque très détails informations "
-    "quali quale qual chi come dove quando quanto quanta quanti quante perché essere what which who how where "
-    "when why quoi quel quelle quels quelles qui comment où quand pourquoi combien sì yes oui ok "
-    "euro euros eur fino entro until jusqu ore hours heures heure".split()  # the words around a checked fact
-)
 
 
 @dataclass(frozen=True)
@@ -124,20 +96,15 @@ class SentenceCheck:
 def citation_numbers(text: str) -> list[int]:
     """The ``[n]`` markers of ``text`` in order of first use, each once."""
     seen: dict[int, None] = {}
-    for marker in _MARKER.finditer(text):
+    for marker in MARKER.finditer(text):
         for number in re.split(r"\s*[,;]\s*", marker[1]):
             seen.setdefault(int(number), None)
     return list(seen)
 
 
-def strip_citations(text: str) -> str:
-    """``text`` without its ``[n]`` markers (whose numbers are not facts)."""
-    return _MARKER.sub(" ", text)
-
-
 def sentences(text: str) -> list[str]:
     """The sentences, list items and lines of ``text``, each with the markers that close it."""
-    return [text[start:end] for start, end, _ in _split(text, final=True)[0]]
+    return [text[start:end] for start, end, _ in split_sentences(text, final=True)[0]]
 
 
 def check_grounding(text: str, passages: Sequence[Passage], question: str = "") -> list[str]:
@@ -177,7 +144,7 @@ class SentenceGate:
         """Checks of the sentences of ``text`` (the answer so far) that can now be decided, each
         with the offset in ``text`` where it ends; ``final`` once the answer is whole."""
         tail = text[self._offset :]
-        units, open_paragraph = _split(tail, final)
+        units, open_paragraph = split_sentences(tail, final)
         marked = [citation_numbers(tail[start:end]) for start, end, _ in units]
         decided: list[tuple[int, SentenceCheck]] = []
         for index, (start, end, paragraph) in enumerate(units):
@@ -204,7 +171,7 @@ class SentenceGate:
         if looks_like_injection(sentence):
             # Markup or an instruction, even one copied from a passage, is never shown.
             return SentenceCheck(sentence, tuple(cited), (*problems, "sentence carries markup or an instruction"))
-        claim = _Claims(_plain(sentence))
+        claim = _Claims(plain(sentence))
         if not in_range:
             if problems or claim.count or len(claim.content) >= MIN_CONTENT_WORDS:
                 problems = problems or ["no citation"]
@@ -241,16 +208,16 @@ class _Claims:
         # Each kind is blanked once read, so that an address's digits are not read as numbers.
         self.emails = _EMAIL.findall(body)
         body = _EMAIL.sub(" ", body)
-        self.urls = _urls(body)
-        body = _URL.sub(" ", body)
+        self.urls = urls_in(body)
+        body = URL.sub(" ", body)
         self.phones = [phone.strip() for phone in _PHONE.findall(body) if not _DATE_LIKE.fullmatch(phone.strip())]
         for phone in self.phones:
             body = body.replace(phone, " ")
         facts = canonical_facts(body)
         facts |= {f"num:{_NUMBER_WORDS[word.casefold()]}" for word in _CLAIMED_NUMBER_WORD.findall(body)}
-        self.facts = _without_echoes(facts)
-        self.names = _names(body)
-        self.content = _content_words(body)
+        self.facts = without_echoes(facts)
+        self.names = names_in(body)
+        self.content = content_words(body)
         self.count = len(self.emails) + len(self.urls) + len(self.phones) + len(self.facts) + len(self.names)
 
 
@@ -280,12 +247,12 @@ class _Evidence:
 
     @cached_property
     def _folded(self) -> str:
-        return f" {_folded_words(self.text)} "
+        return f" {folded_words(self.text)} "
 
     @cached_property
     def _urls(self) -> set[str]:
         extra = [self.passage.url] if self.passage is not None and self.passage.url else []
-        return {_url_key(url) for url in [*_urls(self.text), *extra]}
+        return {url_key(url) for url in [*urls_in(self.text), *extra]}
 
     @cached_property
     def _digit_runs(self) -> set[str]:
@@ -296,7 +263,7 @@ class _Evidence:
         return bool(re.search(rf"(?<![\w.+-]){re.escape(email)}(?![\w-]|\.\w)", self.text, re.IGNORECASE))
 
     def has_url(self, url: str) -> bool:
-        key = _url_key(url)
+        key = url_key(url)
         return any(known == key or known.startswith((f"{key}/", f"{key}?", f"{key}#")) for known in self._urls)
 
     def has_phone(self, phone: str) -> bool:
@@ -309,154 +276,9 @@ class _Evidence:
         )  # fmt: skip
 
     def has_name(self, name: str) -> bool:
-        if f" {_folded_words(name)} " in self._folded:
+        if f" {folded_words(name)} " in self._folded:
             return True
         # A name written in the answer's language ("Chamber of Commerce of Biella"): each of
         # its words must still be in the passage, under any of its forms.
-        name_words = {w for w in words(name) if not w.isdigit() and w not in _CONNECTORS}
+        name_words = {w for w in words(name) if not w.isdigit() and w not in CONNECTORS}
         return bool(name_words) and coverage(" ".join(sorted(name_words)), self.stems) == 1.0
-
-
-def _split(text: str, final: bool) -> tuple[list[tuple[int, int, int]], int]:
-    """``(start, end, paragraph)`` of each complete sentence of ``text``, and the number of
-    the paragraph still open (sentences of earlier paragraphs can gain no later marker).
-
-    A sentence is complete once what follows it shows that it ended; the rest of ``text``
-    waits for more, unless ``final``.
-    """
-    bounds: list[int] = []
-    position = 0
-    while match := _BREAK.search(text, position):
-        position = end = match.end()
-        if match[0] == "\n":
-            bounds.append(match.start())
-            continue
-        if match[0][-1] not in ",;":
-            end = _MARKERS.match(text, end).end()  # type: ignore[union-attr]  # it matches "" at least
-            if not final and _OPEN_MARKER.match(text, end):
-                break  # a marker is being written
-            if match[0][0] == "." and _abbreviation(text, match.start()):
-                continue
-        gap = _GAP.match(text, end).end()  # type: ignore[union-attr]
-        if gap == len(text):
-            break  # what comes next is not known yet
-        if text[gap] == "\n" or (gap > end and _starts_sentence(text[gap], match[0])):
-            bounds.append(end)
-            position = gap
-    if final:
-        bounds.append(len(text))
-    units: list[tuple[int, int, int]] = []
-    last = 0
-    for bound in bounds:
-        piece = text[last:bound]
-        if piece.strip():
-            begin = last + len(piece) - len(piece.lstrip())
-            units.append((begin, begin + len(piece.strip()), len(_PARAGRAPH.findall(text, 0, begin))))
-        last = bound
-    return units, (1 << 30) if final else len(_PARAGRAPH.findall(text))
-
-
-def _abbreviation(text: str, dot: int) -> bool:
-    """Whether the full stop at ``dot`` closes an abbreviation, an initial or a list number."""
-    line = text[text.rfind("\n", 0, dot) + 1 : dot]
-    if _ITEM_START.fullmatch(line):
-        return True
-    word = re.search(r"[\w.]*$", line)
-    token = word[0].casefold().strip(".") if word else ""
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
-
-
-def _starts_sentence(char: str, ending: str) -> bool:
-    if ending[-1] in ",;":
-        return char != "["  # "[1], [2]": one group of markers
-    return not (char.islower() or char.isdigit())  # "ecc. e", "p. 12": the sentence goes on
-
-
-def _plain(sentence: str) -> str:
-    """The sentence without markers, list numbering, bullets and Markdown emphasis."""
-    text = _LIST_NUMBER.sub(r"\1", strip_citations(sentence))
-    return re.sub(r"^[ \t]*[-*•#>]+[ \t]*|\*\*|__|`", " ", text, flags=re.MULTILINE)
-
-
-def _content_words(body: str) -> set[str]:
-    """The words that make a sentence a claim: not stopwords, fillers, numbers, months or days."""
-    return {
-        w for w in words(body)
-        if len(w) > 2 and not any(c.isdigit() for c in w) and w not in _FILLER and w not in _NOT_NAMES
-    }  # fmt: skip
-
-
-def _names(body: str) -> list[str]:
-    """Acronyms ("EISMEA", "H2020") and capitalised names of two or more words or with a number
-    ("Enterprise Europe Network", "Sfinge 2020"); a sentence's capitalised first word does not count."""
-    names: list[str] = []
-    run: list[str] = []
-
-    def close() -> None:
-        while run and not run[-1][0].isupper() and not run[-1].isdigit():
-            run.pop()  # a trailing connector
-        capitals = [token for token in run if token[0].isupper() and len(token) > 1]  # not "Allegato B"
-        if len(capitals) >= 2 or (capitals and any(token.isdigit() for token in run)):
-            names.append(" ".join(run))
-        run.clear()
-
-    initial = True
-    for token in _WORD.findall(re.sub(r"['’]", " ", body)):
-        if not token[0].isalnum():
-            close()
-            initial = initial or token in ".:!?;"
-            continue
-        acronym = _acronym(token)
-        if acronym:
-            names.append(token)
-        capital = token[0].isupper() and token.casefold() not in _NOT_NAMES and token not in _COMMON_ACRONYMS
-        if initial:
-            initial = False
-            if capital and not acronym:
-                continue  # the first word of a sentence is capitalised whatever it is
-        if capital or (run and (token.isdigit() or token.casefold() in _CONNECTORS)):
-            run.append(token)
-        else:
-            close()
-    close()
-    return list(dict.fromkeys(names))
-
-
-def _acronym(token: str) -> bool:
-    core = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
-    letters = sum(c.isalpha() for c in core)
-    return (
-        len(core) >= 2 and core.isupper() and (letters >= 2 or any(c.isdigit() for c in core))
-        and core not in _COMMON_ACRONYMS and not _ROMAN.match(core)
-        and core.casefold() not in _FILLER and core.casefold() not in STOPWORDS  # "NOTA:", "NO", "IN"
-    )  # fmt: skip
-
-
-def _urls(text: str) -> list[str]:
-    return [url.rstrip(".,;:!?") for url in _URL.findall(text)]
-
-
-def _url_key(url: str) -> str:
-    """``https://WWW.Example.it/Path/`` → ``example.it/Path``: the host compared without case."""
-    rest = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.IGNORECASE).rstrip("/")
-    host, slash, path = rest.partition("/")
-    return f"{host.casefold()}{slash}{path}"
-
-
-def _folded_words(text: str) -> str:
-    """Lower-case words without accents, one space apart: "Camera di Commercio" matches "CAMERA DI COMMERCIO"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join(re.findall(r"\w+", "".join(ch for ch in decomposed if not unicodedata.combining(ch))))
-
-
-def _without_echoes(missing: set[str]) -> list[str]:
-    """One key per fact: a date also has its ``md:`` and ``num:`` keys, an amount its
-    ``num:`` key, and checking or reporting those again says nothing new."""
-    echoes = set()
-    for fact in missing:
-        kind, _, value = fact.partition(":")
-        if kind == "date":
-            echoes |= {f"md:{value[5:]}", f"num:{int(value[:4])}"}
-        elif kind in {"money", "pct"}:
-            echoes.add(f"num:{value}")
-    return sorted(missing - echoes)
