@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -66,7 +67,8 @@ async def client(base: str, questions: list[str], offset: int, stop_at: float, l
             turn += 1
             began = time.perf_counter()
             try:
-                async with http.stream("POST", "/api/messages", json={"text": question}, headers=headers) as reply:
+                body = {"text": question, "client_id": uuid.uuid4().hex}  # as the widget sends it
+                async with http.stream("POST", "/api/messages", json=body, headers=headers) as reply:
                     if reply.status_code != 200:
                         errors.append(f"status {reply.status_code}")
                         continue
