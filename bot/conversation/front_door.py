@@ -63,7 +63,7 @@ class FrontDoor:
 
     def events(self, inbound: Inbound) -> Iterator[Event]:
         """The turn's events, ending with ``done``: computed once, replayed after."""
-        stored = self.inbox.reply_to(inbound.message_id)
+        stored = None if inbound.created else self.inbox.reply_to(inbound.message_id)  # just stored: no reply yet
         if stored is not None:
             yield from final_events(Reply.from_stored(stored), streamed=False)
             return

@@ -144,15 +144,23 @@ class Inbox:
     def claim(self, message_id: int) -> str | None:
         """Take the lease to answer a pending message; ``None`` when it is answered or held by a live process."""
         now = self._now()
+        claim = leases.new_claim()
+        with self._sessions.begin() as session:  # the common case, a message nobody holds: one statement
+            taken = session.execute(
+                update(MessageRow)
+                .where(MessageRow.id == message_id, MessageRow.status == "pending", MessageRow.claimed_by.is_(None))
+                .values(claimed_by=claim, claimed_until=now + self.lease)
+            )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return claim
         with self._sessions() as session:
             row = session.get(MessageRow, message_id)
             if row is None or row.status != "pending":
                 return None
             held_by, held_until = row.claimed_by, row.claimed_until
-        if not leases.is_free(held_by, as_utc(held_until) if held_until else None, now):
-            return None
-        claim = leases.new_claim()
-        holder = MessageRow.claimed_by.is_(None) if held_by is None else MessageRow.claimed_by == held_by
+        if held_by is None or not leases.is_free(held_by, as_utc(held_until) if held_until else None, now):
+            return None  # (nobody held it a moment ago: taken meanwhile, or answered)
+        holder = MessageRow.claimed_by == held_by
         with self._sessions.begin() as session:
             taken = session.execute(
                 update(MessageRow)
