@@ -56,7 +56,7 @@ class UpdateReceiver:
         update = Update.de_json(payload, self.application.bot)
         if update is None:
             raise ValueError("not a Telegram update")
-        await asyncio.to_thread(self.updates.store, update.update_id, payload)
+        await asyncio.to_thread(self.updates.record, update.update_id, payload)
         claimed = await asyncio.to_thread(self.updates.claim, update.update_id)
         if claimed is not None:  # else handled already, or being handled (here or by a live process)
             await self._handle(update.update_id, *claimed)
@@ -78,7 +78,7 @@ class UpdateReceiver:
                 continue
             wait = POLL_RETRY_SECONDS[0]
             for update in batch:
-                await asyncio.to_thread(self.updates.store, update.update_id, update.to_dict())
+                await asyncio.to_thread(self.updates.record, update.update_id, update.to_dict())
             if batch:
                 # Every update up to here is stored: the next call confirms them to Telegram.
                 offset = batch[-1].update_id + 1

@@ -2,7 +2,7 @@
 kept until handled.
 
 Telegram forgets an update once the bot confirms it — by asking ``getUpdates`` for a later
-offset, or by answering the webhook's POST with 200. Both happen only after ``store`` has
+offset, or by answering the webhook's POST with 200. Both happen only after ``record`` has
 committed the update here, so a crash loses nothing: the next start handles what is
 stored and not ``handled``. A retried or re-fetched update finds its row: handled ones are
 acknowledged and dropped, unhandled ones are handled (the turn inside is idempotent too,
@@ -51,7 +51,7 @@ class UpdateLog:
         self._sessions = sessions
         self._now = now
 
-    def store(self, update_id: int, payload: dict[str, Any]) -> bool:
+    def record(self, update_id: int, payload: dict[str, Any]) -> bool:
         """Record the update (committed); ``False`` when it was stored before (a retry, a re-fetch)."""
         body = json.dumps(payload, ensure_ascii=False)
         if len(body.encode()) > MAX_UPDATE_BYTES:
