@@ -9,11 +9,10 @@ is logged and tried again on the next tick, never allowed to stop the others.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 
+from api.recovery import Periodic
 from api.services import Services
 from api.settings import Settings
 from bot.desk.staff import StaffNotices
@@ -48,27 +47,15 @@ class DeskTasks:
         self.email = EmailSender(self.outbox, config) if config else None
         self.sla = dt.timedelta(hours=settings.console.sla_hours)
         self._last_purge: dt.datetime | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic("desk-tasks", self.run_once, lambda: services.settings.console.notify_seconds)
 
     def start(self) -> None:
         """Run in the background until ``stop``."""
-        self._task = asyncio.create_task(self._run(), name="sportello-desk-tasks")
+        self._loop.start()
 
     async def stop(self) -> None:
         """Stop (waits for a step in progress to end)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await asyncio.to_thread(self.run_once)
-            except Exception:  # one bad tick must not end the loop: logged, retried next time
-                log.exception("staff notifications or purge failed; retrying on the next tick")
-            await asyncio.sleep(self.services.settings.console.notify_seconds)
+        await self._loop.stop()
 
     def run_once(self) -> dict[str, int]:
         """One tick: queue notices and reminders, send due e-mail, purge when due. Returns counts."""

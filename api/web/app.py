@@ -16,7 +16,7 @@ from api.console.state import build_console_state
 from api.console.templating import STATIC as CONSOLE_STATIC
 from api.desk_tasks import DeskTasks
 from api.knowledge_sync import sync_knowledge
-from api.recovery import Recovery
+from api.recovery import recovery
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
 from api.web import chat, pages
@@ -41,8 +41,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.console = build_console_state(ready)
         tasks = DeskTasks(ready)
         tasks.start()
-        recovery = Recovery(app.state.web.front_door, chat.CHANNEL)
-        recovery.start()
+        answering = recovery(app.state.web.front_door, chat.CHANNEL)
+        answering.start()
         channel = telegram.build_channel(ready, polling=False) if telegram.webhook_enabled(ready.settings) else None
         if channel is not None:
             await channel.start()
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             yield
         finally:
-            await recovery.stop()
+            await answering.stop()
             await tasks.stop()
             if channel is not None:
                 await channel.stop()

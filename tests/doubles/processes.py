@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -112,3 +113,14 @@ class SportelloProcess:
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def send_then_kill(request: httpx.Request, process: SportelloProcess) -> None:
+    """Write ``request`` whole on a raw socket, then SIGKILL ``process`` before reading a byte back
+    (httpx sends and reads in one call; the kill must fall between the two)."""
+    body = request.read()
+    head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+    target = request.url.raw_path.decode()
+    with socket.create_connection((request.url.host, request.url.port or 80), timeout=10) as connection:
+        connection.sendall(f"{request.method} {target} HTTP/1.1\r\n{head}\r\n".encode() + body)
+        process.kill()

@@ -8,7 +8,6 @@ until it is answered 200, restarting the server the way a supervisor would).
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 
 from doubles.network import free_port
-from doubles.processes import SportelloProcess, sportello_env
+from doubles.processes import SportelloProcess, send_then_kill, sportello_env
 from doubles.telegram_api import ApiError, BotApiDouble
 
 STAFF_CHAT = -100500
@@ -139,13 +138,6 @@ def numbered(api: BotApiDouble, update: dict[str, Any]) -> dict[str, Any]:
 
 
 def post_then_kill(url: str, update: dict[str, Any], server: SportelloProcess) -> None:
-    """Write a whole webhook POST on a raw socket, then SIGKILL the server without reading a byte."""
-    body = json.dumps(update).encode()
-    port = int(url.rsplit(":", 1)[1])
-    head = (
-        f"POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-        f"X-Telegram-Bot-Api-Secret-Token: {WEBHOOK_SECRET}\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(head.encode() + body)
-        server.kill()
+    """Post an update to the webhook and SIGKILL the server before it answers."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    send_then_kill(httpx.Request("POST", f"{url}/telegram/webhook", json=update, headers=headers), server)

@@ -12,7 +12,6 @@ and after the group's notice of an escalation was posted but before the server r
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from doubles.processes import PROJECT_ROOT, SportelloProcess
+from doubles.processes import PROJECT_ROOT, SportelloProcess, send_then_kill
 from doubles.telegram_api import BotApiDouble, SentMessage
 from doubles.telegram_crash import STAFF_CHAT, STAFF_USER, KillSwitch, TelegramPoster, consent, numbered, webhook_server
 
@@ -175,15 +174,7 @@ class Console:
 
     def post_then_kill(self, form: dict[str, Any], server: SportelloProcess) -> None:
         """Send the form and SIGKILL the server before reading its answer."""
-        # httpx builds the request (cookies, form encoding); a raw socket lets the kill fall
-        # between sending it and reading the answer.
-        request = self.client.build_request("POST", form["path"], data=form["data"])
-        port = int(self.url.rsplit(":", 1)[1])
-        body = request.read()
-        head = "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-            connection.sendall(f"POST {form['path']} HTTP/1.1\r\n{head}\r\n".encode() + body)
-            server.kill()
+        send_then_kill(self.client.build_request("POST", form["path"], data=form["data"]), server)
 
 
 def open_escalation(api: BotApiDouble, poster: TelegramPoster, chat: int, *, wait_for_notice: bool = True) -> int:

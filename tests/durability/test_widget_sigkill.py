@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import sqlite3
 import threading
 import time
@@ -26,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 from doubles.network import free_port
-from doubles.processes import SportelloProcess, sportello_env
+from doubles.processes import SportelloProcess, send_then_kill, sportello_env
 
 pytestmark = pytest.mark.integration
 
@@ -175,7 +174,8 @@ def test_no_acknowledged_turn_is_lost_or_answered_twice_across_kills(server: Spo
     # 2. Killed after a request reached the server, before any byte went back.
     fourth = uuid.uuid4().hex
     first.sent.append(fourth)
-    _post_then_kill(url, first.token, fourth, QUESTIONS[2], server)
+    body = {"text": QUESTIONS[2], "client_id": fourth}
+    send_then_kill(httpx.Request("POST", f"{url}/api/messages", json=body, headers=first.headers), server)
     kills += 1
     nothing_acknowledged_is_missing()
     server.start()
@@ -218,19 +218,6 @@ def stored_client_ids(database: Path) -> set[str]:
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT client_key FROM bot_messages WHERE role = 'user' AND client_key LIKE 'web:%'")
         return {key.removeprefix("web:") for (key,) in rows}
-
-
-def _post_then_kill(url: str, token: str, client_id: str, text: str, server: SportelloProcess) -> None:
-    """Write a whole request on a raw socket, then SIGKILL the server without reading a byte."""
-    body = json.dumps({"text": text, "client_id": client_id}).encode()
-    port = int(url.rsplit(":", 1)[1])
-    head = (
-        f"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
-        f"Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(head.encode() + body)
-        server.kill()
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
