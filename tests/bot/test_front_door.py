@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select, update
@@ -188,3 +189,24 @@ def _hold(services: Services, message_id: int, holder: str, until: dt.datetime |
         session.execute(
             update(MessageRow).where(MessageRow.id == message_id).values(claimed_by=holder, claimed_until=until)
         )
+
+
+@pytest.mark.integration
+def test_the_front_door_on_postgresql(postgres_url: str, make_services: Callable[..., Services]) -> None:
+    """The same guarantees on PostgreSQL: the key's unique constraint, one turn under racing threads,
+    the single transaction of the reply."""
+    services = make_services(database_url=postgres_url)
+    assert services.engine.dialect.name == "postgresql"
+    door = FrontDoor(build_assistant(services), wait_seconds=5, poll_seconds=0.01)
+    talk = conversation(door.assistant)
+    inbound = door.accept(talk, "ciao", "web:pg000001")
+    assert door.accept(talk, "ciao", "web:pg000001").message_id == inbound.message_id
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(door.reply(inbound).message_id)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and len(set(results)) == 1
+    assert replies_in(services, talk) == 1
+    assert [m.status for m in door.assistant.store.messages(talk)] == ["answered", None]
