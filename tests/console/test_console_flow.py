@@ -51,6 +51,31 @@ def test_a_reply_reaches_the_widget_history_and_the_telegram_outbox(
     assert store.escalation(telegram_id).assignee == account.name  # type: ignore[union-attr]
 
 
+def test_a_reply_form_sent_twice_is_stored_once_and_audited(
+    client: TestClient, sample_services: Services, logged_in: LoggedIn
+) -> None:
+    account, csrf = logged_in("staff")
+    store = sample_services.assistant().store
+    escalation_id = escalation(store, "telegram", "434343", "Servono due firme?")
+    page = client.get(f"/console/escalations/{escalation_id}").text
+    form_id = page.split('name="form_id" value="', 1)[1].split('"', 1)[0]
+    form = {"csrf_token": csrf, "text": "Basta una firma.", "form_id": form_id}
+    for _ in range(2):  # a double click, or the form sent again after the server restarted
+        assert "Risposta inviata" in client.post(f"/console/escalations/{escalation_id}/reply", data=form).text
+    conversation = store.escalation(escalation_id).conversation_id  # type: ignore[union-attr]
+    assert [m.text for m in store.messages(conversation) if m.role == "staff"] == ["Basta una firma."]
+    queued = [
+        i for i in Outbox(sample_services.sessions, sample_services.now).items("telegram") if i.address == "434343"
+    ]
+    assert [i.text for i in queued] == ["Basta una firma."]
+    replies = [e for e in sample_services.audit().recent(actor=account.email) if e.action == "reply"]
+    assert [e.target for e in replies] == [f"escalation {escalation_id}"]  # audited once, by the desk
+    for hostile in ("x", "a b c d e f g h", "<script>", "'; DROP TABLE bot_messages; --", "z" * 65):
+        refused = client.post(f"/console/escalations/{escalation_id}/reply", data=form | {"form_id": hostile})
+        assert refused.status_code == 422
+    assert len([m for m in store.messages(conversation) if m.role == "staff"]) == 1
+
+
 def test_notes_stay_internal_and_hand_back_tells_the_sme(
     client: TestClient, sample_services: Services, logged_in: LoggedIn
 ) -> None:

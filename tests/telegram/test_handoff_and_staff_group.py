@@ -76,6 +76,10 @@ def test_handoff_staff_reply_and_follow_ups(running_bot: Start, bot_api: BotApiD
     bot_api.wait_for(lambda: store.active_escalation(conversation) is None)
     bot.say(STAFF_CHAT, "troppo tardi", chat_type="supergroup", user_id=STAFF_USER, reply_to=notice)
     bot_api.wait_for(lambda: any("Non inviato" in m.text for m in bot_api.sent(STAFF_CHAT)))
+    # Every action from the group is in the audit log, by the Telegram user who did it.
+    actions = [(e.action, e.target) for e in bot_services.audit().recent(actor=f"telegram:{STAFF_USER}")]
+    target = f"escalation {escalation.id}"
+    assert {("reply", target), ("claim", target), ("resolve", target)} <= set(actions)
 
 
 def test_escalations_from_the_web_reach_the_staff_group_too(
