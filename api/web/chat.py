@@ -34,7 +34,7 @@ from bot.conversation.front_door import FrontDoor
 from bot.conversation.inbox import Inbound
 from bot.conversation.phrases import say
 from bot.conversation.records import StoredEscalation, StoredMessage
-from bot.conversation.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent
+from bot.conversation.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent, reply_of
 from bot.desk.privacy import PrivacyDesk
 
 log = logging.getLogger(__name__)
@@ -112,8 +112,7 @@ class WebState:
 
     def reply(self, inbound: Inbound) -> Reply:
         """The turn's reply (``turn_events``, consumed)."""
-        done = [event.reply for event in self.turn_events(inbound) if isinstance(event, DoneEvent)]
-        return done[-1]
+        return reply_of(self.turn_events(inbound))
 
 
 def web_state(request: Request) -> WebState:

@@ -32,7 +32,7 @@ from bot.conversation.handoff import parse_details
 from bot.conversation.inbox import AlreadyAnsweredError, Inbound, Inbox, ReplyRecord
 from bot.conversation.phrases import say
 from bot.conversation.policy import policy_topic
-from bot.conversation.replies import DoneEvent, Event, Reply, TokenEvent, final_events
+from bot.conversation.replies import Event, Reply, TokenEvent, final_events, reply_of
 from bot.conversation.router import SemanticRouter
 from bot.conversation.state import ConversationState
 from bot.conversation.store import ConversationStore
@@ -100,12 +100,7 @@ class Assistant(AnswerSteps):
 
     def reply(self, conversation_id: int, text: str) -> Reply:
         """The reply to ``text`` (the stream, consumed)."""
-        done: Reply | None = None
-        for event in self.stream(conversation_id, text):
-            if isinstance(event, DoneEvent):
-                done = event.reply
-        assert done is not None
-        return done
+        return reply_of(self.stream(conversation_id, text))
 
     def stream(self, conversation_id: int, text: str) -> Iterator[Event]:
         """Events for one message (stored first, without an idempotency key): see ``answer``."""

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from bot.conversation.assistant import Assistant
 from bot.conversation.inbox import Inbound, Inbox, StoredReply
 from bot.conversation.records import StoredContact, StoredConversation, StoredEscalation, StoredMessage
-from bot.conversation.replies import DoneEvent, Event, Reply, final_events
+from bot.conversation.replies import Event, Reply, final_events, reply_of
 from bot.conversation.store import ConversationStore
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class FrontDoor:
 
     def reply(self, inbound: Inbound) -> Reply:
         """The turn's reply (``events``, consumed)."""
-        return _consumed(self.events(inbound))
+        return reply_of(self.events(inbound))
 
     def stored_reply(self, inbound: Inbound) -> Reply | None:
         """The reply already given to the message, if any."""
@@ -108,7 +108,7 @@ class FrontDoor:
             if claim is None:
                 continue  # taken by another process meanwhile
             try:
-                replies.append(_consumed(self.assistant.answer(inbound)))
+                replies.append(reply_of(self.assistant.answer(inbound)))
             except Exception:
                 self.inbox.release(inbound.message_id, claim)
                 log.exception("could not answer stored message %s; retried later", inbound.message_id)
@@ -179,12 +179,3 @@ class FrontDoor:
                 return None, claim
             self._sleep(self._poll_seconds)
         raise TurnBusyError(f"message {inbound.message_id} is still being answered elsewhere")
-
-
-def _consumed(events: Iterator[Event]) -> Reply:
-    done: Reply | None = None
-    for event in events:
-        if isinstance(event, DoneEvent):
-            done = event.reply
-    assert done is not None
-    return done

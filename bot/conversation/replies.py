@@ -148,3 +148,13 @@ def final_events(reply: Reply, *, streamed: bool) -> Iterator[Event]:
         yield CitationEvent(citation)
     yield DecisionEvent(reply.decision, reply.reason, reply.confidence)
     yield DoneEvent(reply)
+
+
+def reply_of(events: Iterator[Event]) -> Reply:
+    """The reply a turn's events end with (the events consumed)."""
+    done: Reply | None = None
+    for event in events:
+        if isinstance(event, DoneEvent):
+            done = event.reply
+    assert done is not None  # every turn ends with ``done``
+    return done

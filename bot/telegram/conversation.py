@@ -92,7 +92,8 @@ class Conversations:
         door = self.door
         conversation = await self.conversation(chat, user, language)
         inbound = await asyncio.to_thread(door.accept, conversation, question, key)
-        stored, delivered = await asyncio.to_thread(door.delivery, inbound)
+        # A message just stored has no reply yet; one handled again after a crash may have.
+        stored, delivered = (None, False) if inbound.created else await asyncio.to_thread(door.delivery, inbound)
         if stored is not None and delivered:
             return stored  # handled before a crash: the SME has it
         if stored is not None:

@@ -113,7 +113,7 @@ def test_a_lease_held_by_a_live_process_is_respected_and_a_dead_ones_taken_over(
         holder = f"{leases.this_process().split(':')[0]}:{child.pid}:someboot#1"
         _hold(sample_services, inbound.message_id, holder)
         assert inbox.claim(inbound.message_id) is None  # alive: its turn is not taken
-        assert inbox.pending("web") == [] or inbound.message_id not in [p.message_id for p in inbox.pending("web")]
+        assert inbound.message_id not in [p.message_id for p in inbox.pending("web")]
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
@@ -150,7 +150,7 @@ def test_recovery_answers_what_was_left_and_only_that(door: FrontDoor, sample_se
     recovered = door.recover("web")
     assert [r.user_message_id for r in recovered if r.user_message_id == left.message_id] == [left.message_id]
     assert all(r.user_message_id != answered.message_id for r in recovered)
-    assert door.recover("web") == [] or all(r.user_message_id != left.message_id for r in door.recover("web"))
+    assert all(r.user_message_id != left.message_id for r in door.recover("web"))  # answered once
     assert replies_in(sample_services, talk) == 2 and replies_in(sample_services, telegram) == 0
 
 
