@@ -126,6 +126,7 @@ class Services:
         ingest = self.settings.ingest
         config = IngestConfig(
             max_file_bytes=int(ingest.max_file_mb * 1024 * 1024),
+            budget=ingest.budget(),
             chunking=ChunkingConfig(max_tokens=ingest.chunk_tokens, overlap_tokens=ingest.chunk_overlap),
         )
         return IngestPipeline(self.index, self.manifest, config, now=self.now)

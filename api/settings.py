@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.loaders import ParseBudget
+
 
 def default_data_dir() -> Path:
     """``$XDG_DATA_HOME/sportello``, i.e. ``~/.local/share/sportello`` on most systems."""
@@ -61,6 +63,26 @@ class IngestSettings(BaseModel):
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are refused.")
     chunk_tokens: int = Field(default=320, ge=50, le=480, description="Chunk size in cl100k tokens.")
     chunk_overlap: int = Field(default=40, ge=0, le=200, description="Overlap between consecutive chunks.")
+    # Budgets for reading one file (docs/knowledge.md, "Limits"): a file over one is refused, naming it.
+    max_text_chars: int = Field(default=2_000_000, ge=1000, description="Text one file may yield (~1,000 pages).")
+    max_pdf_pages: int = Field(default=1000, ge=1, description="Pages one PDF may have.")
+    max_archive_members: int = Field(default=1000, ge=10, description="Files inside one DOCX.")
+    max_unpacked_mb: float = Field(default=64.0, gt=0, description="What one DOCX may unpack to.")
+    max_compression_ratio: float = Field(default=100.0, ge=2, description="Unpacked over packed size of a DOCX.")
+    max_parse_seconds: float = Field(default=60.0, gt=0, description="Time reading one file may take.")
+    max_parse_memory_mb: int = Field(
+        default=512, ge=64, description="Memory reading one uploaded file may add (it is read in a child process)."
+    )
+
+    def budget(self) -> ParseBudget:
+        """These limits as the loaders take them."""
+        return ParseBudget(
+            max_text_chars=self.max_text_chars, max_pdf_pages=self.max_pdf_pages,
+            max_archive_members=self.max_archive_members,
+            max_unpacked_bytes=int(self.max_unpacked_mb * 1024 * 1024),
+            max_compression_ratio=self.max_compression_ratio, max_seconds=self.max_parse_seconds,
+            max_memory_mb=self.max_parse_memory_mb,
+        )  # fmt: skip
 
     @model_validator(mode="after")
     def _overlap_smaller_than_chunk(self) -> IngestSettings:

@@ -191,10 +191,21 @@ class Catalog(_Record):
         return next((r for r in self.reimbursement_rules if r.id == rule_id), None)
 
 
+class _CatalogLoader(yaml.SafeLoader):
+    """``safe_load`` refusing aliases: ``*name`` is how a few hundred bytes of YAML expand into a
+    billion nodes for the schema to walk, and no catalog needs one."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a catalog", mark)
+        return super().compose_node(parent, index)
+
+
 def parse_catalog(text: str, source: str) -> Catalog:
     """Parse and validate catalog YAML; errors name ``source`` and the failing field."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_CatalogLoader)  # a SafeLoader that refuses aliases
     except yaml.YAMLError as exc:
         raise CatalogError(source, f"not valid YAML: {exc}") from exc
     if raw is None:

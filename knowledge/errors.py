@@ -13,6 +13,10 @@ class KnowledgeError(Exception):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[KnowledgeError], tuple[str, str]]:
+        # Pickled across the isolated parser's pipe: rebuilt from the two arguments, not the message.
+        return (type(self), (self.source, self.reason))
+
 
 class UnsupportedFormatError(KnowledgeError):
     """The file extension has no loader."""
@@ -58,3 +62,10 @@ class CatalogError(KnowledgeError):
     def __init__(self, source: str, reason: str, field: str | None = None) -> None:
         super().__init__(source, reason)
         self.field = field
+
+
+class OverBudgetError(KnowledgeError):
+    """Reading the file would go over one of the parse budgets (pages, unpacked size, text, time, memory);
+    the reason names the limit, its value and the setting that raises it."""
+
+    code = "over_limit"

@@ -24,8 +24,9 @@ from knowledge.catalog_text import entry_document
 from knowledge.chunking import Chunk, ChunkingConfig, chunk_document
 from knowledge.documents import Document
 from knowledge.errors import CatalogError, FileTooLargeError, KnowledgeError, UnsupportedFormatError
-from knowledge.loaders import CATALOG_SUFFIXES, SUPPORTED_SUFFIXES, load_document
+from knowledge.loaders import CATALOG_SUFFIXES, SUPPORTED_SUFFIXES, ParseBudget, load_document
 from knowledge.loaders._common import decode_text
+from knowledge.loaders.isolated import check_isolated
 from knowledge.store import DocumentRecord, ManifestStore
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class IngestConfig:
     """Limits and sizes for a run."""
 
     max_file_bytes: int = 20 * 1024 * 1024
+    budget: ParseBudget = field(default_factory=ParseBudget)
+    """What reading one file may cost (pages, unpacked size, text, time; memory for ``check``)."""
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
     max_consecutive_index_errors: int = 3
     """After this many files in a row fail to index (model or index down), the rest are not tried."""
@@ -142,6 +145,17 @@ class IngestPipeline:
         self._manifest = manifest
         self._config = config or IngestConfig()
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
+
+    def check(self, path: Path) -> None:
+        """Read one untrusted file as a run would, in a child process with a time and memory ceiling
+        (``knowledge.loaders.isolated``), and store nothing: the ``KnowledgeError`` a run would report
+        is raised, so an upload is refused before it is kept or any lock is taken."""
+        if path.suffix.lower() in CATALOG_SUFFIXES:
+            parse_catalog(decode_text(self._read(path), str(path)), str(path))
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            check_isolated(path, self._config.max_file_bytes, self._config.budget)
+        else:
+            raise UnsupportedFormatError(str(path), f"unsupported file type {path.suffix!r}")
 
     def run(
         self,
@@ -283,7 +297,7 @@ class IngestPipeline:
             if path.suffix.lower() in CATALOG_SUFFIXES:
                 documents = [entry_document(entry, origin) for entry in catalogs[origin].entries()]
             else:
-                documents = [load_document(path, self._config.max_file_bytes)]
+                documents = [load_document(path, self._config.max_file_bytes, self._config.budget)]
         except KnowledgeError as exc:
             report.failed.append(IngestFailure(origin, exc.code, str(exc)))
             return None

@@ -22,6 +22,7 @@ from api.services import IngestBusyError
 from bot.answers.catalog_status import entry_status
 from bot.desk.staff_faq import StaffFaqError
 from knowledge.catalog import Call, Mission
+from knowledge.errors import KnowledgeError
 from knowledge.loaders import SUPPORTED_SUFFIXES
 
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(require_staff)])
@@ -138,6 +139,13 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
     staged.parent.mkdir(exist_ok=True)
     staged.write_bytes(data)
     try:
+        # Read first, under the parse budgets and in a child process, holding no lock: a hostile
+        # file is refused here in seconds and no other upload waits for it.
+        try:
+            await asyncio.to_thread(state.services.ingest_pipeline().check, staged)
+        except KnowledgeError as exc:
+            state.audit.record(session.account.email, "upload_refused", f"document {name}", {"problem": exc.code})
+            return _knowledge_back(error="refused", detail=exc.reason)
         if state.quality_gate is not None:
             verdict = await asyncio.to_thread(_check, state, staged, target)
             if verdict is not None and not verdict.ok:

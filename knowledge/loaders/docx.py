@@ -19,11 +19,15 @@ from knowledge.loaders._common import (
     parse_keywords,
     read_checked,
 )
+from knowledge.loaders.budget import Deadline, ParseBudget, check_archive, check_text_size
 
 
-def load_docx(path: Path, max_bytes: int) -> Document:
+def load_docx(path: Path, max_bytes: int, budget: ParseBudget) -> Document:
     """Sections under "Heading N" paragraphs; the "Title" paragraph or core title is the title."""
     read_checked(path, max_bytes)
+    check_archive(path, budget)
+    deadline = Deadline(str(path), budget)
+    chars = 0
     try:
         word = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
@@ -33,10 +37,16 @@ def load_docx(path: Path, max_bytes: int) -> Document:
     builder = SectionBuilder()
     title_paragraph: str | None = None
     for block in word.iter_inner_content():
+        deadline.check()
         if isinstance(block, Table):
-            builder.add("\n".join(" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows))
+            text = "\n".join(" | ".join(cell.text.strip() for cell in row.cells) for row in block.rows)
+        else:
+            text = block.text.strip()
+        chars += len(text)
+        check_text_size(chars, str(path), budget)
+        if isinstance(block, Table):
+            builder.add(text)
             continue
-        text = block.text.strip()
         style = block.style.name if block.style is not None else ""
         if not text:
             continue

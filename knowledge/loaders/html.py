@@ -17,6 +17,7 @@ from knowledge.loaders._common import (
     hints_from_mapping,
     read_checked,
 )
+from knowledge.loaders.budget import ParseBudget, check_text_size
 
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "nav", "header", "footer",
@@ -51,9 +52,10 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = ("p", "li", "dt", "dd", "pre", "blockquote", "td", "th", "caption", "figcaption")
 
 
-def load_html(path: Path, max_bytes: int) -> Document:
+def load_html(path: Path, max_bytes: int, budget: ParseBudget) -> Document:
     """The main content of a page as sections under its headings."""
     text = decode_text(read_checked(path, max_bytes), str(path))
+    check_text_size(len(text), str(path), budget)  # the markup, before a tree ten times its size is built
     soup = BeautifulSoup(text, "lxml")
     hints = _meta_hints(soup)
     page_title = soup.title.get_text(" ", strip=True) if soup.title else None

@@ -14,6 +14,7 @@ from knowledge.loaders._common import (
     read_checked,
     split_front_matter,
 )
+from knowledge.loaders.budget import ParseBudget, check_text_size
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -24,9 +25,10 @@ _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
-def load_markdown(path: Path, max_bytes: int) -> Document:
+def load_markdown(path: Path, max_bytes: int, budget: ParseBudget) -> Document:
     """Sections under each heading, with the heading path (H1 > H2 > H3) kept."""
     text = decode_text(read_checked(path, max_bytes), str(path))
+    check_text_size(len(text), str(path), budget)
     hints, body = split_front_matter(text, str(path))
     builder = SectionBuilder(joiner="\n")
     first_h1: str | None = None
@@ -49,12 +51,13 @@ def load_markdown(path: Path, max_bytes: int) -> Document:
     return build_document(path, builder.close(), hints, first_h1)
 
 
-def load_text(path: Path, max_bytes: int) -> Document:
+def load_text(path: Path, max_bytes: int, budget: ParseBudget) -> Document:
     """Plain text; lines in capitals ("ORARI DI APERTURA") are read as headings.
 
     The first line is the title unless front matter gives one.
     """
     text = decode_text(read_checked(path, max_bytes), str(path))
+    check_text_size(len(text), str(path), budget)
     hints, body = split_front_matter(text, str(path))
     body = collapse_blank_lines(body)
     lines = body.splitlines()

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from knowledge.documents import Document, Section
-from knowledge.errors import CorruptFileError, EmptyDocumentError
+from knowledge.errors import CorruptFileError, EmptyDocumentError, KnowledgeError, OverBudgetError
 from knowledge.loaders._common import (
     build_document,
     collapse_blank_lines,
@@ -19,6 +20,7 @@ from knowledge.loaders._common import (
     parse_keywords,
     read_checked,
 )
+from knowledge.loaders.budget import Deadline, ParseBudget, check_text_size
 
 # Regulations and calls are organised in articles; a line that opens one starts a section.
 _ARTICLE_HEADING = re.compile(
@@ -27,20 +29,22 @@ _ARTICLE_HEADING = re.compile(
 )
 
 
-def load_pdf(path: Path, max_bytes: int) -> Document:
+def load_pdf(path: Path, max_bytes: int, budget: ParseBudget) -> Document:
     """One or more sections per page; article headings start a new section path."""
     data = read_checked(path, max_bytes)
     if not data.startswith(b"%PDF"):
         raise CorruptFileError(str(path), "not a PDF file (no %PDF header)")
+    deadline = Deadline(str(path), budget)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise CorruptFileError(str(path), "the PDF is encrypted; save an unprotected copy")
+        _check_page_count(reader, str(path), budget)
         info = reader.metadata
         title = str(info.title).strip() if info and info.title else None
         keywords = str(info.get("/Keywords", "")) if info else ""
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except CorruptFileError:
+        pages = _page_texts(reader, str(path), budget, deadline)
+    except KnowledgeError:
         raise
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, NotImplementedError, zlib.error) as exc:
         raise CorruptFileError(str(path), f"the PDF cannot be read ({type(exc).__name__}: {exc})") from exc
@@ -48,6 +52,48 @@ def load_pdf(path: Path, max_bytes: int) -> Document:
         raise EmptyDocumentError(str(path), "the PDF has no text layer (scanned? run OCR first)")
     hints = hints_from_mapping({**parse_keywords(keywords), "title": title})
     return build_document(path, _page_sections(pages), hints, None)
+
+
+def _check_page_count(reader: PdfReader, source: str, budget: ParseBudget) -> None:
+    """Count the pages by walking the page tree, stopping one past the limit, before pypdf flattens
+    it (flattening 100,000 pages takes seconds and hundreds of MB). The tree, not its ``/Count``: a
+    file can declare one page and hold a hundred thousand."""
+    pending = [reader.root_object.get("/Pages")]
+    seen: set[int] = set()
+    pages = 0
+    while pending:
+        reference = pending.pop()
+        node = reference.get_object() if reference is not None else None
+        if not isinstance(node, DictionaryObject) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        kids = node.get("/Kids")
+        if node.get("/Type") == "/Pages" and isinstance(kids, ArrayObject):
+            pending.extend(kids)
+        else:
+            pages += 1
+            if pages > budget.max_pdf_pages:
+                raise _too_many_pages(source, budget)
+
+
+def _page_texts(reader: PdfReader, source: str, budget: ParseBudget, deadline: Deadline) -> list[str]:
+    texts: list[str] = []
+    chars = 0
+    for number, page in enumerate(reader.pages, start=1):
+        if number > budget.max_pdf_pages:
+            raise _too_many_pages(source, budget)
+        deadline.check()
+        text = page.extract_text() or ""
+        chars += len(text)
+        check_text_size(chars, source, budget)
+        texts.append(text)
+    return texts
+
+
+def _too_many_pages(source: str, budget: ParseBudget) -> OverBudgetError:
+    return OverBudgetError(
+        source, f"the PDF has over {budget.max_pdf_pages:,} pages (setting ingest.max_pdf_pages); split it"
+    )
 
 
 def _page_sections(pages: list[str]) -> list[Section]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import re
 
+import httpx
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 
 from api.services import Services
 from bot.desk.accounts import Role, StaffAccount, StaffAccounts
@@ -21,7 +21,7 @@ def new_account(services: Services, role: Role = "staff", name: str | None = Non
     return accounts.add(f"member{next(_numbers)}@cluster.example.eu", PASSWORD, role, name)
 
 
-def login_form_token(client: TestClient, next: str | None = None) -> str:
+def login_form_token(client: httpx.Client, next: str | None = None) -> str:
     """Open the login form (as a browser would, getting its cookie); returns the form's CSRF token."""
     form = client.get("/console/login", params={"next": next} if next else None)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
@@ -29,7 +29,7 @@ def login_form_token(client: TestClient, next: str | None = None) -> str:
     return token.group(1)
 
 
-def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
+def login(client: httpx.Client, email: str, password: str = PASSWORD) -> str:
     """Log in through the form; returns the session's CSRF token (read from the next page)."""
     response = client.post(
         "/console/login", data={"email": email, "password": password, "csrf_token": login_form_token(client)},
@@ -39,7 +39,7 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
     return csrf_of(client)
 
 
-def csrf_of(client: TestClient) -> str:
+def csrf_of(client: httpx.Client) -> str:
     page = client.get("/console/escalations")
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert found is not None, page.text[:500]
