@@ -33,8 +33,10 @@ def serve(
                   f"API reference at /docs. Ctrl+C stops it.")  # fmt: skip
         # SIGTERM: uvicorn stops accepting, lets running requests finish within the grace period,
         # then the app stops its loops; what is left unanswered is answered on the next start.
+        # Forwarded headers are believed from SPORTELLO_WEB__TRUSTED_PROXIES only (the app's
+        # middleware), never from loopback by default as uvicorn's own would.
         uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False,
-                    timeout_graceful_shutdown=int(STOP_GRACE_SECONDS))  # fmt: skip
+                    proxy_headers=False, timeout_graceful_shutdown=int(STOP_GRACE_SECONDS))  # fmt: skip
 
 
 telegram_app = typer.Typer(help="The Telegram bot: run it by long polling, or register its webhook.")

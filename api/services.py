@@ -21,6 +21,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.limits import Limits
 from api.settings import Settings, office_day_numbers
 from bot.answers.composers.extractive import ExtractiveComposer
 from bot.answers.composers.llm import LlmComposer, LlmConfig
@@ -115,6 +116,10 @@ class Services:
     def privacy(self) -> PrivacyDesk:
         """Access, erasure and retention."""
         return self._once("privacy", lambda: PrivacyDesk(self.sessions, self.now))
+
+    def limits(self) -> Limits:
+        """Rate-limit counters: in this process's memory, or in Redis when ``redis_url`` is set."""
+        return self._once("limits", lambda: Limits(self.settings.redis_url or "memory://"))
 
     def accounts(self) -> StaffAccounts:
         """Console accounts, with the configured session length."""

@@ -7,13 +7,14 @@ the README's configuration table (a test keeps the two in step).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge.loaders import ParseBudget
@@ -213,6 +214,11 @@ class WebSettings(BaseModel):
         default=2, ge=1, le=64, description="Extractive turns computed at once (more queue; see docs/web.md)."
     )
     max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger request bodies get 413.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed, as addresses or "
+        'networks, e.g. ["127.0.0.1"] for nginx on the same box; none by default (docs/web.md).',
+    )
     session_messages_per_minute: int = Field(default=20, ge=1, description="Messages one chat session may send.")
     ip_requests_per_minute: int = Field(default=120, ge=1, description="API calls one IP address may make.")
     suggestions: dict[str, list[str]] = Field(
@@ -226,6 +232,16 @@ class WebSettings(BaseModel):
         },
         description="Suggested questions the widget offers, per language.",
     )  # fmt: skip
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"web.trusted_proxies: {proxy!r} is not an IP address or network") from exc
+        return proxies
 
 
 class TelegramSettings(BaseModel):
@@ -276,10 +292,16 @@ class ConsoleSettings(BaseModel):
         "address also makes the session cookie Secure).",
     )
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30, description="A login lasts this long.")
+    login_attempts_per_minute: int = Field(
+        default=20, ge=1, description="Login attempts one client address may make in a minute, right or wrong."
+    )
+    login_free_failures: int = Field(
+        default=10, ge=1, description="Wrong passwords from one address before each further one waits twice as long."
+    )
     secure_cookies: bool | None = Field(
         default=None,
         description="Send the session cookie over HTTPS only; unset = when public_url is https or the request "
-        "came over HTTPS (run uvicorn behind a proxy with --proxy-headers).",
+        "came over HTTPS (behind a proxy, list it in web.trusted_proxies).",
     )
     sla_hours: float = Field(
         default=8.0, gt=0, description="An escalation without a staff reply this long turns red and is reminded."
@@ -370,6 +392,12 @@ class Settings(BaseSettings):
     email: EmailSettings = Field(default_factory=EmailSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     quality: QualitySettings = Field(default_factory=QualitySettings)
+    redis_url: str | None = Field(
+        default=None,
+        pattern=r"^rediss?://",
+        description="Redis for rate limits and login throttles shared by every process, e.g. "
+        "redis://127.0.0.1:6379/0; unset = counted in each process's memory.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     def resolved_database_url(self) -> str:

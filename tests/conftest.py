@@ -42,6 +42,26 @@ def make_services(tmp_path: Path) -> Iterator[Callable[..., Services]]:
         services.close()
 
 
+REDIS_URL = os.environ.get("SPORTELLO_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """Redis database 15, emptied before and after one test; skipped when no Redis answers."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    try:
+        yield REDIS_URL
+    finally:
+        client.flushdb()
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def real_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, IngestReport]]:
     """The sample knowledge base ingested once with the real model, Chroma and SQLite."""

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Annotated
 from urllib.parse import quote
@@ -21,6 +22,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.state import ConsoleDep
 from api.console.templating import render
+from api.limits import retry_after_seconds
+from api.web.protection import client_address
 from bot.desk.accounts import LoginRefusedError, LoginThrottledError, StaffSession
 
 SESSION_COOKIE = "sportello_staff"
@@ -95,19 +98,22 @@ def login(
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
         return _login_form(request, state, next, error="Il modulo è scaduto: riprova.", status=403)
+    address = client_address(request)
+    actor = email.strip().lower()[:254] or "-"
+    wait = state.login_throttle.wait(address)
+    if wait:
+        # Not audited: a flood must not fill the log (the failures that led here are in it).
+        return _throttled(request, state, next, wait)
     try:
         token, session = state.accounts.login(email, password)
     except LoginThrottledError as exc:
-        state.audit.record(email.strip().lower()[:254] or "-", "login_throttled", "account")
-        wait = int(exc.retry_after) + 1
-        response = _login_form(
-            request, state, next, error=f"Troppi tentativi falliti: riprova tra {wait} secondi.", status=429
-        )
-        response.headers["Retry-After"] = str(wait)
-        return response
+        state.audit.record(actor, "login_throttled", "account")
+        return _throttled(request, state, next, exc.retry_after)
     except LoginRefusedError:
-        state.audit.record(email.strip().lower()[:254] or "-", "login_failed", "account")
+        state.login_throttle.failed(address)
+        state.audit.record(actor, "login_failed", "account", {"address": address})
         return _login_form(request, state, next, error="E-mail o password errate.", status=401)
+    state.login_throttle.succeeded(address)
     state.audit.record(session.account.email, "login", f"account {session.account.id}")
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
@@ -141,6 +147,14 @@ def install_console_errors(app: FastAPI) -> None:
     @app.exception_handler(ForbiddenError)
     async def forbidden(request: Request, exc: ForbiddenError) -> Response:
         return render(request, "error.html", {"title": exc.title, "message": exc.message}, exc.status)
+
+
+def _throttled(request: Request, state: ConsoleDep, next: str, wait: float) -> Response:
+    seconds = retry_after_seconds(wait)
+    when = f"{seconds} secondi" if seconds < 120 else f"{math.ceil(seconds / 60)} minuti"
+    response = _login_form(request, state, next, error=f"Troppi tentativi di accesso: riprova tra {when}.", status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _login_form(

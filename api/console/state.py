@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.limits import LoginPolicy, LoginThrottle
 from api.quality_gate import QualityGate
 from api.services import Services
 from bot.conversation.assistant import Assistant
@@ -32,6 +33,7 @@ class ConsoleState:
     outbox: Outbox
     desk: StaffDesk
     analytics: DeskAnalytics
+    login_throttle: LoginThrottle
     quality_gate: QualityGate | None = None
     """Golden questions an upload or re-ingest must keep answering (``SPORTELLO_QUALITY__*``)."""
 
@@ -48,6 +50,13 @@ def build_console_state(services: Services) -> ConsoleState:
         outbox=services.outbox(),
         desk=services.staff_desk(),
         analytics=DeskAnalytics(services.sessions, services.embedder.embed_query, services.manifest.catalog_entries),
+        login_throttle=LoginThrottle(
+            services.limits(),
+            LoginPolicy(
+                attempts_per_minute=services.settings.console.login_attempts_per_minute,
+                free_failures=services.settings.console.login_free_failures,
+            ),
+        ),
         quality_gate=QualityGate.from_settings(services.settings.quality),
     )
 

@@ -20,7 +20,7 @@ from api.recovery import recovery
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
 from api.web import chat, pages
-from api.web.protection import BodyLimit, SecurityHeaders, install_error_handlers
+from api.web.protection import BodyLimit, SecurityHeaders, install_error_handlers, install_proxy_headers
 
 log = logging.getLogger(__name__)
 
@@ -87,4 +87,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         BodyLimit, max_bytes=settings.web.max_body_bytes, larger={"/console/knowledge/upload": upload_bytes}
     )
     app.add_middleware(SecurityHeaders)
+    install_proxy_headers(app, settings.web.trusted_proxies)  # outermost: the address is known before limits
     return app

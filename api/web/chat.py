@@ -20,13 +20,14 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from limits import RateLimitItem
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.limits import Limits, per_minute, retry_after_seconds
 from api.services import Services
-from api.web.limits import RateLimiter, retry_after_seconds
-from api.web.protection import error_body
+from api.web.protection import client_address, error_body
 from bot.answers.composers.base import Citation
 from bot.answers.composers.sources import answer_body
 from bot.conversation.assistant import Assistant
@@ -89,8 +90,9 @@ class WebState:
         self.front_door: FrontDoor = services.front_door()
         self.privacy: PrivacyDesk = services.privacy()
         web = services.settings.web
-        self.session_limit = RateLimiter(web.session_messages_per_minute)
-        self.ip_limit = RateLimiter(web.ip_requests_per_minute)
+        self.limits: Limits = services.limits()
+        self.session_limit = per_minute(web.session_messages_per_minute)
+        self.ip_limit = per_minute(web.ip_requests_per_minute)
         self._turns = threading.BoundedSemaphore(web.concurrent_turns)
 
     def accept(self, conversation: int, text: str, client_id: str | None) -> Inbound:
@@ -125,8 +127,7 @@ StateDep = Annotated[WebState, Depends(web_state)]
 
 def limit_ip(request: Request, state: StateDep) -> None:
     """Every API call counts against its IP address."""
-    client = request.client.host if request.client else "unknown"
-    _check(state.ip_limit, f"ip:{client}")
+    _check(state, state.ip_limit, "ip", client_address(request))
 
 
 def token_hash(token: str) -> str:
@@ -181,7 +182,7 @@ def send_message(
     The message is stored before the response starts (status and headers are the widget's
     "received"); a resend with the same ``client_id`` gets the stored turn, never a second one.
     """
-    _check(state.session_limit, f"session:{conversation}")
+    _check(state, state.session_limit, "session", str(conversation))
     inbound = state.accept(conversation, body.text, body.client_id)
     if "text/event-stream" in request.headers.get("accept", ""):
         # On shutdown a turn under way gets a few seconds to finish; its answer is stored
@@ -193,7 +194,7 @@ def send_message(
 @router.post("/handoff", dependencies=[Depends(limit_ip)])
 def handoff(state: StateDep, conversation: ConversationDep, body: HandoffRequest | None = None) -> dict[str, Any]:
     """Ask for a person: the same turn as writing it, so the details staff need are asked first."""
-    _check(state.session_limit, f"session:{conversation}")
+    _check(state, state.session_limit, "session", str(conversation))
     language = _language(state, conversation)
     inbound = state.accept(conversation, say("ask_for_person", language), body.client_id if body else None)
     return {"reply": _reply(state, conversation, state.reply(inbound))}
@@ -242,8 +243,8 @@ async def events(
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _check(limiter: RateLimiter, key: str) -> None:
-    wait = limiter.hit(key)
+def _check(state: WebState, item: RateLimitItem, *key: str) -> None:
+    wait = state.limits.hit(item, *key)
     if wait:
         seconds = retry_after_seconds(wait)
         raise HTTPException(

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,19 @@ PAGE_CSP = (
 """For the pages the app serves (demo, docs). The widget's styles live in its shadow root's
 ``<style>``, hence ``'unsafe-inline'`` for styles only; scripts come from this origin alone."""
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+def client_address(request: Request) -> str:
+    """The address limits count against: the peer's, or the one a trusted proxy forwarded
+    (``SPORTELLO_WEB__TRUSTED_PROXIES``; ``install_proxy_headers``). Never a header from anyone else."""
+    return request.client.host if request.client else "unknown"
+
+
+def install_proxy_headers(app: FastAPI, trusted_proxies: list[str]) -> None:
+    """Believe ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from these proxies only (uvicorn's own
+    middleware; ``sportello serve`` turns uvicorn's default, which trusts loopback, off)."""
+    if trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:

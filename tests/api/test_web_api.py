@@ -9,16 +9,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.limits import per_minute
 from api.services import Services
 from api.web.app import create_app
 from api.web.chat import token_hash
-from api.web.limits import RateLimiter
 
 JAPAN = "Entro quando devo iscrivermi alla missione in Giappone?"
 
 
 @pytest.fixture
 def client(sample_services: Services) -> Iterator[TestClient]:
+    sample_services.limits().storage.reset()  # every TestClient is one address: start each test afresh
     with TestClient(create_app(services=sample_services), raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -168,7 +169,7 @@ def test_bad_bodies_get_clear_errors_and_harm_nothing(client: TestClient) -> Non
 
 
 def test_too_many_messages_get_429_with_retry_after(client: TestClient) -> None:
-    client.app.state.web.session_limit = RateLimiter(2)  # type: ignore[attr-defined]
+    client.app.state.web.session_limit = per_minute(2)  # type: ignore[attr-defined]
     headers = session(client)
     codes = [client.post("/api/messages", json={"text": "ciao"}, headers=headers).status_code for _ in range(3)]
     assert codes == [200, 200, 429]

@@ -15,6 +15,7 @@ from bot.desk.accounts import Role, StaffAccount
 
 @pytest.fixture
 def client(sample_services: Services) -> Iterator[TestClient]:
+    sample_services.limits().storage.reset()  # every TestClient is one address: start each test afresh
     with TestClient(create_app(services=sample_services), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import pytest
 from doubles.network import free_port, serve_in_thread
 
+from api.limits import per_minute
 from api.services import Services, build_services
 from api.settings import AssistantSettings, EmbeddingSettings, Settings
 from api.web.app import create_app
 from api.web.chat import CHANNEL, token_hash
-from api.web.limits import RateLimiter
 from bot.conversation.store import ConversationStore
 from knowledge.ingest import IngestReport
 
@@ -46,7 +46,7 @@ def live_server(real_services: tuple[Services, IngestReport]) -> Iterator[LiveSe
     app = create_app(services=services)
     server, thread = serve_in_thread(app, port)
     # Every test talks from 127.0.0.1: the per-IP limit (tested in tests/api) would count them all as one visitor.
-    app.state.web.ip_limit = RateLimiter(1_000_000)
+    app.state.web.ip_limit = per_minute(1_000_000)
     yield LiveServer(f"http://127.0.0.1:{port}", services)
     server.should_exit = True
     thread.join(timeout=10)

@@ -1,0 +1,98 @@
+"""Rate limits and the login throttle, counted by the maintained ``limits`` library.
+
+Counters live in memory for one process (``sportello serve``), or in Redis when
+``SPORTELLO_REDIS_URL`` is set, so that every process behind a balancer counts against the
+same limit. Keys are the client address the app trusts (``api.web.client_address``), a chat
+session, or a login address.
+
+The login throttle is per client address, beside the per-account backoff the database keeps
+(``bot.desk.accounts``): an attacker who tries many e-mail addresses from one place meets it
+after ``free_failures`` wrong passwords, and then waits twice as long after each further one.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+NAMESPACE = "sportello"
+
+
+class Limits:
+    """Moving-window limits over one storage (``memory://`` or a ``redis://`` URL)."""
+
+    def __init__(self, storage_uri: str = "memory://") -> None:
+        storage = storage_from_string(storage_uri)
+        if not isinstance(storage, Storage):  # an asyncio storage ("async+redis://"): the app counts in threads
+            raise ValueError(f"{storage_uri!r} is not a synchronous storage; use memory:// or redis://")
+        self.storage = storage
+        self._limiter = MovingWindowRateLimiter(self.storage)
+
+    def hit(self, item: RateLimitItem, *key: str) -> float:
+        """Count a hit; 0.0 if allowed, else the seconds until one would be."""
+        if self._limiter.hit(item, NAMESPACE, *key):
+            return 0.0
+        reset = self._limiter.get_window_stats(item, NAMESPACE, *key).reset_time
+        return max(0.001, reset - time.time())
+
+
+def per_minute(count: int) -> RateLimitItem:
+    """``count`` hits a minute."""
+    return RateLimitItemPerMinute(count)
+
+
+def retry_after_seconds(wait: float) -> int:
+    """Whole seconds, at least one (what HTTP's ``Retry-After`` carries)."""
+    return max(1, math.ceil(wait))
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How many logins one address may try; the defaults let a person mistype and stop a script."""
+
+    attempts_per_minute: int = 20
+    """Every attempt counts, right or wrong: it bounds the password hashing one address causes."""
+    free_failures: int = 10
+    first_wait: float = 30.0
+    longest_wait: float = 15 * 60.0
+    forget_after: float = 60 * 60.0
+    """Failures older than this (since the last one) are forgotten."""
+
+
+class LoginThrottle:
+    """Per client address: a cap on attempts a minute, and an exponential wait after repeated failures."""
+
+    def __init__(self, limits: Limits, policy: LoginPolicy | None = None) -> None:
+        self._limits = limits
+        self._storage = limits.storage
+        self._policy = policy or LoginPolicy()
+        self._attempts = per_minute(self._policy.attempts_per_minute)
+
+    def wait(self, address: str) -> float:
+        """Seconds ``address`` must wait before this attempt is heard (0.0: go ahead; it is counted)."""
+        locked = self._storage.get(self._key("locked", address))
+        if locked:
+            return max(1.0, self._storage.get_expiry(self._key("locked", address)) - time.time())
+        return self._limits.hit(self._attempts, "login", address)
+
+    def failed(self, address: str) -> None:
+        """A wrong password from ``address``: past the free ones, lock it for twice the last wait."""
+        policy = self._policy
+        failures = self._storage.incr(self._key("failures", address), int(policy.forget_after))
+        beyond = failures - policy.free_failures
+        if beyond >= 0:
+            wait = min(policy.first_wait * 2 ** min(beyond, 20), policy.longest_wait)
+            self._storage.incr(self._key("locked", address), math.ceil(wait))
+
+    def succeeded(self, address: str) -> None:
+        """A right password: the address starts afresh."""
+        self._storage.clear(self._key("failures", address))
+
+    @staticmethod
+    def _key(kind: str, address: str) -> str:
+        return f"{NAMESPACE}/login-{kind}/{address}"
