@@ -4,12 +4,13 @@ Passwords are argon2id hashes at OWASP's recommended cost (19 MiB, 2 passes: 25 
 2-core box, against 134 ms for argon2-cffi's default), and at most ``HASHING_AT_ONCE`` are
 computed at once, so a login flood costs bounded memory (the default's 64 MiB per attempt
 took a server past 1 GB under 200 attempts); hashes made at an older cost are upgraded at
-the next login. A session is a
-random token whose SHA-256 alone is stored, with its own CSRF token beside it. After
-``FREE_ATTEMPTS`` wrong passwords for one e-mail address, each further attempt waits twice
-as long as the one before (30 s, 60 s, … up to 15 min), whether the address exists or not,
-so the backoff tells an attacker nothing about which addresses are real. (The console adds a
-throttle per client address: ``api.limits``.)
+the next login.
+
+A session is a random token whose SHA-256 alone is stored, with its own CSRF token beside
+it. After ``FREE_ATTEMPTS`` wrong passwords for one e-mail address, each further attempt
+waits twice as long as the one before (30 s, 60 s, … up to 15 min), whether the address
+exists or not, so the backoff tells an attacker nothing about which addresses are real.
+(The console adds a throttle per client address: ``api.limits``.)
 """
 
 from __future__ import annotations
