@@ -14,9 +14,12 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import AdminDep, ForbiddenError, require_admin
 from api.console.state import ConsoleDep
 from api.console.templating import render
+from api.web.protection import CONSOLE_RESPONSES, MAX_ROW_ID, RowId
 from bot.desk.accounts import AccountError, Role
 
-router = APIRouter(prefix="/console/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/console/admin", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_admin)]
+)
 
 
 @router.get("/staff")
@@ -51,7 +54,7 @@ def update_staff(
     request: Request,
     state: ConsoleDep,
     session: AdminDep,
-    account_id: int,
+    account_id: RowId,
     role: Annotated[Role, Form()],
     active: Annotated[Literal["yes", "no"], Form()],
     telegram_user_id: Annotated[str, Form(max_length=20)] = "",
@@ -80,7 +83,7 @@ def audit_page(request: Request, state: ConsoleDep) -> Response:
 
 
 @router.get("/contacts/{contact_id}/export")
-def export_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Response:
+def export_contact(state: ConsoleDep, session: AdminDep, contact_id: RowId) -> Response:
     """Everything stored about one contact, as a JSON download (GDPR access and portability)."""
     privacy = state.services.privacy()
     try:
@@ -94,7 +97,7 @@ def export_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Res
 
 
 @router.post("/contacts/{contact_id}/erase")
-def erase_contact(state: ConsoleDep, session: AdminDep, contact_id: int) -> Response:
+def erase_contact(state: ConsoleDep, session: AdminDep, contact_id: RowId) -> Response:
     """Erase one contact and everything derived from it, on the SME's request."""
     report = state.services.privacy().erase(contact_id)
     state.assistant.refresh_knowledge()  # FAQs derived from its escalations are gone too
@@ -118,8 +121,8 @@ def _telegram_id(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.lstrip("-").isdigit():
-        raise AccountError("the Telegram user id is a number (ask @userinfobot)")
+    if not value.isdigit() or not 0 < int(value) <= MAX_ROW_ID:
+        raise AccountError("the Telegram user id is a positive number (ask @userinfobot)")
     return int(value)
 
 

@@ -11,10 +11,13 @@ from fastapi.responses import Response
 from api.console.auth import StaffDep, require_staff
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render
+from api.web.protection import CONSOLE_RESPONSES
 from bot.desk.analytics_csv import report_csv
 from bot.desk.analytics_report import AnalyticsReport
 
-router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(require_staff)])
+router = APIRouter(
+    prefix="/console", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_staff)]
+)
 Days = Query(default=30, ge=0, le=3660, description="The last N days; 0 = since the start.")
 
 

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.console.state import ConsoleDep
 from api.console.templating import render
 from api.limits import retry_after_seconds
-from api.web.protection import client_address
+from api.web.protection import CONSOLE_RESPONSES, client_address
 from bot.desk.accounts import LoginRefusedError, LoginThrottledError, StaffSession
 
 SESSION_COOKIE = "sportello_staff"
@@ -74,7 +74,7 @@ def require_admin(session: Annotated[StaffSession, Depends(require_staff)]) -> S
 StaffDep = Annotated[StaffSession, Depends(require_staff)]
 AdminDep = Annotated[StaffSession, Depends(require_admin)]
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", tags=["console"], responses=CONSOLE_RESPONSES)
 
 
 @router.get("/login", response_class=HTMLResponse)

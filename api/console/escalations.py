@@ -14,12 +14,15 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import ForbiddenError, StaffDep, require_staff
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render, sla_colour
+from api.web.protection import CONSOLE_RESPONSES, MAX_ROW_ID, RowId
 from bot.conversation.records import EscalationStatus, QueuedEscalation, StoredEscalation
 from bot.desk.staff import StaffActionError
 from bot.desk.staff_faq import StaffFaqError
 from knowledge.store import DocumentRecord
 
-router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(require_staff)])
+router = APIRouter(
+    prefix="/console", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_staff)]
+)
 
 QueueView = Literal["open", "mine", "resolved"]
 _STATUSES: dict[QueueView, tuple[EscalationStatus, ...]] = {
@@ -55,7 +58,7 @@ def queue(request: Request, state: ConsoleDep, session: StaffDep, view: QueueVie
 
 
 @router.get("/escalations/{escalation_id}")
-def escalation_page(request: Request, state: ConsoleDep, escalation_id: int) -> Response:
+def escalation_page(request: Request, state: ConsoleDep, escalation_id: RowId) -> Response:
     """The conversation with citations, the assistant's reasons, the details, notes and the actions."""
     escalation = _escalation(state, escalation_id)
     conversation = state.desk.conversation(escalation.conversation_id)
@@ -79,14 +82,19 @@ def escalation_page(request: Request, state: ConsoleDep, escalation_id: int) -> 
 
 
 @router.post("/escalations/{escalation_id}/claim")
-def claim(state: ConsoleDep, session: StaffDep, escalation_id: int) -> Response:
+def claim(state: ConsoleDep, session: StaffDep, escalation_id: RowId) -> Response:
     """Take it."""
     return _act(escalation_id, lambda: state.desk.claim(
         escalation_id, session.account.name, actor=session.account.email))  # fmt: skip
 
 
 @router.post("/escalations/{escalation_id}/assign")
-def assign(state: ConsoleDep, session: StaffDep, escalation_id: int, account_id: Annotated[int, Form()]) -> Response:
+def assign(
+    state: ConsoleDep,
+    session: StaffDep,
+    escalation_id: RowId,
+    account_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
+) -> Response:
     """Hand it to a colleague."""
     account = state.accounts.get(account_id)
     if account is None or not account.active:
@@ -97,7 +105,7 @@ def assign(state: ConsoleDep, session: StaffDep, escalation_id: int, account_id:
 
 @router.post("/escalations/{escalation_id}/reply")
 def reply(
-    state: ConsoleDep, session: StaffDep, escalation_id: int, text: Text,
+    state: ConsoleDep, session: StaffDep, escalation_id: RowId, text: Text,
     form_id: Annotated[str | None, Form(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = None,
 ) -> Response:  # fmt: skip
     """Answer the SME on its channel (stored first, then sent through the outbox)."""
@@ -109,7 +117,7 @@ def reply(
 
 
 @router.post("/escalations/{escalation_id}/notes")
-def add_note(state: ConsoleDep, session: StaffDep, escalation_id: int, text: Text) -> Response:
+def add_note(state: ConsoleDep, session: StaffDep, escalation_id: RowId, text: Text) -> Response:
     """An internal note (the SME never sees it)."""
     _escalation(state, escalation_id)
     try:
@@ -121,20 +129,20 @@ def add_note(state: ConsoleDep, session: StaffDep, escalation_id: int, text: Tex
 
 
 @router.post("/escalations/{escalation_id}/resolve")
-def resolve(state: ConsoleDep, session: StaffDep, escalation_id: int) -> Response:
+def resolve(state: ConsoleDep, session: StaffDep, escalation_id: RowId) -> Response:
     """Close it: the assistant answers this conversation again."""
     return _act(escalation_id, lambda: state.desk.resolve(escalation_id, actor=session.account.email))
 
 
 @router.post("/escalations/{escalation_id}/handback")
-def hand_back(state: ConsoleDep, session: StaffDep, escalation_id: int) -> Response:
+def hand_back(state: ConsoleDep, session: StaffDep, escalation_id: RowId) -> Response:
     """Close it and tell the SME that the assistant answers again."""
     return _act(escalation_id, lambda: state.desk.hand_back(
         escalation_id, session.account.name, actor=session.account.email))  # fmt: skip
 
 
 @router.get("/escalations/{escalation_id}/faq")
-def promote_form(request: Request, state: ConsoleDep, escalation_id: int) -> Response:
+def promote_form(request: Request, state: ConsoleDep, escalation_id: RowId) -> Response:
     """The FAQ form, filled from the escalation: the SME's question and the staff answer."""
     escalation = _escalation(state, escalation_id)
     conversation = state.desk.conversation(escalation.conversation_id)
@@ -155,7 +163,7 @@ def promote(
     request: Request,
     state: ConsoleDep,
     session: StaffDep,
-    escalation_id: int,
+    escalation_id: RowId,
     question: Text,
     answer: Text,
     language: Annotated[Literal["it", "en", "fr"], Form()],
@@ -195,7 +203,7 @@ def faq_sources(state: ConsoleState) -> list[DocumentRecord]:
     return sorted(state.services.manifest.documents(), key=lambda doc: (doc.kind, doc.title.lower()))
 
 
-def _act(escalation_id: int, run: Callable[[], object], done: str = "saved") -> Response:
+def _act(escalation_id: RowId, run: Callable[[], object], done: str = "saved") -> Response:
     """A desk action (the desk audits it), then back to the escalation's page with how it went."""
     try:
         run()
@@ -204,7 +212,7 @@ def _act(escalation_id: int, run: Callable[[], object], done: str = "saved") -> 
     return _back(escalation_id, done=done)
 
 
-def _back(escalation_id: int, done: str | None = None, error: str | None = None) -> Response:
+def _back(escalation_id: RowId, done: str | None = None, error: str | None = None) -> Response:
     query = f"?done={done}" if done else f"?error={_error_code(error)}" if error else ""
     return RedirectResponse(f"/console/escalations/{escalation_id}{query}", status_code=303)
 
@@ -221,7 +229,7 @@ def _error_code(message: str | None) -> str:
     return "failed"
 
 
-def _escalation(state: ConsoleState, escalation_id: int) -> StoredEscalation:
+def _escalation(state: ConsoleState, escalation_id: RowId) -> StoredEscalation:
     escalation = state.desk.escalation(escalation_id)
     if escalation is None:
         raise NotFoundError(f"La richiesta #{escalation_id} non esiste (o i dati sono stati cancellati).")

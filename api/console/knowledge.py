@@ -19,13 +19,16 @@ from api.console.templating import render
 from api.knowledge_sync import PublishRefusedError, SyncOutcome, console_sources, sync_knowledge
 from api.quality_gate import GateVerdict, QualityGate, check_candidate
 from api.services import IngestBusyError
+from api.web.protection import CONSOLE_RESPONSES, RowId
 from bot.answers.catalog_status import entry_status
 from bot.desk.staff_faq import StaffFaqError
 from knowledge.catalog import Call, Mission
 from knowledge.errors import KnowledgeError
 from knowledge.loaders import SUPPORTED_SUFFIXES
 
-router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(require_staff)])
+router = APIRouter(
+    prefix="/console", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_staff)]
+)
 Text = Annotated[str, Form(max_length=8000)]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -39,7 +42,7 @@ def faqs(request: Request, state: ConsoleDep) -> Response:
 
 
 @router.get("/faqs/{faq_id}")
-def faq_form(request: Request, state: ConsoleDep, faq_id: int) -> Response:
+def faq_form(request: Request, state: ConsoleDep, faq_id: RowId) -> Response:
     """Edit a FAQ (saving approves it against its source as it is now)."""
     faq = state.faqs.get(faq_id)
     if faq is None:
@@ -56,7 +59,7 @@ def save_faq(
     request: Request,
     state: ConsoleDep,
     session: StaffDep,
-    faq_id: int,
+    faq_id: RowId,
     question: Text,
     answer: Text,
     language: Annotated[Literal["it", "en", "fr"], Form()],
@@ -79,7 +82,7 @@ def save_faq(
 
 
 @router.post("/faqs/{faq_id}/approve")
-def approve_faq(state: ConsoleDep, session: StaffDep, faq_id: int) -> Response:
+def approve_faq(state: ConsoleDep, session: StaffDep, faq_id: RowId) -> Response:
     """Approve as written, against its source's current content (a source that is gone is unlinked)."""
     faq = state.faqs.get(faq_id)
     if faq is None:
@@ -90,7 +93,7 @@ def approve_faq(state: ConsoleDep, session: StaffDep, faq_id: int) -> Response:
 
 
 @router.post("/faqs/{faq_id}/retire")
-def retire_faq(state: ConsoleDep, session: StaffDep, faq_id: int) -> Response:
+def retire_faq(state: ConsoleDep, session: StaffDep, faq_id: RowId) -> Response:
     """Stop serving it."""
     try:
         state.faqs.retire(faq_id, author=session.account.name)
@@ -200,7 +203,7 @@ async def _sync(state: ConsoleState, paths: list[Path], gate: QualityGate | None
     return outcome
 
 
-def _faq_done(state: ConsoleState, actor: str, action: str, faq_id: int) -> Response:
+def _faq_done(state: ConsoleState, actor: str, action: str, faq_id: RowId) -> Response:
     state.assistant.refresh_knowledge()
     state.audit.record(actor, action, f"faq {faq_id}")
     return RedirectResponse(f"/console/faqs?done=faq_saved#faq-{faq_id}", status_code=303)

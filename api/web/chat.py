@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.limits import Limits, per_minute, retry_after_seconds
 from api.services import Services
-from api.web.protection import client_address, error_body
+from api.web.protection import API_RESPONSES, MAX_ROW_ID, client_address, error_body
 from bot.answers.composers.base import Citation
 from bot.answers.composers.sources import answer_body
 from bot.conversation.assistant import Assistant
@@ -48,7 +48,7 @@ EVENTS_PING_SECONDS = 15.0
 REPLY_SHUTDOWN_GRACE_SECONDS = 8.0
 """Below uvicorn's graceful shutdown (10 s): a turn under way finishes before the server stops."""
 
-router = APIRouter(prefix="/api", tags=["chat"])
+router = APIRouter(prefix="/api", tags=["chat"], responses=API_RESPONSES)
 
 
 class SessionRequest(BaseModel):
@@ -72,7 +72,7 @@ class HandoffRequest(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    message_id: int
+    message_id: int = Field(ge=1, le=MAX_ROW_ID)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=1000)
 
@@ -234,7 +234,7 @@ def erase(body: ErasureRequest, state: StateDep, conversation: ConversationDep) 
 
 @router.get("/events", dependencies=[Depends(limit_ip)])
 async def events(
-    state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0)] = 0
+    state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0
 ) -> EventSourceResponse:
     """New messages (staff replies) and escalation changes as they happen (closed at shutdown: widgets reconnect)."""
     return _event_stream(_live_events(state, conversation, after), grace=0)

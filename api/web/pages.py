@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 STATIC = Path(__file__).parent / "static"
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["pages"])
 
 
 @router.get("/")
@@ -43,7 +43,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "Not ready: the database or the index is not."}})
 def readyz(request: Request) -> JSONResponse:
     """The database answers and the index holds passages: chats can be served."""
     services = request.app.state.web.services

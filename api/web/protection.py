@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -27,6 +28,37 @@ PAGE_CSP = (
 """For the pages the app serves (demo, docs). The widget's styles live in its shadow root's
 ``<style>``, hence ``'unsafe-inline'`` for styles only; scripts come from this origin alone."""
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+MAX_ROW_ID = 2**63 - 1
+"""Ids are 64-bit integers in the database: anything beyond is refused at the edge (422), not
+sent to a driver that would overflow."""
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID, description="A row id (1 to 2^63-1).")]
+
+
+def _described(statuses: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {status: {"description": text} for status, text in statuses.items()}
+
+
+API_RESPONSES = _described({
+    400: "Bad input the schema cannot express (e.g. consent not given).",
+    401: "No session, or an unknown one.",
+    413: "The request body is over its limit.",
+    422: "The request does not match the schema (ids out of range included).",
+    429: "Too many requests; Retry-After says when to come back.",
+})  # fmt: skip
+"""Statuses every chat API route may answer besides its own."""
+CONSOLE_RESPONSES = _described({
+    303: "Done, go on to the next page (or to the login page without a session).",
+    400: "The form's content was refused; the page says why.",
+    401: "No session (a page redirects instead).",
+    403: "Not allowed for this account, or the form is stale (missing or wrong CSRF token).",
+    404: "No such record.",
+    413: "The request body is over its limit.",
+    422: "The request does not match the schema (ids out of range included).",
+    429: "Too many login attempts; Retry-After says when to come back.",
+})  # fmt: skip
+"""Statuses every console route may answer (pages for people: most actions end in a 303)."""
 
 
 def client_address(request: Request) -> str:
@@ -70,20 +102,35 @@ class BodyLimit:
             await _json(send, 413, error_body("too_large", f"The request body is limited to {limit} bytes."))
             return
         seen = 0
+        over = False
+        answered = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    over = True
                     raise BodyTooLargeError
             return message
 
+        async def guarded(message: Message) -> None:
+            # FastAPI turns any error while reading a body into its own 400; once the body went
+            # over the limit, whatever the app answers is replaced by the 413 it deserves.
+            nonlocal answered
+            if not over:
+                await send(message)
+            elif not answered:
+                answered = True
+                await _json(send, 413, error_body("too_large", f"The request body is limited to {limit} bytes."))
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, guarded)
         except BodyTooLargeError:
-            await _json(send, 413, error_body("too_large", f"The request body is limited to {limit} bytes."))
+            if not answered:
+                answered = True
+                await _json(send, 413, error_body("too_large", f"The request body is limited to {limit} bytes."))
 
 
 class SecurityHeaders:

@@ -143,6 +143,14 @@ def test_feedback_on_an_answer_of_this_conversation_only(client: TestClient, sam
     assert bad.status_code == 422 and bad.json()["error"]["problems"][0]["field"] == "rating"
 
 
+@pytest.mark.parametrize("route", ["/api/events?after=99999999999999999999", "/api/events?after=-1"])
+def test_ids_out_of_range_are_422_not_a_server_error(client: TestClient, route: str) -> None:
+    headers = session(client)
+    assert client.get(route, headers=headers).status_code == 422
+    feedback = client.post("/api/feedback", json={"message_id": 2**64, "rating": "up"}, headers=headers)
+    assert feedback.status_code == 422
+
+
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Bearer " + "x" * 43}, {"Authorization": "Basic abc"}],
@@ -156,6 +164,9 @@ def test_bad_bodies_get_clear_errors_and_harm_nothing(client: TestClient) -> Non
     headers = session(client)
     too_big = client.post("/api/messages", content=b'{"text": "' + b"a" * 20_000 + b'"}', headers=headers)
     assert too_big.status_code == 413 and too_big.json()["error"]["code"] == "too_large"
+    chunks = (b'{"text": "' + b"a" * 4096 if n == 0 else b"a" * 4096 for n in range(6))  # no Content-Length
+    chunked = client.post("/api/messages", content=chunks, headers={**headers, "Content-Type": "application/json"})
+    assert chunked.status_code == 413 and chunked.json()["error"]["code"] == "too_large"
     malformed = client.post(
         "/api/messages", content=b"{not json", headers={**headers, "Content-Type": "application/json"}
     )
