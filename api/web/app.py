@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         redoc_url=None,
     )
     install_error_handlers(app)
+    chat.install_errors(app)
     auth.install_console_errors(app)
     app.include_router(chat.router)
     app.include_router(pages.router)

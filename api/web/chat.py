@@ -19,7 +19,8 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 from limits import RateLimitItem
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
@@ -32,7 +33,7 @@ from bot.answers.composers.base import Citation
 from bot.answers.composers.sources import answer_body
 from bot.conversation.assistant import Assistant
 from bot.conversation.front_door import FrontDoor
-from bot.conversation.inbox import Inbound
+from bot.conversation.inbox import ConversationGoneError, Inbound
 from bot.conversation.phrases import say
 from bot.conversation.records import StoredEscalation, StoredMessage
 from bot.conversation.replies import CitationEvent, DecisionEvent, DoneEvent, Event, Reply, TokenEvent, reply_of
@@ -115,6 +116,14 @@ class WebState:
     def reply(self, inbound: Inbound) -> Reply:
         """The turn's reply (``turn_events``, consumed)."""
         return reply_of(self.turn_events(inbound))
+
+
+def install_errors(app: FastAPI) -> None:
+    """A session erased while one of its turns ran: the same 401 as any session that is gone."""
+
+    @app.exception_handler(ConversationGoneError)
+    async def gone(request: Request, exc: ConversationGoneError) -> JSONResponse:
+        return JSONResponse(error_body("unauthorized", "This session does not exist (any more)."), status_code=401)
 
 
 def web_state(request: Request) -> WebState:

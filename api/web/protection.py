@@ -3,6 +3,8 @@ errors as JSON (never a stack trace).
 
 The body limit is an ASGI middleware rather than a dependency so it also holds for
 chunked uploads without a ``Content-Length``: the request stream is counted as it is read.
+(FastAPI's own ``max_body_size`` is fixed when a route is declared; the upload's limit is a
+setting read at startup, hence this one.)
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from bot.conversation.assistant import Assistant
-from bot.conversation.inbox import Inbound, Inbox, StoredReply
+from bot.conversation.inbox import ConversationGoneError, Inbound, Inbox, StoredReply
 from bot.conversation.records import StoredContact, StoredConversation, StoredEscalation, StoredMessage
 from bot.conversation.replies import Event, Reply, final_events, reply_of
 from bot.conversation.store import ConversationStore
@@ -104,7 +104,10 @@ class FrontDoor:
         """Answer ``channel``'s messages that were accepted and never answered (oldest first)."""
         replies: list[Reply] = []
         for inbound in self.inbox.pending(channel, limit):
-            claim = self.inbox.claim(inbound.message_id)
+            try:
+                claim = self.inbox.claim(inbound.message_id)
+            except ConversationGoneError:
+                continue  # erased meanwhile: nobody to answer
             if claim is None:
                 continue  # taken by another process meanwhile
             try:

@@ -85,6 +85,11 @@ class StoredReply:
     delivered: bool
 
 
+class ConversationGoneError(KeyError):
+    """The conversation (or the message) was erased while the turn ran: nothing is stored, nobody
+    is answered (a right-to-erasure request can land between a message and its reply)."""
+
+
 class AlreadyAnsweredError(RuntimeError):
     """The message was answered meanwhile (by another process): its stored reply stands."""
 
@@ -110,7 +115,7 @@ class Inbox:
             with self._sessions.begin() as session:
                 conversation = session.get(ConversationRow, conversation_id)
                 if conversation is None:
-                    raise KeyError(f"no conversation {conversation_id}")
+                    raise ConversationGoneError(f"no conversation {conversation_id}")
                 row = MessageRow(
                     conversation_id=conversation_id, role="user", text=storable(text, MAX_TEXT_CHARS) or "",
                     citations_json="[]", client_key=key, status="pending", created_at=now,
@@ -142,7 +147,9 @@ class Inbox:
             return _inbound(row, self._reply_id(session, row.id), created=False)
 
     def claim(self, message_id: int) -> str | None:
-        """Take the lease to answer a pending message; ``None`` when it is answered or held by a live process."""
+        """Take the lease to answer a pending message; ``None`` when it is answered or held by a live process.
+
+        Raises ``ConversationGoneError`` when the message was erased."""
         now = self._now()
         claim = leases.new_claim()
         with self._sessions.begin() as session:  # the common case, a message nobody holds: one statement
@@ -155,7 +162,9 @@ class Inbox:
             return claim
         with self._sessions() as session:
             row = session.get(MessageRow, message_id)
-            if row is None or row.status != "pending":
+            if row is None:
+                raise ConversationGoneError(f"no message {message_id}")
+            if row.status != "pending":
                 return None
             held_by, held_until = row.claimed_by, row.claimed_until
         if held_by is None or not leases.is_free(held_by, as_utc(held_until) if held_until else None, now):
@@ -208,7 +217,7 @@ class Inbox:
         with self._sessions.begin() as session:
             inbound = session.get(MessageRow, inbound_id)
             if inbound is None:
-                raise KeyError(f"no message {inbound_id}")
+                raise ConversationGoneError(f"no message {inbound_id}")
             answered = session.execute(
                 update(MessageRow)
                 .where(MessageRow.id == inbound_id, MessageRow.status != "answered")

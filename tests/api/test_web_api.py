@@ -222,3 +222,24 @@ def test_probes_reference_and_errors_are_json(client: TestClient, monkeypatch: p
     monkeypatch.setattr(store, "active_escalation", broken)
     crashed = client.get("/api/history", headers=headers)
     assert crashed.status_code == 500 and "fire" not in crashed.text and "Traceback" not in crashed.text
+
+
+def test_a_session_erased_while_its_turn_runs_gets_401_not_a_server_error(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = session(client)
+    state = client.app.state.web  # type: ignore[attr-defined]
+    accept = state.accept
+
+    def accept_then_erase(conversation: int, text: str, client_id: str | None) -> object:
+        inbound = accept(conversation, text, client_id)
+        contact = state.front_door.conversation(conversation).contact_id
+        state.privacy.erase(contact)  # the SME's other tab asks for erasure at this instant
+        return inbound
+
+    monkeypatch.setattr(state, "accept", accept_then_erase)
+    for body in ({"text": "Quando chiude il bando?"}, None):
+        route = "/api/messages" if body else "/api/handoff"
+        headers = session(client)
+        gone = client.post(route, json=body, headers=headers)
+        assert gone.status_code == 401 and gone.json()["error"]["code"] == "unauthorized", gone.text
