@@ -45,6 +45,7 @@ def _described(statuses: dict[int, str]) -> dict[int | str, dict[str, Any]]:
 API_RESPONSES = _described({
     400: "Bad input the schema cannot express (e.g. consent not given).",
     401: "No session, or an unknown one.",
+    404: "No such record in this conversation (e.g. feedback on another conversation's answer).",
     413: "The request body is over its limit.",
     422: "The request does not match the schema (ids out of range included).",
     429: "Too many requests; Retry-After says when to come back.",
