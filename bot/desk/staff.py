@@ -26,7 +26,7 @@ from bot.conversation.records import (
 from bot.conversation.store import ConversationStore
 from bot.desk.audit import AuditLog
 from bot.outbound.alerts import PUSH_CHANNELS
-from bot.outbound.outbox import Outbox
+from bot.outbound.outbox import Outbox, event_key
 
 MAX_STAFF_TEXT = 4000
 REPLY_IN_PLACE_CHANNELS = frozenset({"telegram"})
@@ -185,6 +185,7 @@ class StaffDesk:
                     to.channel, to.address, "staff_notice", text,
                     payload={"status": escalation.status, "channel": conversation.channel, "reason": escalation.reason},
                     contact_id=conversation.contact_id, conversation_id=conversation.id, escalation_id=escalation.id,
+                    key=event_key("staff_notice", escalation.id, to.channel, to.address),
                 )  # fmt: skip
                 queued += 1
             if not in_place:
@@ -196,6 +197,7 @@ class StaffDesk:
                 self.outbox.enqueue(
                     to.channel, to.address, "staff_followup", text, contact_id=conversation.contact_id,
                     conversation_id=conversation.id, escalation_id=escalation.id, message_id=message.id,
+                    key=event_key("staff_followup", message.id, to.channel, to.address),
                 )  # fmt: skip
                 queued += 1
         return queued
@@ -231,6 +233,7 @@ class StaffDesk:
                 to.channel, to.address, "staff_reminder", text,
                 payload={"status": escalation.status, "channel": conversation.channel, "reason": escalation.reason},
                 contact_id=conversation.contact_id, conversation_id=conversation.id, escalation_id=escalation.id,
+                key=event_key("staff_reminder", escalation.id, to.channel, to.address),
             )  # fmt: skip
             queued += 1
         return queued

@@ -225,15 +225,16 @@ class AlertScanner:
         for contact, subscription in self._subscribers(entry):
             language = contact.language or "it"
             text = alert_text(desk, entry, reason, subscription, language)
-            try:
+            payload = {"entry_id": entry.id, "reason": reason, "url": entry.url}
+            try:  # the log and the message in one transaction: alerted once, and never logged but lost
                 with self._sessions.begin() as session:
                     session.add(AlertLogRow(contact_id=contact.id, entry_id=entry.id, reason=reason,
                                             created_at=self._now()))  # fmt: skip
+                    session.flush()
+                    self._outbox.enqueue(contact.channel, contact.external_id, "alert", text, payload=payload,
+                                         contact_id=contact.id, within=session)  # fmt: skip
             except IntegrityError:
                 continue  # already alerted
-            payload = {"entry_id": entry.id, "reason": reason, "url": entry.url}
-            self._outbox.enqueue(contact.channel, contact.external_id, "alert", text, payload=payload,
-                                 contact_id=contact.id)  # fmt: skip
             queued += 1
         return queued
 

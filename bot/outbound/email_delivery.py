@@ -95,7 +95,7 @@ class EmailSender:
 
     def send_due(self, limit: int = 100) -> int:
         """Send what is due; returns how many messages the server accepted."""
-        items = self.outbox.due(EMAIL_CHANNEL, limit)
+        items = self.outbox.claim_due(EMAIL_CHANNEL, limit)
         if not items:
             return 0
         try:
@@ -109,11 +109,12 @@ class EmailSender:
             return 0
         sent = 0
         try:
-            for item in items:
+            for index, item in enumerate(items):
                 accepted, connected = self._send(smtp, item)
                 sent += accepted
-                if not connected:
-                    break  # the rest stay due: the next batch reconnects
+                if not connected:  # the rest are given back: the next batch reconnects
+                    self.outbox.release([rest.id for rest in items[index + 1 :]])
+                    break
         finally:
             _close(smtp)
         return sent

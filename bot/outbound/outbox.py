@@ -7,8 +7,23 @@ user blocked the bot, the chat is gone, the mailbox does not exist) ends as
 ``undeliverable``, kept with its error for staff to see.
 
 Channel-agnostic: rows name their channel and address (a Telegram chat id, an e-mail
-address); each channel's sender asks for its own ``due`` rows. The web widget needs no
-outbox: it reads staff messages from the conversation itself.
+address); each channel's sender claims its own due rows. The web widget needs no outbox: it
+reads staff messages from the conversation itself.
+
+Exactly once across processes:
+- **Enqueue** with a ``key`` naming the event, channel and recipient (``notice_key`` and
+  friends): the key is unique, so a second enqueue of the same notice, by this process or
+  another one racing it, is a no-op that returns the first row's id.
+- **Send** only what ``claim_due`` hands out: due rows are leased to one sender for
+  ``LEASE`` (one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`` on PostgreSQL,
+  so concurrent senders skip each other's rows instead of waiting; SQLite runs one writer
+  at a time anyway). Settling a row ends its lease. A sender killed mid-send leaves the row
+  leased: it is claimed again once the lease expires, and sent once more at most (an
+  e-mail keeps its Message-ID, so the resend threads as the same message).
+
+Leases rather than a job-queue library (procrastinate and the like): the default install
+runs on SQLite, which those do not support, and the outbox's rows are also what staff and
+the console read (status, attempts, last error), so one table serves both.
 """
 
 from __future__ import annotations
@@ -19,14 +34,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from bot.conversation.leases import new_claim
 from knowledge.database import Base, as_utc, transaction
 
 OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder"]
 OutboxStatus = Literal["pending", "sent", "undeliverable"]
 MAX_OUTBOX_TEXT = 20_000
+LEASE = dt.timedelta(minutes=2)
+"""How long a claimed row is one sender's: longer than an SMTP or Bot API call can take."""
 
 
 class OutboxRow(Base):
@@ -36,6 +55,7 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_bot_outbox_due", "channel", "status", "next_attempt_at"),
         Index("ix_bot_outbox_sent_ref", "channel", "address", "sent_ref"),
+        UniqueConstraint("dedupe_key", name="uq_bot_outbox_dedupe_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -59,6 +79,10 @@ class OutboxRow(Base):
     """The channel's id of the delivered message (a Telegram message id): replies point at it."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    """The event, channel and recipient this row delivers (unique): a second enqueue is a no-op."""
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -118,26 +142,74 @@ class Outbox:
         conversation_id: int | None = None,
         escalation_id: int | None = None,
         message_id: int | None = None,
+        key: str | None = None,
         within: Session | None = None,
     ) -> int:
         """Queue a message for delivery now (committed, or with the transaction it is ``within``:
-        the state change that causes it); returns its id."""
+        the state change that causes it); returns its id.
+
+        With ``key`` (the event, channel and recipient), a message queued before under the same
+        key is found instead: its id is returned and nothing is added."""
         if not text.strip():
             raise ValueError("an outbox message needs text")
         now = self._now()
+        row = OutboxRow(
+            channel=channel, address=address, kind=kind, text=text[:MAX_OUTBOX_TEXT],
+            payload_json=json.dumps(payload or {}, ensure_ascii=False), contact_id=contact_id,
+            conversation_id=conversation_id, escalation_id=escalation_id, message_id=message_id,
+            status="pending", attempts=0, next_attempt_at=now, created_at=now, dedupe_key=key,
+        )  # fmt: skip
+        if key is not None and (known := self._by_key(key, within)) is not None:
+            return known
+        try:
+            with transaction(self._sessions, within) as session:
+                session.add(row)
+                session.flush()
+                return row.id
+        except IntegrityError:
+            # Another process queued the same event between the lookup and the insert. (Within a
+            # caller's transaction the error is the caller's: that state change ran twice.)
+            known = self._by_key(key, None) if key is not None and within is None else None
+            if known is None:
+                raise
+            return known
+
+    def claim_due(self, channel: str, limit: int = 100, lease: dt.timedelta = LEASE) -> list[OutboxItem]:
+        """Lease ``channel``'s due messages (oldest first) to this sender; nobody else gets them
+        until they are settled or the lease runs out. Send only what this returns."""
+        now = self._now()
+        claim = new_claim()
+        free = select(OutboxRow.id).where(
+            OutboxRow.channel == channel, OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
+            (OutboxRow.claimed_until.is_(None)) | (OutboxRow.claimed_until <= now),
+        )  # fmt: skip
+        chosen = free.order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True)
+        with self._sessions.begin() as session:
+            session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(chosen.scalar_subquery()))
+                .values(claimed_by=claim, claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            rows = session.scalars(select(OutboxRow).where(OutboxRow.claimed_by == claim).order_by(OutboxRow.id))
+            return [_item(row) for row in rows]
+
+    def release(self, item_ids: list[int]) -> None:
+        """Give back the lease of claimed messages not tried (due again at once, for any sender)."""
+        if item_ids:
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(OutboxRow).where(OutboxRow.id.in_(item_ids), OutboxRow.status == "pending")
+                    .values(claimed_by=None, claimed_until=None)
+                )  # fmt: skip
+
+    def _by_key(self, key: str, within: Session | None) -> int | None:
         with transaction(self._sessions, within) as session:
-            row = OutboxRow(
-                channel=channel, address=address, kind=kind, text=text[:MAX_OUTBOX_TEXT],
-                payload_json=json.dumps(payload or {}, ensure_ascii=False), contact_id=contact_id,
-                conversation_id=conversation_id, escalation_id=escalation_id, message_id=message_id,
-                status="pending", attempts=0, next_attempt_at=now, created_at=now,
-            )  # fmt: skip
-            session.add(row)
-            session.flush()
-            return row.id
+            return session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
 
     def due(self, channel: str, limit: int = 100) -> list[OutboxItem]:
-        """Pending messages of ``channel`` whose next attempt is due, oldest first."""
+        """Pending messages of ``channel`` whose next attempt is due, oldest first (a view for staff and
+        tests: a sender sends what ``claim_due`` leases to it)."""
         query = (
             select(OutboxRow)
             .where(
@@ -162,6 +234,7 @@ class Outbox:
             if row is not None:
                 row.status, row.sent_ref, row.sent_at = "sent", sent_ref, self._now()
                 row.attempts += 1
+                row.claimed_by = row.claimed_until = None
 
     def mark_failed(self, item_id: int, error: str, retry_after: float | None = None) -> float:
         """A failed attempt: try again after the backoff (or the channel's ``retry_after``, if longer).
@@ -176,6 +249,7 @@ class Outbox:
             delay = max(self.retry.delay(row.attempts), retry_after or 0.0)
             row.next_attempt_at = self._now() + dt.timedelta(seconds=delay)
             row.last_error = error[:2000]
+            row.claimed_by = row.claimed_until = None
             return delay
 
     def mark_undeliverable(self, item_id: int, error: str) -> None:
@@ -185,6 +259,7 @@ class Outbox:
             if row is not None:
                 row.status, row.last_error = "undeliverable", error[:2000]
                 row.attempts += 1
+                row.claimed_by = row.claimed_until = None
 
     def find_sent(self, channel: str, address: str, sent_ref: str) -> OutboxItem | None:
         """The delivered message the channel knows as ``sent_ref`` in ``address`` (what a reply points at)."""
@@ -229,6 +304,11 @@ class Outbox:
             query = query.where(OutboxRow.status == status)
         with self._sessions() as session:
             return [_item(row) for row in session.scalars(query)]
+
+
+def event_key(kind: OutboxKind, event_id: int, channel: str, address: str) -> str:
+    """The key of one event's message to one recipient on one channel (``enqueue(key=…)``)."""
+    return f"{kind}:{event_id}:{channel}:{address}"[:200]
 
 
 def _item(row: OutboxRow) -> OutboxItem:

@@ -96,7 +96,7 @@ class OutboxSender:
     async def deliver_due(self) -> int:
         """Send what is due; returns how many were delivered."""
         delivered = 0
-        for item in await asyncio.to_thread(self.deps.outbox.due, CHANNEL):
+        for item in await asyncio.to_thread(self.deps.outbox.claim_due, CHANNEL):
             delivered += await self._deliver(item)
         return delivered
 
