@@ -4,18 +4,15 @@ the Telegram staff group's reminder, and handing a conversation back to the assi
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from doubles.network import free_port
 from doubles.sample import SAMPLE_TODAY
+from doubles.smtp import Inbox, start_smtp
 from doubles.telegram_api import BotApiDouble
 from doubles.telegram_bot import STAFF_CHAT, STAFF_NAME, STAFF_USER, MovableClock, RunningBot, bot_config
 
@@ -31,30 +28,6 @@ SENDER = "sportello@desk.example"
 STAFF = "staff@desk.example"
 SLA = dt.timedelta(hours=24)
 HOSTILE = "Domanda\r\nBcc: evil@x.example\r\nSubject: hacked <script>alert(1)</script>"
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler: keeps what it accepts, refuses the recipients it is told to."""
-
-    received: list[Any] = field(default_factory=list)
-    refuse: dict[str, str] = field(default_factory=dict)
-    connections: list[Any] = field(default_factory=list)
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.received.append(envelope)
-        if not any(known is session for known in self.connections):
-            self.connections.append(session)
-        return "250 Message accepted"
-
-    def messages(self) -> list[EmailMessage]:
-        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.received]
 
 
 @dataclass
@@ -81,13 +54,6 @@ def desk(make_services: Callable[..., Services]) -> Desk:
     clock = MovableClock(SAMPLE_TODAY)
     store, outbox = ConversationStore(services.sessions, clock), Outbox(services.sessions, clock)
     return Desk(clock, store, outbox, StaffDesk(store, outbox))
-
-
-def start_smtp(port: int, **options: Any) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
-    controller.start()
-    return controller, inbox
 
 
 @pytest.fixture
