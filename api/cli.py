@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from api.cli_channels import serve, telegram_app
+from api.cli_channels import serve, telegram_app, worker
 from api.cli_common import command_services, err, figure, out
 from api.cli_desk import contact_app, purge, staff_app
 from api.cli_eval import eval_command
@@ -232,6 +232,7 @@ def _show_reply(assistant: Assistant, conversation_id: int, text: str, *, live: 
 
 
 app.command()(serve)
+app.command()(worker)
 app.command(name="eval")(eval_command)
 app.add_typer(telegram_app, name="telegram")
 app.add_typer(staff_app, name="staff")

@@ -1,4 +1,5 @@
-"""The channels from the command line: ``sportello serve`` (web, console, Telegram webhook) and
+"""The channels from the command line: ``sportello serve`` (web, console, Telegram webhook),
+``sportello worker`` (the desk's timed work, for deployments of several processes) and
 ``sportello telegram`` (the bot by long polling; its webhook registration)."""
 
 from __future__ import annotations
@@ -37,6 +38,30 @@ def serve(
         # middleware), never from loopback by default as uvicorn's own would.
         uvicorn.run(create_app(services=services), host=host, port=port, log_level="warning", access_log=False,
                     proxy_headers=False, timeout_graceful_shutdown=int(STOP_GRACE_SECONDS))  # fmt: skip
+
+
+def worker() -> None:
+    """Run staff notices, e-mail, SLA reminders and the retention purge until stopped (Ctrl+C or
+    SIGTERM): for several processes, with SPORTELLO_WEB__DESK_TASKS=false on the web ones."""
+    import asyncio
+    import signal
+
+    from api.desk_tasks import DeskTasks
+
+    async def run(tasks: DeskTasks) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        tasks.start()
+        await stop.wait()
+        await tasks.stop()  # a step in progress ends first: what it claimed is settled
+
+    with command_services() as services:
+        seconds = services.settings.console.notify_seconds
+        out.print(f"Sportello worker: staff notices, e-mail, reminders and retention every {seconds:g} s. "
+                  "Ctrl+C stops it.")  # fmt: skip
+        asyncio.run(run(DeskTasks(services)))
 
 
 telegram_app = typer.Typer(help="The Telegram bot: run it by long polling, or register its webhook.")

@@ -1,10 +1,12 @@
-"""What ``sportello serve`` does on a timer besides answering: staff notices and SLA
-reminders (e-mail, and reminders in the Telegram staff group), sending the e-mail, and
-the retention purge.
+"""What ``sportello serve`` (or, for several processes, ``sportello worker``) does on a timer
+besides answering: staff notices and SLA reminders (e-mail, and reminders in the Telegram
+staff group), sending the e-mail, and the retention purge.
 
-Every step is idempotent and stored in the database (the outbox remembers what it
-queued), so a restart loses nothing and several workers repeat no notice; a failing step
-is logged and tried again on the next tick, never allowed to stop the others.
+Every step is idempotent and stored in the database: a notice is queued under a key naming
+its event and recipient (a second enqueue is a no-op) and sent only by the process the outbox
+leases it to (``bot.outbound.outbox``), so a restart loses nothing and any number of
+processes running these tasks send each notice once. A failing step is logged and tried
+again on the next tick, never allowed to stop the others.
 """
 
 from __future__ import annotations

@@ -214,6 +214,11 @@ class WebSettings(BaseModel):
         default=2, ge=1, le=64, description="Extractive turns computed at once (more queue; see docs/web.md)."
     )
     max_body_bytes: int = Field(default=16_384, ge=1024, description="Larger request bodies get 413.")
+    desk_tasks: bool = Field(
+        default=True,
+        description="Run staff notices, e-mail, SLA reminders and the retention purge in `sportello serve`; "
+        "false when a `sportello worker` runs them (several processes; each notice goes out once either way).",
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed, as addresses or "

@@ -39,8 +39,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             sync_knowledge(ready, [SAMPLE_KNOWLEDGE_DIR])
         app.state.web = chat.WebState(ready)
         app.state.console = build_console_state(ready)
-        tasks = DeskTasks(ready)
-        tasks.start()
+        tasks = DeskTasks(ready) if ready.settings.web.desk_tasks else None
+        if tasks is not None:  # else a `sportello worker` runs them
+            tasks.start()
         answering = recovery(app.state.web.front_door, chat.CHANNEL)
         answering.start()
         channel = telegram.build_channel(ready, polling=False) if telegram.webhook_enabled(ready.settings) else None
@@ -51,7 +52,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             await answering.stop()
-            await tasks.stop()
+            if tasks is not None:
+                await tasks.stop()
             if channel is not None:
                 await channel.stop()
             if owned:

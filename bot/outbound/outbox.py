@@ -18,8 +18,9 @@ Exactly once across processes:
   ``LEASE`` (one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`` on PostgreSQL,
   so concurrent senders skip each other's rows instead of waiting; SQLite runs one writer
   at a time anyway). Settling a row ends its lease. A sender killed mid-send leaves the row
-  leased: it is claimed again once the lease expires, and sent once more at most (an
-  e-mail keeps its Message-ID, so the resend threads as the same message).
+  leased: it is claimed again once the lease expires — at once by a process of the same
+  host, which sees the holder is gone (``bot.conversation.leases``) — and sent once more at
+  most (an e-mail keeps its Message-ID, so the resend threads as the same message).
 
 Leases rather than a job-queue library (procrastinate and the like): the default install
 runs on SQLite, which those do not support, and the outbox's rows are also what staff and
@@ -38,7 +39,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, Uniqu
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from bot.conversation.leases import new_claim
+from bot.conversation import leases
 from knowledge.database import Base, as_utc, transaction
 
 OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder"]
@@ -178,7 +179,7 @@ class Outbox:
         """Lease ``channel``'s due messages (oldest first) to this sender; nobody else gets them
         until they are settled or the lease runs out. Send only what this returns."""
         now = self._now()
-        claim = new_claim()
+        claim = leases.new_claim()
         free = select(OutboxRow.id).where(
             OutboxRow.channel == channel, OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
             (OutboxRow.claimed_until.is_(None)) | (OutboxRow.claimed_until <= now),
@@ -191,8 +192,27 @@ class Outbox:
                 .values(claimed_by=claim, claimed_until=now + lease)
                 .execution_options(synchronize_session=False)
             )
+        self._take_over_dead(channel, claim, now + lease)
+        with self._sessions() as session:
             rows = session.scalars(select(OutboxRow).where(OutboxRow.claimed_by == claim).order_by(OutboxRow.id))
             return [_item(row) for row in rows]
+
+    def _take_over_dead(self, channel: str, claim: str, until: dt.datetime) -> None:
+        """Rows leased to a process of this host that is gone (SIGKILLed mid-send) are taken at once,
+        as the inbox does, instead of waiting for the lease to run out."""
+        now = self._now()
+        held = select(OutboxRow.id, OutboxRow.claimed_by, OutboxRow.claimed_until).where(
+            OutboxRow.channel == channel, OutboxRow.status == "pending", OutboxRow.claimed_until > now
+        )
+        with self._sessions() as session:
+            dead = [(row_id, holder) for row_id, holder, held_until in session.execute(held)
+                    if leases.is_free(holder, as_utc(held_until) if held_until else None, now)]  # fmt: skip
+        for row_id, holder in dead:
+            with self._sessions.begin() as session:  # compare-and-set: one taker wins
+                session.execute(
+                    update(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.claimed_by == holder)
+                    .values(claimed_by=claim, claimed_until=until)
+                )  # fmt: skip
 
     def release(self, item_ids: list[int]) -> None:
         """Give back the lease of claimed messages not tried (due again at once, for any sender)."""

@@ -5,6 +5,7 @@ with racing threads standing in for processes, on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import threading
 from collections.abc import Callable
 
@@ -12,7 +13,7 @@ import pytest
 from doubles.sample import SAMPLE_TODAY
 
 from api.services import Services
-from bot.outbound.outbox import LEASE, Outbox, event_key
+from bot.outbound.outbox import LEASE, Outbox, OutboxRow, event_key
 
 
 class Clock:
@@ -91,3 +92,16 @@ def _race(work: Callable[[], None], threads: int) -> None:
         worker.start()
     for worker in workers:
         worker.join()
+
+
+def test_rows_leased_to_a_dead_process_of_this_host_are_taken_at_once(make_services: Callable[..., Services]) -> None:
+    services = make_services()
+    outbox = Outbox(services.sessions, Clock(SAMPLE_TODAY))
+    item = outbox.enqueue("email", "desk@cluster.example.eu", "staff_notice", "#1")
+    outbox.claim_due("email")
+    with services.sessions.begin() as session:  # as if a process long gone had claimed it
+        session.get(OutboxRow, item).claimed_by = f"{socket.gethostname()}:{2**22 + 17}:dead#0001"  # type: ignore[union-attr]
+    assert [i.id for i in outbox.claim_due("email")] == [item]
+    with services.sessions.begin() as session:  # a live process elsewhere keeps its lease
+        session.get(OutboxRow, item).claimed_by = "another-host:1234:live#0002"  # type: ignore[union-attr]
+    assert outbox.claim_due("email") == []

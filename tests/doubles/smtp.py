@@ -35,8 +35,9 @@ class Inbox:
         return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.received]
 
 
-def start_smtp(port: int, **options: Any) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
+def start_smtp(port: int, inbox: Inbox | None = None, **options: Any) -> tuple[Controller, Inbox]:
+    """An SMTP server on 127.0.0.1:``port`` handing what it accepts to ``inbox`` (a new one by default)."""
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     return controller, inbox
