@@ -40,7 +40,7 @@ from bot.desk.staff import StaffDesk
 from bot.desk.staff_faq import StaffFaqs
 from bot.outbound.outbox import Outbox
 from knowledge.chunking import ChunkingConfig
-from knowledge.database import make_engine, session_factory
+from knowledge.database import make_engine, session_factory, try_advisory_lock
 from knowledge.ingest import IngestConfig, IngestPipeline
 from knowledge.store import ManifestStore
 from knowledge.tokens import install_offline_encoding
@@ -138,7 +138,8 @@ class Services:
 
     @contextmanager
     def ingest_lock(self) -> Iterator[None]:
-        """One ingest at a time per data directory (embedded Chroma is not multi-process safe)."""
+        """One ingest at a time per data directory (embedded Chroma is not multi-process safe) and,
+        on PostgreSQL, per index for every process sharing the database (an advisory lock)."""
         path = self.settings.data_dir / ".ingest.lock"
         with path.open("w") as handle:
             try:
@@ -148,7 +149,10 @@ class Services:
                     f"another ingest is running on {self.settings.data_dir}; try again when it ends"
                 ) from exc
             try:
-                yield
+                with try_advisory_lock(self.engine, f"sportello-ingest:{self.settings.chroma.collection}") as taken:
+                    if not taken:
+                        raise IngestBusyError("another process is ingesting into this knowledge base; try again later")
+                    yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -259,6 +263,17 @@ def migrate(engine: Engine, target: str = "head") -> None:
             connection.commit()
 
 
+def _pool(settings: Settings) -> dict[str, Any]:
+    """Pool options for a server database; SQLite keeps SQLAlchemy's own."""
+    if settings.resolved_database_url().startswith("sqlite"):
+        return {}
+    pool = settings.database
+    return {
+        "pool_size": pool.pool_size, "max_overflow": pool.max_overflow, "pool_timeout": pool.pool_timeout_seconds,
+        "pool_recycle": pool.pool_recycle_seconds, "pool_pre_ping": pool.pre_ping,
+    }  # fmt: skip
+
+
 def build_services(
     settings: Settings,
     *,
@@ -275,7 +290,7 @@ def build_services(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     install_offline_encoding(settings.cache_dir / "tiktoken")
 
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url(), **_pool(settings))
     migrate(engine)
     sessions = session_factory(engine)
     model = embedder or build_embedder(settings)

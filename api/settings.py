@@ -26,6 +26,20 @@ def default_data_dir() -> Path:
     return Path(base) / "sportello"
 
 
+class DatabaseSettings(BaseModel):
+    """The connection pool of a server database (PostgreSQL); SQLite opens a file and ignores these."""
+
+    pool_size: int = Field(default=5, ge=1, le=200, description="Connections kept open per process.")
+    max_overflow: int = Field(default=10, ge=0, le=500, description="Extra connections under a burst.")
+    pool_timeout_seconds: float = Field(default=10.0, gt=0, description="Wait for a free connection before failing.")
+    pool_recycle_seconds: int = Field(
+        default=1800, ge=60, description="Reopen connections older than this (proxies and poolers drop idle ones)."
+    )
+    pre_ping: bool = Field(
+        default=True, description="Test a connection before use: a dropped one is replaced, not a 500."
+    )
+
+
 class EmbeddingSettings(BaseModel):
     """Which embedding model turns text into vectors."""
 
@@ -385,6 +399,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; unset = SQLite file sportello.db in the data directory."
     )
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

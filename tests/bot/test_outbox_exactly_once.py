@@ -8,11 +8,12 @@ import datetime as dt
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from doubles.sample import SAMPLE_TODAY
 
-from api.services import Services
+from api.services import IngestBusyError, Services
 from bot.outbound.outbox import LEASE, Outbox, OutboxRow, event_key
 
 
@@ -105,3 +106,17 @@ def test_rows_leased_to_a_dead_process_of_this_host_are_taken_at_once(make_servi
     with services.sessions.begin() as session:  # a live process elsewhere keeps its lease
         session.get(OutboxRow, item).claimed_by = "another-host:1234:live#0002"  # type: ignore[union-attr]
     assert outbox.claim_due("email") == []
+
+
+@pytest.mark.integration
+def test_one_ingest_at_a_time_for_every_process_on_one_postgresql(
+    postgres_url: str, make_services: Callable[..., Services], tmp_path: Path
+) -> None:
+    # Two processes' data directories (each its own file lock) over one database.
+    first = make_services(tmp_path / "web-1", database_url=postgres_url)
+    second = make_services(tmp_path / "web-2", database_url=postgres_url)
+    busy = pytest.raises(IngestBusyError, match="another process is ingesting")
+    with first.ingest_lock(), busy, second.ingest_lock():
+        pass
+    with second.ingest_lock():  # released: the next one goes ahead
+        pass
