@@ -11,7 +11,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from doubles.network import free_port
 from doubles.sample import SAMPLE_TODAY, fake_settings
+from doubles.smtp import Inbox, start_smtp
 
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import ChromaSettings, EmbeddingSettings, Settings
@@ -40,6 +42,15 @@ def make_services(tmp_path: Path) -> Iterator[Callable[..., Services]]:
     yield factory
     for services in built:
         services.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives, and its port."""
+    port = free_port()
+    controller, inbox = start_smtp(port)
+    yield inbox, port
+    controller.stop()
 
 
 REDIS_URL = os.environ.get("SPORTELLO_TEST_REDIS", "redis://127.0.0.1:6379/15")

@@ -4,7 +4,7 @@ the Telegram staff group's reminder, and handing a conversation back to the assi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,15 +54,6 @@ def desk(make_services: Callable[..., Services]) -> Desk:
     clock = MovableClock(SAMPLE_TODAY)
     store, outbox = ConversationStore(services.sessions, clock), Outbox(services.sessions, clock)
     return Desk(clock, store, outbox, StaffDesk(store, outbox))
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
-    port = free_port()
-    controller, inbox = start_smtp(port)
-    yield inbox, port
-    controller.stop()
 
 
 def config(port: int, **overrides: Any) -> EmailConfig:

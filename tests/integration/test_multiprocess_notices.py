@@ -8,26 +8,17 @@ import collections
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from doubles.network import free_port
 from doubles.processes import SportelloProcess, sportello_env
-from doubles.smtp import Inbox, start_smtp
+from doubles.smtp import Inbox
 
 pytestmark = pytest.mark.integration
 RECIPIENTS = ["desk@cluster.example.eu", "boss@cluster.example.eu"]
 ESCALATIONS = 16
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    port = free_port()
-    controller, inbox = start_smtp(port)
-    yield inbox, port
-    controller.stop()
 
 
 def _serve(tmp_path: Path, name: str, settings: dict[str, str]) -> tuple[SportelloProcess, str]:
