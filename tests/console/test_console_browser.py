@@ -28,7 +28,8 @@ from doubles.sample import SAMPLE_TODAY
 from doubles.telegram_api import BotApiDouble
 
 from api.services import Services, build_services
-from api.settings import ConsoleSettings, EmbeddingSettings, Settings, TelegramSettings, WebSettings
+from api.settings import EmbeddingSettings, Settings
+from api.settings_channels import ConsoleSettings, TelegramSettings, WebSettings
 from api.telegram import SECRET_HEADER, WEBHOOK_PATH
 from api.web.app import create_app
 from bot.conversation.phrases import say

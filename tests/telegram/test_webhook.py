@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.services import Services
-from api.settings import TelegramSettings
+from api.settings_channels import TelegramSettings
 from api.telegram import SECRET_HEADER, WEBHOOK_PATH
 from api.web.app import create_app
 from knowledge.ingest import IngestReport
