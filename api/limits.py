@@ -12,15 +12,20 @@ after ``free_failures`` wrong passwords, and then waits twice as long after each
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 NAMESPACE = "sportello"
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Limits:
@@ -32,13 +37,31 @@ class Limits:
             raise ValueError(f"{storage_uri!r} is not a synchronous storage; use memory:// or redis://")
         self.storage = storage
         self._limiter = MovingWindowRateLimiter(self.storage)
+        self._warned_at = float("-inf")
 
     def hit(self, item: RateLimitItem, *key: str) -> float:
         """Count a hit; 0.0 if allowed, else the seconds until one would be."""
-        if self._limiter.hit(item, NAMESPACE, *key):
-            return 0.0
-        reset = self._limiter.get_window_stats(item, NAMESPACE, *key).reset_time
-        return max(0.001, reset - time.time())
+
+        def count() -> float:
+            if self._limiter.hit(item, NAMESPACE, *key):
+                return 0.0
+            reset = self._limiter.get_window_stats(item, NAMESPACE, *key).reset_time
+            return max(0.001, reset - time.time())
+
+        return self.guarded(count, 0.0)
+
+    def guarded(self, action: Callable[[], T], fallback: T) -> T:
+        """``action()``, or ``fallback`` while the storage cannot be reached: with Redis down, the
+        desk keeps answering unthrottled (logged once a minute) rather than refusing everyone; the
+        per-account login backoff, kept in the database, still holds."""
+        try:
+            return action()
+        except Exception as exc:  # the storage's own errors (redis.ConnectionError, timeouts)
+            now = time.monotonic()
+            if now - self._warned_at > 60:
+                self._warned_at = now
+                log.warning("rate-limit storage unavailable, limits not applied: %s", exc)
+            return fallback
 
 
 def per_minute(count: int) -> RateLimitItem:
@@ -75,23 +98,30 @@ class LoginThrottle:
 
     def wait(self, address: str) -> float:
         """Seconds ``address`` must wait before this attempt is heard (0.0: go ahead; it is counted)."""
-        locked = self._storage.get(self._key("locked", address))
-        if locked:
-            return max(1.0, self._storage.get_expiry(self._key("locked", address)) - time.time())
-        return self._limits.hit(self._attempts, "login", address)
+
+        def locked_for() -> float:
+            if self._storage.get(self._key("locked", address)):
+                return max(1.0, self._storage.get_expiry(self._key("locked", address)) - time.time())
+            return 0.0
+
+        return self._limits.guarded(locked_for, 0.0) or self._limits.hit(self._attempts, "login", address)
 
     def failed(self, address: str) -> None:
         """A wrong password from ``address``: past the free ones, lock it for twice the last wait."""
         policy = self._policy
-        failures = self._storage.incr(self._key("failures", address), int(policy.forget_after))
-        beyond = failures - policy.free_failures
-        if beyond >= 0:
-            wait = min(policy.first_wait * 2 ** min(beyond, 20), policy.longest_wait)
-            self._storage.incr(self._key("locked", address), math.ceil(wait))
+
+        def count() -> None:
+            failures = self._storage.incr(self._key("failures", address), int(policy.forget_after))
+            beyond = failures - policy.free_failures
+            if beyond >= 0:
+                wait = min(policy.first_wait * 2 ** min(beyond, 20), policy.longest_wait)
+                self._storage.incr(self._key("locked", address), math.ceil(wait))
+
+        self._limits.guarded(count, None)
 
     def succeeded(self, address: str) -> None:
         """A right password: the address starts afresh."""
-        self._storage.clear(self._key("failures", address))
+        self._limits.guarded(lambda: self._storage.clear(self._key("failures", address)), None)
 
     @staticmethod
     def _key(kind: str, address: str) -> str:

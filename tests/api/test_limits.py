@@ -49,3 +49,15 @@ def test_processes_sharing_redis_share_one_limit(redis_url: str) -> None:
     locking, locked = LoginThrottle(first, LoginPolicy(free_failures=1)), LoginThrottle(second)
     locking.failed("192.0.2.78")
     assert locked.wait("192.0.2.78") >= 1
+
+
+def test_with_the_storage_down_requests_are_served_not_refused(caplog: pytest.LogCaptureFixture) -> None:
+    down = Limits("redis://127.0.0.1:1/0")  # nothing listens there
+    throttle = LoginThrottle(down)
+    assert down.hit(per_minute(1), "ip", "192.0.2.9") == 0.0
+    assert down.hit(per_minute(1), "ip", "192.0.2.9") == 0.0
+    throttle.failed("192.0.2.9")
+    throttle.succeeded("192.0.2.9")
+    assert throttle.wait("192.0.2.9") == 0.0
+    warnings = [record for record in caplog.records if "limits not applied" in record.message]
+    assert len(warnings) == 1  # once a minute, not once per request
