@@ -1,24 +1,31 @@
 """Two ``sportello serve`` processes with the same settings — PostgreSQL, a Chroma server, e-mail
 configured on both, as "scale-out is settings" promises — send each staff notice once per
-recipient, and share one rate limit through Redis."""
+recipient, answer from a document uploaded on the other one, and share one rate limit
+through Redis."""
 
 from __future__ import annotations
 
 import collections
 import json
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+from doubles.console import PASSWORD, csrf_of, login
+from doubles.hostile_files import docx_bytes
 from doubles.network import free_port
-from doubles.processes import SportelloProcess, sportello_env
+from doubles.processes import PROJECT_ROOT, SportelloProcess, sportello_env
+from doubles.served import ADMIN
 from doubles.smtp import Inbox
 
 pytestmark = pytest.mark.integration
 RECIPIENTS = ["desk@cluster.example.eu", "boss@cluster.example.eu"]
 ESCALATIONS = 16
+NEW_FACT = "Il Premio Vetrina Tessile accetta candidature fino al 3 marzo."
 
 
 def _serve(tmp_path: Path, name: str, settings: dict[str, str]) -> tuple[SportelloProcess, str]:
@@ -43,7 +50,7 @@ def _escalate(url: str, n: int) -> int:
         return int(escalation["id"])
 
 
-def test_two_web_processes_with_the_same_settings_send_each_notice_once(
+def test_two_web_processes_with_the_same_settings_send_each_notice_once_and_share_the_index(
     postgres_url: str, chroma_server: str, redis_url: str, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
     inbox, smtp_port = smtp
@@ -69,6 +76,26 @@ def test_two_web_processes_with_the_same_settings_send_each_notice_once(
         assert len(inbox.received) == expected, sent
         assert set(sent.values()) == {1}
         assert all(any(f"#{e}" in subject for _, subject in sent) for e in escalations)
+
+        # A document uploaded on one process answers on the other: the shared index moved to a new
+        # generation, and the other process rebuilds its keyword index from it before searching.
+        added = subprocess.run(
+            [sys.executable, "-m", "api.cli", "staff", "add", ADMIN, "--role", "admin", "--password-stdin"],
+            input=PASSWORD, text=True, env=first.env, cwd=PROJECT_ROOT, capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        with httpx.Client(base_url=first_url, timeout=120, follow_redirects=True) as console:
+            login(console, ADMIN)
+            page = console.post(
+                "/console/knowledge/upload", data={"csrf_token": csrf_of(console)},
+                files={"file": ("premio-vetrina-tessile.docx", docx_bytes(NEW_FACT))},
+            )  # fmt: skip
+            assert "Documento caricato e indicizzato." in page.text, page.text[:1000]
+        with httpx.Client(base_url=second_url, timeout=60) as http:
+            token = http.post("/api/sessions", json={"consent": True}).json()["token"]
+            asked = http.post("/api/messages", json={"text": "Fino a quando ci si candida al Premio Vetrina Tessile?"},
+                              headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+            assert "3 marzo" in asked.json()["reply"]["text"], asked.text
 
         # One limit for both processes: 1,200 calls, 600 to each, at 1,000 a minute. Counted per
         # process, every one would pass; counted together in Redis, at most 1,000 do.
