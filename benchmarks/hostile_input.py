@@ -19,7 +19,6 @@ idle; 429s after the throttle's threshold with memory bounded.
 from __future__ import annotations
 
 import argparse
-import re
 import secrets
 import statistics
 import sys
@@ -28,29 +27,14 @@ import threading
 import time
 from pathlib import Path
 
+import _common
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks._common import add_json_option, machine_info, write_json
-from tests.doubles.console import csrf_of, login
-from tests.doubles.hostile_files import (
-    docx_billion_laughs,
-    docx_bytes,
-    docx_zip_bomb,
-    huge_text,
-    pdf_with_pages,
-)
-from tests.doubles.served import ADMIN, PeakMemory, rss_mib, served
-
-
-def bombs(folder: Path) -> list[Path]:
-    return [
-        docx_zip_bomb(folder / "bomba-zip.docx", unpacked_mb=300),
-        docx_billion_laughs(folder / "risate.docx"),
-        pdf_with_pages(folder / "centomila-pagine.pdf", pages=100_000),
-        pdf_with_pages(folder / "conta-bugiarda.pdf", pages=100_000, declared=1),
-        huge_text(folder / "testo-enorme.txt", chars=9_000_000),
-    ]
+# The bombs and the served process are the tests' own doubles (run from the repository root).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from doubles.console import csrf_of, form_token, login
+from doubles.hostile_files import bombs, docx_bytes
+from doubles.served import ADMIN, PeakMemory, rss_mib, served
 
 
 def upload_round(client: httpx.Client, pid: int, files: list[Path]) -> list[dict[str, object]]:
@@ -90,7 +74,7 @@ def login_flood(url: str, pid: int, attempts: int) -> dict[str, object]:
     statuses: list[int] = []
     idle = rss_mib(pid)
     with httpx.Client(base_url=url, timeout=60) as client, PeakMemory(pid) as memory:
-        token = _form_token(client.get("/console/login").text)
+        token = form_token(client.get("/console/login").text)
         chatter = threading.Thread(target=chat, daemon=True)
         chatter.start()
         started = time.monotonic()
@@ -98,7 +82,7 @@ def login_flood(url: str, pid: int, attempts: int) -> dict[str, object]:
             page = client.post("/console/login", data={"email": f"{secrets.token_hex(6)}@example.eu",
                                                        "password": "x" * 12, "csrf_token": token})  # fmt: skip
             statuses.append(page.status_code)
-            token = _form_token(page.text)
+            token = form_token(page.text)
         took = time.monotonic() - started
         stop.set()
         chatter.join()
@@ -115,21 +99,15 @@ def login_flood(url: str, pid: int, attempts: int) -> dict[str, object]:
     return figures
 
 
-def _form_token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None, page[:300]
-    return found.group(1)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--attempts", type=int, default=300)
-    add_json_option(parser, "hostile_input")
+    _common.add_json_option(parser, "hostile_input")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         (root / "files").mkdir()
-        files = bombs(root / "files")
+        files = [path for path, _ in bombs(root / "files")]
         limits = {"CONSOLE__MAX_UPLOAD_MB": "20", "WEB__IP_REQUESTS_PER_MINUTE": "100000",
                   "WEB__SESSION_MESSAGES_PER_MINUTE": "100000"}  # fmt: skip
         with (
@@ -142,7 +120,8 @@ def main() -> None:
             print("Login flood (one address, random e-mails):")
             flood = login_flood(server.url, server.process.pid, args.attempts)
     if args.json:
-        print(f"wrote {write_json(args.json, {'machine': machine_info(), 'uploads': uploads, 'login': flood})}")
+        results = {"machine": _common.machine_info(), "uploads": uploads, "login": flood}
+        print(f"wrote {_common.write_json(args.json, results)}")
 
 
 if __name__ == "__main__":

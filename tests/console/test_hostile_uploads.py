@@ -9,10 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.doubles.console import csrf_of, login
-from tests.doubles.hostile_files import docx_billion_laughs, docx_bytes, docx_zip_bomb, huge_text, pdf_with_pages
-from tests.doubles.served import ADMIN, PeakMemory, rss_mib, served
+from doubles.console import csrf_of, login
+from doubles.hostile_files import bombs, docx_bytes
+from doubles.served import ADMIN, PeakMemory, rss_mib, served
 
 MEMORY_HEADROOM_MIB = 300
 
@@ -21,13 +20,6 @@ MEMORY_HEADROOM_MIB = 300
 def test_bombs_are_refused_quickly_with_memory_bounded_then_a_normal_upload_succeeds(tmp_path: Path) -> None:
     files = tmp_path / "files"
     files.mkdir()
-    bombs = [
-        (docx_zip_bomb(files / "bomba-zip.docx", unpacked_mb=300), "ingest.max_unpacked_mb"),
-        (docx_billion_laughs(files / "risate.docx"), "declares a DTD"),
-        (pdf_with_pages(files / "centomila-pagine.pdf", pages=100_000), "ingest.max_pdf_pages"),
-        (pdf_with_pages(files / "conta-bugiarda.pdf", pages=100_000, declared=1), "ingest.max_pdf_pages"),
-        (huge_text(files / "testo-enorme.txt", chars=9_000_000), "ingest.max_text_chars"),
-    ]
     # Uploads up to 20 MB, so that the 10 MB PDF meets the parse budgets and not the size limit.
     with (
         served(tmp_path, CONSOLE__MAX_UPLOAD_MB="20") as server,
@@ -36,7 +28,7 @@ def test_bombs_are_refused_quickly_with_memory_bounded_then_a_normal_upload_succ
         login(client, ADMIN)
         csrf = csrf_of(client)
         idle = rss_mib(server.process.pid)
-        for path, limit in bombs:
+        for path, limit in bombs(files):
             started = time.monotonic()
             with PeakMemory(server.process.pid) as memory:
                 page = client.post(

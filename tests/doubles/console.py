@@ -21,12 +21,16 @@ def new_account(services: Services, role: Role = "staff", name: str | None = Non
     return accounts.add(f"member{next(_numbers)}@cluster.example.eu", PASSWORD, role, name)
 
 
+def form_token(page: str) -> str:
+    """The CSRF token of the form on a console page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, page[:500]
+    return found.group(1)
+
+
 def login_form_token(client: httpx.Client, next: str | None = None) -> str:
     """Open the login form (as a browser would, getting its cookie); returns the form's CSRF token."""
-    form = client.get("/console/login", params={"next": next} if next else None)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
-    return token.group(1)
+    return form_token(client.get("/console/login", params={"next": next} if next else None).text)
 
 
 def login(client: httpx.Client, email: str, password: str = PASSWORD) -> str:
@@ -40,7 +44,4 @@ def login(client: httpx.Client, email: str, password: str = PASSWORD) -> str:
 
 
 def csrf_of(client: httpx.Client) -> str:
-    page = client.get("/console/escalations")
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found is not None, page.text[:500]
-    return found.group(1)
+    return form_token(client.get("/console/escalations").text)

@@ -17,6 +17,17 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _PARAGRAPH = b"<w:p><w:r><w:t>" + b"bomba " * 160 + b"</w:t></w:r></w:p>"
 
 
+def bombs(folder: Path) -> list[tuple[Path, str]]:
+    """Each bomb an upload must survive, built in ``folder``, with the limit its refusal names."""
+    return [
+        (docx_zip_bomb(folder / "bomba-zip.docx", unpacked_mb=300), "ingest.max_unpacked_mb"),
+        (docx_billion_laughs(folder / "risate.docx"), "declares a DTD"),
+        (pdf_with_pages(folder / "centomila-pagine.pdf", pages=100_000), "ingest.max_pdf_pages"),
+        (pdf_with_pages(folder / "conta-bugiarda.pdf", pages=100_000, declared=1), "ingest.max_pdf_pages"),
+        (huge_text(folder / "testo-enorme.txt", chars=9_000_000), "ingest.max_text_chars"),
+    ]
+
+
 def docx_bytes(text: str = "Il bando chiude il 30 giugno.") -> bytes:
     """A real, small DOCX (python-docx's own template)."""
     document = docx.Document()

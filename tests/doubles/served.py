@@ -18,9 +18,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.doubles.console import PASSWORD
-from tests.doubles.network import free_port
-from tests.doubles.processes import PROJECT_ROOT, SportelloProcess, sportello_env
+from doubles.console import PASSWORD
+from doubles.network import free_port
+from doubles.processes import PROJECT_ROOT, SportelloProcess, sportello_env
 
 ADMIN = "admin@cluster.example.eu"
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from doubles.console import login_form_token
 from doubles.processes import PROJECT_ROOT, SportelloProcess, send_then_kill
 from doubles.telegram_api import BotApiDouble, SentMessage
 from doubles.telegram_crash import STAFF_CHAT, STAFF_USER, KillSwitch, TelegramPoster, consent, numbered, webhook_server
@@ -134,11 +135,9 @@ class Console:
         self.client = httpx.Client(
             base_url=url, timeout=30, follow_redirects=False, limits=httpx.Limits(max_keepalive_connections=0)
         )
-        form = self.client.get("/console/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token is not None
+        token = login_form_token(self.client)
         answer = self.client.post(
-            "/console/login", data={"email": STAFF_EMAIL, "password": PASSWORD, "csrf_token": token.group(1)}
+            "/console/login", data={"email": STAFF_EMAIL, "password": PASSWORD, "csrf_token": token}
         )
         assert answer.status_code == 303, answer.text
 

@@ -7,19 +7,19 @@ import time
 from pathlib import Path
 
 import pytest
-
-from knowledge.catalog import parse_catalog
-from knowledge.errors import CatalogError, CorruptFileError, OverBudgetError
-from knowledge.ingest import IngestConfig, IngestPipeline
-from knowledge.loaders import ParseBudget, load_document
-from knowledge.loaders.isolated import check_isolated
-from tests.doubles.hostile_files import (
+from doubles.hostile_files import (
     docx_billion_laughs,
     docx_bytes,
     docx_zip_bomb,
     huge_text,
     pdf_with_pages,
 )
+
+from knowledge.catalog import parse_catalog
+from knowledge.errors import CatalogError, CorruptFileError, OverBudgetError
+from knowledge.ingest import IngestConfig, IngestPipeline
+from knowledge.loaders import ParseBudget, load_document
+from knowledge.loaders.isolated import check_isolated
 
 MAX_BYTES = 20 * 1024 * 1024
 

@@ -5,29 +5,22 @@ proxy the settings name."""
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.doubles.served import PeakMemory, rss_mib, served
+from doubles.console import form_token
+from doubles.served import PeakMemory, rss_mib, served
 
 MEMORY_HEADROOM_MIB = 300
-
-
-def _form_token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None, page[:500]
-    return found.group(1)
 
 
 @pytest.mark.integration
 def test_a_login_flood_from_one_address_is_throttled_with_memory_bounded(tmp_path: Path) -> None:
     with served(tmp_path) as server, httpx.Client(base_url=server.url, timeout=60) as client:
-        token = _form_token(client.get("/console/login").text)
+        token = form_token(client.get("/console/login").text)
         idle = rss_mib(server.process.pid)
         statuses: list[int] = []
         started = time.monotonic()
@@ -36,7 +29,7 @@ def test_a_login_flood_from_one_address_is_throttled_with_memory_bounded(tmp_pat
                 email = f"{secrets.token_hex(6)}@example.eu"
                 page = client.post("/console/login", data={"email": email, "password": "x" * 12, "csrf_token": token})
                 statuses.append(page.status_code)
-                token = _form_token(page.text)
+                token = form_token(page.text)
         took = time.monotonic() - started
         token_for_chat = httpx.post(f"{server.url}/api/sessions", json={"consent": True}, timeout=30)
         print(f"login flood: 300 attempts in {took:.1f} s ({300 / took:.0f}/s), {statuses.count(429)} refused "

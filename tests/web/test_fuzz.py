@@ -12,9 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.doubles.console import csrf_of, login
-from tests.doubles.served import ADMIN, served
+from doubles.console import csrf_of, login
+from doubles.served import ADMIN, served
 
 SEED = "20261206"
 EXAMPLES = "40"
