@@ -27,6 +27,7 @@ from bot.answers.composers.extractive import ExtractiveComposer
 from bot.answers.composers.llm import LlmComposer, LlmConfig
 from bot.answers.knowledge_view import KnowledgeView
 from bot.conversation.assistant import Assistant, AssistantConfig
+from bot.conversation.changes import ChangeHub
 from bot.conversation.front_door import FrontDoor
 from bot.conversation.handoff import OfficeHours
 from bot.conversation.policy import Thresholds
@@ -100,6 +101,15 @@ class Services:
     def front_door(self) -> FrontDoor:
         """The one entry of every channel's inbound messages (``bot.conversation.front_door``)."""
         return self._once("front_door", lambda: FrontDoor(self.assistant()))
+
+    def changes(self) -> ChangeHub:
+        """Who waits for a conversation or the queue to change (``bot.conversation.changes``)."""
+        return self._once("changes", self._watched_hub)
+
+    def _watched_hub(self) -> ChangeHub:
+        hub = ChangeHub()
+        hub.watch(self.sessions)
+        return hub
 
     def outbox(self) -> Outbox:
         """Every message pushed to a channel, recorded before it is sent."""

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import telegram
-from api.console import admin, analytics, auth, escalations, knowledge
+from api.console import admin, analytics, auth, escalations, knowledge, live
 from api.console.state import build_console_state
 from api.console.templating import STATIC as CONSOLE_STATIC
 from api.desk_tasks import DeskTasks
@@ -21,6 +21,7 @@ from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
 from api.web import chat, pages
 from api.web.protection import BodyLimit, SecurityHeaders, install_error_handlers, install_proxy_headers
+from bot.conversation.changes import listener_for
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             tasks.start()
         answering = recovery(app.state.web.front_door, chat.CHANNEL)
         answering.start()
+        listener = listener_for(ready.engine, ready.changes())  # live events from every process
+        if listener is not None:
+            listener.start()
         channel = telegram.build_channel(ready, polling=False) if telegram.webhook_enabled(ready.settings) else None
         if channel is not None:
             await channel.start()
@@ -52,6 +56,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             await answering.stop()
+            if listener is not None:
+                await listener.stop()
             if tasks is not None:
                 await tasks.stop()
             if channel is not None:
@@ -73,7 +79,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(chat.router)
     app.include_router(pages.router)
     app.include_router(telegram.router)
-    for console in (auth, escalations, knowledge, analytics, admin):
+    for console in (auth, escalations, live, knowledge, analytics, admin):
         app.include_router(console.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     # Outermost last: headers on everything, bodies counted before anything reads them.

@@ -10,7 +10,6 @@ of a second turn.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -32,6 +31,7 @@ from api.web.protection import API_RESPONSES, MAX_ROW_ID, client_address, error_
 from bot.answers.composers.base import Citation
 from bot.answers.composers.sources import answer_body
 from bot.conversation.assistant import Assistant
+from bot.conversation.changes import ChangeHub, conversation_topic
 from bot.conversation.front_door import FrontDoor
 from bot.conversation.inbox import ConversationGoneError, Inbound
 from bot.conversation.phrases import say
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "web"
 LANGUAGES = ("it", "en", "fr")
 Language = Literal["it", "en", "fr"]
-EVENTS_POLL_SECONDS = 1.0
 EVENTS_PING_SECONDS = 15.0
 REPLY_SHUTDOWN_GRACE_SECONDS = 8.0
 """Below uvicorn's graceful shutdown (10 s): a turn under way finishes before the server stops."""
@@ -92,6 +91,7 @@ class WebState:
         self.privacy: PrivacyDesk = services.privacy()
         web = services.settings.web
         self.limits: Limits = services.limits()
+        self.changes: ChangeHub = services.changes()
         self.session_limit = per_minute(web.session_messages_per_minute)
         self.ip_limit = per_minute(web.ip_requests_per_minute)
         self._turns = threading.BoundedSemaphore(web.concurrent_turns)
@@ -305,31 +305,37 @@ def _reply_events(state: WebState, inbound: Inbound, client_id: str | None) -> I
 
 
 async def _live_events(state: WebState, conversation: int, after: int) -> AsyncIterator[SseEvent]:
+    """Staff and desk messages newer than ``after``, and the escalation's moves, read from the
+    database whenever the conversation changes (``bot.conversation.changes``) or, short of a
+    notice, after the hub's patience: never a tight poll, never a missed message."""
     door = state.front_door
+    hub = state.changes
     last_seen = after
     escalation_status: str | None = None
-    idle = 0.0
-    while True:  # until the client goes, the server stops (both: sse-starlette) or the session is erased
-        fresh = await run_in_threadpool(door.messages, conversation, last_seen)
-        for message in fresh:
-            last_seen = message.id
-            if message.role in ("staff", "system"):
-                yield _sse("message", _message(message))
-        escalation = await run_in_threadpool(door.active_escalation, conversation)
-        status = escalation.status if escalation else None
-        if status != escalation_status:
-            if escalation_status is not None or status is not None:
-                stored = await run_in_threadpool(door.conversation, conversation)
-                if stored is None:
-                    return  # erased: the token no longer opens anything
-                yield _sse("escalation", {"escalation": _escalation(state, escalation, stored.language)})
-            escalation_status = status
-        await asyncio.sleep(EVENTS_POLL_SECONDS)
-        idle += EVENTS_POLL_SECONDS
-        if idle >= EVENTS_PING_SECONDS:
-            idle = 0.0
-            if await run_in_threadpool(door.conversation, conversation) is None:
-                return
+    quiet = 0.0
+    async with hub.subscribe(conversation_topic(conversation)) as subscription:
+        while True:  # until the client goes, the server stops (both: sse-starlette) or the session is erased
+            fresh = await run_in_threadpool(door.messages, conversation, last_seen)
+            for message in fresh:
+                last_seen = message.id
+                if message.role in ("staff", "system"):
+                    yield _sse("message", _message(message))
+            escalation = await run_in_threadpool(door.active_escalation, conversation)
+            status = escalation.status if escalation else None
+            if status != escalation_status:
+                if escalation_status is not None or status is not None:
+                    stored = await run_in_threadpool(door.conversation, conversation)
+                    if stored is None:
+                        return  # erased: the token no longer opens anything
+                    yield _sse("escalation", {"escalation": _escalation(state, escalation, stored.language)})
+                escalation_status = status
+            patience = hub.patience
+            changed = await subscription.changed(patience)
+            quiet = 0.0 if changed else quiet + patience
+            if changed or quiet >= EVENTS_PING_SECONDS:
+                quiet = 0.0
+                if await run_in_threadpool(door.conversation, conversation) is None:
+                    return
 
 
 def _language(state: WebState, conversation: int) -> str:

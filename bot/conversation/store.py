@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.changes import DESK, conversation_topic, note_change
 from bot.conversation.records import (
     HANDOFF_REASONS,
     Decision,
@@ -175,6 +176,7 @@ class ConversationStore:
                 raise KeyError(f"no conversation {conversation_id}")
             conversation.last_message_at = now
             session.flush()
+            note_change(session, conversation_topic(conversation_id))
             return row.id
 
     def set_message_language(self, message_id: int, language: str) -> None:
@@ -240,6 +242,7 @@ class ConversationStore:
             )  # fmt: skip
             session.add(row)
             session.flush()
+            note_change(session, conversation_topic(conversation_id), DESK)
             return row.id
 
     def active_escalation(self, conversation_id: int) -> StoredEscalation | None:
@@ -305,6 +308,7 @@ class ConversationStore:
             if row is None:
                 raise KeyError(f"no escalation {escalation_id}")
             row.status = status
+            note_change(session, conversation_topic(row.conversation_id), DESK)
             if status == "assigned":
                 row.assignee, row.assigned_at = assignee, now
             elif status == "answered":

@@ -62,6 +62,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.changes import DESK, conversation_topic, note_change
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow
 from bot.desk.privacy_export import EXPORT_FORMAT, export_contact, export_conversation, export_outbox, iso_time
@@ -94,6 +95,8 @@ class PrivacyDesk:
         """Delete the contact and everything derived from it (right to erasure)."""
         with self._sessions.begin() as session:
             _secure_delete(session)
+            owned = session.scalars(select(ConversationRow.id).where(ConversationRow.contact_id == contact_id))
+            note_change(session, DESK, *(conversation_topic(conversation) for conversation in owned))
             removed = _delete_contacts(session, select(ContactRow.id).where(ContactRow.id == contact_id))
         _checkpoint(self._sessions)
         return ErasureReport(contact_id, removed.contacts == 1, removed)

@@ -365,8 +365,9 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
             timeout=20,
         )
 
-        # The queue shows both, with their channel.
-        staff.reload()
+        # The queue, open since before either request, shows both with their channel: told by the
+        # server's live stream, not by its one-minute fallback timer (the wait is 20 s).
+        expect(staff.locator("#queue")).to_have_attribute("data-live", "on")
         expect(queue_row(staff, web_id).locator("td").nth(2)).to_have_text("web")
         expect(queue_row(staff, telegram_id).locator("td").nth(2)).to_have_text("telegram")
         expect(queue_row(staff, telegram_id).locator("td").nth(5)).to_contain_text("Luca")

@@ -1,5 +1,5 @@
 // The console's little JavaScript: confirmations before irreversible actions, and a queue
-// that refreshes itself while nobody is typing. Pages work without it.
+// that refreshes itself when the desk changes. Pages work without it.
 "use strict";
 
 document.addEventListener("submit", (event) => {
@@ -10,8 +10,11 @@ document.addEventListener("submit", (event) => {
 
 const queue = document.getElementById("queue");
 if (queue) {
-  const seconds = Number(queue.dataset.refresh || "20");
-  window.setInterval(async () => {
+  // The table is fetched again when the desk changes (a live stream from the server), and on
+  // a slow timer as well, for when the stream cannot stay open.
+  const fallbackSeconds = Number(queue.dataset.refresh || "60");
+  let pending = null;
+  const refresh = async () => {
     if (document.hidden) return;
     try {
       const response = await fetch(window.location.href, { credentials: "same-origin" });
@@ -20,7 +23,19 @@ if (queue) {
       const fresh = page.getElementById("queue");
       if (fresh) queue.replaceChildren(...fresh.childNodes);
     } catch (error) {
-      // Offline for a moment: the next tick tries again.
+      // Offline for a moment: the next change or tick tries again.
     }
-  }, seconds * 1000);
+  };
+  const soon = () => {
+    // Several changes in a burst (a reply moves the escalation and stores a message): one fetch.
+    if (pending === null) pending = window.setTimeout(() => { pending = null; refresh(); }, 300);
+  };
+  if ("EventSource" in window) {
+    const stream = new EventSource("/console/events");
+    stream.addEventListener("ready", () => { queue.dataset.live = "on"; });
+    stream.addEventListener("changed", soon);
+    stream.addEventListener("error", () => { queue.dataset.live = "off"; });
+  }
+  window.setInterval(refresh, fallbackSeconds * 1000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) soon(); });
 }
