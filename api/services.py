@@ -45,6 +45,7 @@ from knowledge.database import make_engine, session_factory, try_advisory_lock
 from knowledge.ingest import IngestConfig, IngestPipeline
 from knowledge.store import ManifestStore
 from knowledge.tokens import install_offline_encoding
+from knowledge.uploads import UploadStore
 from retrieval.embedding_cache import SqlVectorCache
 from retrieval.embeddings import (
     CachedEmbedder,
@@ -126,6 +127,10 @@ class Services:
     def privacy(self) -> PrivacyDesk:
         """Access, erasure and retention."""
         return self._once("privacy", lambda: PrivacyDesk(self.sessions, self.now))
+
+    def uploads(self) -> UploadStore:
+        """Documents uploaded in the console, kept where every process finds them."""
+        return self._once("uploads", lambda: UploadStore(self.sessions, self.now))
 
     def limits(self) -> Limits:
         """Rate-limit counters: in this process's memory, or in Redis when ``redis_url`` is set."""

@@ -127,13 +127,18 @@ class ConsoleSettings(BaseModel):
     )
     upload_dir: Path | None = Field(
         default=None,
-        description="Where documents uploaded in the console go; unset = documents/ in the data directory.",
+        description="Where documents uploaded in the console go; unset = documents/ in the data directory. "
+        "With several processes, the same path on each (filled from the database: docs/scaling.md).",
     )
     knowledge_dirs: list[Path] = Field(
         default_factory=list,
         description="Folders the console's re-ingest reads besides the uploads (the sample is re-read when loaded).",
     )
     max_upload_mb: float = Field(default=10.0, gt=0, le=200, description="Larger uploads are refused.")
+    ingest_wait_seconds: float = Field(
+        default=120.0, ge=0, le=3600,
+        description="An upload or re-ingest waits this long for another ingest (any process) to end, then says busy.",
+    )  # fmt: skip
 
 
 class EmailSettings(BaseModel):

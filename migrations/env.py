@@ -20,7 +20,8 @@ import bot.desk.staff_faq
 import bot.outbound.alerts
 import bot.outbound.outbox
 import bot.telegram.updates  # noqa: F401  (registers the Telegram update log)
-import knowledge.store  # noqa: F401  (registers the knowledge tables)
+import knowledge.store
+import knowledge.uploads  # noqa: F401
 import retrieval.embedding_cache  # noqa: F401  (registers the retrieval tables)
 from knowledge.database import Base, make_engine
 

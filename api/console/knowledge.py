@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render
 from api.knowledge_sync import PublishRefusedError, SyncOutcome, console_sources, sync_knowledge
 from api.quality_gate import GateVerdict, QualityGate, check_candidate
-from api.services import IngestBusyError
+from api.services import IngestBusyError, Services
 from api.web.protection import CONSOLE_RESPONSES, RowId
 from bot.answers.catalog_status import entry_status
 from bot.desk.staff_faq import StaffFaqError
@@ -31,6 +32,7 @@ router = APIRouter(
 )
 Text = Annotated[str, Form(max_length=8000)]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+INGEST_RETRY_SECONDS = 0.5
 
 
 @router.get("/faqs")
@@ -155,6 +157,8 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
                 state.audit.record(session.account.email, "upload_refused", f"document {name}",
                                    {"problems": verdict.problems})  # fmt: skip
                 return _knowledge_back(error="quality", detail=verdict.summary())
+        # In the database first: every process writes it into its folder before it ingests.
+        await asyncio.to_thread(state.services.uploads().put, name, data, session.account.email)
         staged.replace(target)
     finally:
         staged.unlink(missing_ok=True)
@@ -192,15 +196,28 @@ def _check(state: ConsoleState, staged: Path, target: Path) -> GateVerdict | Non
 
 
 async def _sync(state: ConsoleState, paths: list[Path], gate: QualityGate | None = None) -> SyncOutcome | None:
-    """Ingest off the event loop (embedding takes seconds); ``None`` if another ingest runs."""
-    try:
-        outcome = await asyncio.to_thread(sync_knowledge, state.services, paths, gate=gate)
-    except IngestBusyError:
-        return None
+    """Ingest off the event loop (embedding takes seconds), after the uploads stored by any process
+    are in this one's folder. Another ingest under way (here or in another process) is waited
+    for, up to ``ingest_wait_seconds``; ``None`` if it still runs then."""
+    services = state.services
+    deadline = time.monotonic() + services.settings.console.ingest_wait_seconds
+    while True:
+        try:
+            outcome = await asyncio.to_thread(_materialise_and_sync, services, paths, gate)
+            break
+        except IngestBusyError:
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(INGEST_RETRY_SECONDS)
     if outcome.flagged:
         state.audit.record("sportello", "faq_flagged", "faqs", {"ids": [faq.id for faq in outcome.flagged]})
     state.assistant.refresh_knowledge()
     return outcome
+
+
+def _materialise_and_sync(services: Services, paths: list[Path], gate: QualityGate | None) -> SyncOutcome:
+    services.uploads().materialise(services.settings.upload_dir)
+    return sync_knowledge(services, paths, gate=gate)
 
 
 def _faq_done(state: ConsoleState, actor: str, action: str, faq_id: RowId) -> Response:
