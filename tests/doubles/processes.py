@@ -25,13 +25,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120.0
 
 
-def sportello_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    """The environment of a Sportello process on ``data_dir`` with the fake embedder and ``settings``."""
+def sportello_env(data_dir: Path, *, real_model: bool = False, **settings: str) -> dict[str, str]:
+    """The environment of a Sportello process on ``data_dir`` with ``settings``, and the fake
+    embedder unless ``real_model`` (the bundled e5: what an operator runs)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SPORTELLO_")}
-    env.update(
-        SPORTELLO_DATA_DIR=str(data_dir), SPORTELLO_EMBEDDING__PROVIDER="hashing",
-        SPORTELLO_EMBEDDING__DIMENSIONS="256", SPORTELLO_LOG_LEVEL="INFO", PYTHONUNBUFFERED="1",
-    )  # fmt: skip
+    env.update(SPORTELLO_DATA_DIR=str(data_dir), SPORTELLO_LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")
+    if not real_model:
+        env.update(SPORTELLO_EMBEDDING__PROVIDER="hashing", SPORTELLO_EMBEDDING__DIMENSIONS="256")
     env.update({f"SPORTELLO_{key.upper()}": value for key, value in settings.items()})
     return env
 
@@ -90,6 +90,25 @@ class SportelloProcess:
         with self._restarting:
             self.kill()
             yield
+
+    @contextlib.contextmanager
+    def frozen_then_killed(self) -> Iterator[None]:
+        """SIGSTOP now and SIGKILL when the block ends, with no ``ensure_running`` restart between:
+        stopped, it does nothing more yet still runs (nothing it holds is taken over), so the
+        block reads what it leaves half-done exactly as a kill at that instant leaves it."""
+        with self._restarting:
+            self._freeze()
+            try:
+                yield
+            finally:
+                self.kill()
+
+    def _freeze(self) -> None:
+        os.kill(self.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()[0] not in ("T", "t"):
+            assert time.monotonic() < deadline, f"process {self.pid} did not stop"
+            time.sleep(0.01)
 
     def kill(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed."""
