@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from api import knowledge_sync as sync
 from api.cli_common import err, out
 from api.knowledge_sync import SyncOutcome, sync_knowledge
 from api.quality_gate import QualityGate
@@ -16,10 +17,16 @@ from knowledge.ingest import IngestReport
 
 
 def load_sample_if_empty(services: Services) -> None:
-    """A fresh install serves the bundled sample knowledge base (``serve``, ``telegram``)."""
-    if not services.manifest.documents():
-        out.print(f"Empty index: loading the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …")
-        print_report(run_ingest(services, [SAMPLE_KNOWLEDGE_DIR]).report)
+    """A fresh install serves the bundled sample knowledge base (``serve``, ``telegram``); with
+    several processes on one empty database, one loads it and the others wait."""
+    message = f"Empty index: loading the sample knowledge base from {escape(str(SAMPLE_KNOWLEDGE_DIR))} …"
+    try:
+        outcome = sync.load_sample_if_empty(services, lambda: out.print(message))
+    except IngestBusyError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    if outcome is not None:
+        print_report(outcome.report)
 
 
 def run_ingest(

@@ -4,12 +4,13 @@ changed flagged for review."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from api.quality_gate import GateVerdict, QualityGate, check_candidate
-from api.services import SAMPLE_KNOWLEDGE_DIR, Services
+from api.services import SAMPLE_KNOWLEDGE_DIR, IngestBusyError, Services
 from api.telegram import alert_scanner
 from bot.desk.staff_faq import StaffFaq, StaffFaqs
 from knowledge.ingest import IngestReport, ProgressCallback
@@ -58,6 +59,35 @@ def sync_knowledge(
     hashes = {doc.doc_id: doc.content_hash for doc in services.manifest.documents()}
     flagged = StaffFaqs(services.sessions, services.now).flag_changed(hashes)
     return SyncOutcome(report, alerts.queued, flagged, verdict)
+
+
+SAMPLE_WAIT_SECONDS = 600.0
+SAMPLE_RETRY_SECONDS = 1.0
+
+
+def load_sample_if_empty(
+    services: Services, announce: Callable[[], None] | None = None, wait_seconds: float = SAMPLE_WAIT_SECONDS
+) -> SyncOutcome | None:
+    """A fresh install serves the bundled sample knowledge base; ``None`` if the index holds
+    documents already. Several processes starting on one empty database: one loads it, the
+    others wait for its ingest to end (the ingest lock) and find it loaded."""
+    deadline = time.monotonic() + wait_seconds
+    waited = False
+    # Documents appear one by one during an ingest: a process that found the lock taken tries
+    # again until it gets it, which is when the other's ingest has ended (its own then finds
+    # every file unchanged and embeds nothing).
+    while waited or not services.manifest.documents():
+        if announce is not None:
+            announce()
+            announce = None
+        try:
+            return sync_knowledge(services, [SAMPLE_KNOWLEDGE_DIR])
+        except IngestBusyError:
+            if time.monotonic() > deadline:
+                raise
+            waited = True
+            time.sleep(SAMPLE_RETRY_SECONDS)
+    return None
 
 
 def console_sources(services: Services) -> list[Path]:

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/web_load.py [--clients 20] [--seconds 60] [--json [PATH]]
+    .venv/bin/python benchmarks/web_load.py [--clients 20] [--seconds 60] [--processes N] [--scaled] [--json [PATH]]
 
 What runs: `sportello serve` as a child process on a free port, with its data under
 ``benchmarks/.cache/web-load`` (the sample is ingested on the first run), the default
@@ -14,6 +14,11 @@ Each client opens a session and sends the dev set's questions in turn, each as
 error is any other status, an ``error`` event, or a broken stream. The server's peak RSS
 is read from /proc.
 
+``--processes N`` (N > 1 implies ``--scaled``) starts N web processes with the settings of
+docs/scaling.md: a fresh PostgreSQL database on 127.0.0.1:5432 (dropped afterwards), a
+Chroma server started here, Redis database 14 for the shared limits; the clients are spread
+over the processes round-robin, as a balancer would.
+
 Targets (issue 4): >= 25 answers/s, 0 errors, p95 <= 1 s; widget.js <= 50 kB gzipped.
 """
 
@@ -24,12 +29,15 @@ import asyncio
 import gzip
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -38,6 +46,8 @@ from bot.evaluation.questions import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache" / "web-load"
+POSTGRES_ADMIN = os.environ.get("SPORTELLO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("SPORTELLO_BENCH_REDIS", "redis://127.0.0.1:6379/14")
 
 
 def free_port() -> int:
@@ -89,47 +99,108 @@ async def client(base: str, questions: list[str], offset: int, stop_at: float, l
                 errors.append(type(exc).__name__)
 
 
-async def run_load(base: str, questions: list[str], clients: int, seconds: float) -> tuple[list[float], list[str]]:
+async def run_load(
+    bases: list[str], questions: list[str], clients: int, seconds: float
+) -> tuple[list[float], list[str]]:
+    """``clients`` widget users for ``seconds``, spread over ``bases`` as a balancer would."""
     latencies: list[float] = []
     errors: list[str] = []
     stop_at = time.monotonic() + seconds
-    await asyncio.gather(*(client(base, questions, i * 7, stop_at, latencies, errors) for i in range(clients)))
+    await asyncio.gather(
+        *(client(bases[i % len(bases)], questions, i * 7, stop_at, latencies, errors) for i in range(clients))
+    )
     return latencies, errors
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--json", nargs="?", const="-", help="Also print (or write to PATH) the figures as JSON.")
-    args = parser.parse_args()
+@contextmanager
+def scaled_backends() -> Iterator[dict[str, str]]:
+    """A fresh PostgreSQL database (127.0.0.1:5432, dropped after), a Chroma server and Redis
+    database 14: the settings every web process shares."""
+    import psycopg
+    import redis
 
+    name = f"sportello_bench_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=5)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    chroma_port = free_port()
+    chroma_dir = CACHE / "chroma-server"
+    shutil.rmtree(chroma_dir, ignore_errors=True)
+    chroma = subprocess.Popen(
+        [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(chroma_dir), "--port", str(chroma_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat", timeout=2).status_code == 200,
+                   chroma, 60)  # fmt: skip
+        base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        yield {
+            "SPORTELLO_DATABASE_URL": f"{base}/{name}", "SPORTELLO_CHROMA__URL": f"http://127.0.0.1:{chroma_port}",
+            "SPORTELLO_REDIS_URL": REDIS_URL,
+        }  # fmt: skip
+    finally:
+        chroma.terminate()
+        chroma.wait(timeout=30)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@contextmanager
+def web_process(n: int, shared: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """``sportello serve`` number ``n`` on a free port: its URL and pid, until the block ends."""
     port = free_port()
-    env = {**os.environ, "SPORTELLO_DATA_DIR": str(CACHE), "SPORTELLO_WEB__IP_REQUESTS_PER_MINUTE": "1000000",
-           "SPORTELLO_WEB__SESSION_MESSAGES_PER_MINUTE": "1000000"}  # fmt: skip
+    data_dir = CACHE / (f"scaled-{n}" if shared else "")
+    if shared:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    env = {**os.environ, "SPORTELLO_DATA_DIR": str(data_dir), "SPORTELLO_WEB__IP_REQUESTS_PER_MINUTE": "1000000",
+           "SPORTELLO_WEB__SESSION_MESSAGES_PER_MINUTE": "1000000", **shared}  # fmt: skip
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "sportello"), "serve", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # the first run ingests the sample (~30 s)
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None:
-                raise SystemExit(f"server exited: {server.stderr.read().decode() if server.stderr else ''}")
-            time.sleep(0.5)
-        questions = [q.question for q in load_questions(ROOT / "evaluation" / "dev_questions.jsonl")]
-        asyncio.run(run_load(base, questions, 2, 5))  # warm-up: router, FAQ, caches
-        latencies, errors = asyncio.run(run_load(base, questions, args.clients, args.seconds))
-        rss = peak_rss_mib(server.pid)
+        # The first run (or the first process on a fresh database) ingests the sample (~30 s).
+        wait_until(lambda: httpx.get(f"{base}/readyz", timeout=2).status_code == 200, server, 300)
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit(f"exited: {process.stderr.read().decode() if process.stderr else ''}")
+        time.sleep(0.5)
+    raise SystemExit(f"not ready in {seconds:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--processes", type=int, default=1, help="Web processes; the clients are spread over them.")
+    parser.add_argument("--scaled", action="store_true",
+                        help="PostgreSQL, a Chroma server and Redis (implied by --processes > 1).")  # fmt: skip
+    parser.add_argument("--json", nargs="?", const="-", help="Also print (or write to PATH) the figures as JSON.")
+    args = parser.parse_args()
+    scaled = args.scaled or args.processes > 1
+
+    with ExitStack() as stack:
+        shared = stack.enter_context(scaled_backends()) if scaled else {}
+        servers = [stack.enter_context(web_process(n, shared)) for n in range(args.processes)]
+        bases = [base for base, _ in servers]
+        questions = [q.question for q in load_questions(ROOT / "evaluation" / "dev_questions.jsonl")]
+        asyncio.run(run_load(bases, questions, 2 * len(bases), 5))  # warm-up: router, FAQ, caches
+        latencies, errors = asyncio.run(run_load(bases, questions, args.clients, args.seconds))
+        rss = [peak_rss_mib(pid) for _, pid in servers]
 
     widget = (ROOT / "api" / "web" / "static" / "widget.js").read_bytes()
     ordered = sorted(latencies)
@@ -138,10 +209,13 @@ def main() -> None:
         "answers_per_second": round(len(latencies) / args.seconds, 1),
         "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
         "p95_ms": round(statistics.quantiles(ordered, n=100)[94], 1) if len(ordered) > 1 else None,
-        "errors": len(errors), "error_kinds": sorted(set(errors))[:5], "server_peak_rss_mib": round(rss, 1),
+        "processes": args.processes, "backends": "postgresql+chroma-server+redis" if scaled else "sqlite+embedded",
+        "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
+        "server_peak_rss_mib": [round(r, 1) for r in rss],
         "widget_bytes": len(widget), "widget_gzip_bytes": len(gzip.compress(widget, 9)),
     }  # fmt: skip
-    print(f"{args.clients} clients for {args.seconds:.0f} s: {figures['answers']} answers, "
+    print(f"{args.processes} web process(es) on {figures['backends']}, "
+          f"{args.clients} clients for {args.seconds:.0f} s: {figures['answers']} answers, "
           f"{figures['answers_per_second']} answers/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
           f"{figures['errors']} errors; server peak RSS {figures['server_peak_rss_mib']} MiB; "
           f"widget.js {figures['widget_bytes']} B ({figures['widget_gzip_bytes']} B gzipped)")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -15,7 +16,7 @@ from api.console import admin, analytics, auth, escalations, knowledge, live
 from api.console.state import build_console_state
 from api.console.templating import STATIC as CONSOLE_STATIC
 from api.desk_tasks import DeskTasks
-from api.knowledge_sync import sync_knowledge
+from api.knowledge_sync import load_sample_if_empty
 from api.recovery import recovery
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
@@ -35,9 +36,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ready = services or build_services(settings)
-        if not ready.manifest.documents():
-            log.warning("empty index: loading the sample knowledge base from %s", SAMPLE_KNOWLEDGE_DIR)
-            sync_knowledge(ready, [SAMPLE_KNOWLEDGE_DIR])
+        announce = partial(log.warning, "empty index: loading the sample knowledge base from %s", SAMPLE_KNOWLEDGE_DIR)
+        load_sample_if_empty(ready, announce)
         app.state.web = chat.WebState(ready)
         app.state.console = build_console_state(ready)
         tasks = DeskTasks(ready) if ready.settings.web.desk_tasks else None

@@ -16,6 +16,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +55,14 @@ class Deployment:
     started: list[SportelloProcess] = field(default_factory=list)
 
     def start(self) -> None:
-        """The first web process (which loads the sample into an empty index), the others, the worker."""
-        for process in [*self.webs, *([self.worker] if self.worker else [])]:
-            process.start()
-            self.started.append(process)
+        """Every process at once, as compose starts them: on an empty index one web process loads
+        the sample while the others wait for its ingest."""
+        processes = [*self.webs, *([self.worker] if self.worker else [])]
+        with ThreadPoolExecutor(max_workers=len(processes)) as pool:
+            for process, started in zip(processes, pool.map(_started, processes), strict=True):
+                self.started.append(process)
+                if started is not None:
+                    raise started
 
     def stop(self) -> None:
         for process in self.started:
@@ -77,6 +82,14 @@ class Deployment:
             yield self
         finally:
             self.stop()
+
+
+def _started(process: SportelloProcess) -> BaseException | None:
+    try:
+        process.start()
+    except BaseException as exc:  # raised by the caller, once every start has ended
+        return exc
+    return None
 
 
 def shared_settings(
