@@ -15,9 +15,10 @@ five-letter word only inside a longer name ("lecco" in "comolecco").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from pathlib import PurePath
 from typing import Any
 
@@ -34,12 +35,15 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
 
 
-def name_words(text: str) -> set[str]:
-    """The folded words of ``text`` that can name something (no stopwords, no numbers, 3+ letters)."""
-    return {w for w in _WORD.findall(_fold(text)) if len(w) >= 3 and not w.isdigit() and w not in STOPWORDS}
+@functools.lru_cache(maxsize=8192)
+def name_words(text: str) -> frozenset[str]:
+    """The folded words of ``text`` that can name something (no stopwords, no numbers, 3+ letters).
+
+    Cached: every search reads the names and words of the same indexed passages again."""
+    return frozenset(w for w in _WORD.findall(_fold(text)) if len(w) >= 3 and not w.isdigit() and w not in STOPWORDS)
 
 
-def names_of(metadata: Mapping[str, Any]) -> set[str]:
+def names_of(metadata: Mapping[str, Any]) -> frozenset[str]:
     """The words a page is called by: its title, address, file name and programme."""
     source = str(metadata.get("source") or "").split("#", 1)[0]
     parts = [str(metadata.get(key) or "") for key in ("title", "url", "programme")]
@@ -47,7 +51,7 @@ def names_of(metadata: Mapping[str, Any]) -> set[str]:
     return name_words(" ".join(parts))
 
 
-def _matches(word: str, names: set[str]) -> bool:
+def _matches(word: str, names: Set[str]) -> bool:
     if word in names:
         return True
     if len(word) < PREFIX - 1:
@@ -92,7 +96,7 @@ def name_matches(question: str, candidates: Iterable[tuple[str, str, str, Mappin
     """For each ``(chunk_id, doc_id, text, metadata)``, how many of the words the question names
     something by its names carry."""
     listed = list(candidates)
-    names_by_doc: dict[str, set[str]] = {}
+    names_by_doc: dict[str, frozenset[str]] = {}
     words_by_doc: dict[str, set[str]] = {}
     for _, doc_id, text, metadata in listed:
         names = names_by_doc.setdefault(doc_id, names_of(metadata))

@@ -10,9 +10,10 @@ markup turned into text, its facts (dates, amounts…), the kinds of fact it car
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answers.composers.asked import NOT_ELIGIBLE, FactKind, Polarity
 from bot.conversation.understanding import looks_like_injection
@@ -129,10 +130,19 @@ def units_of(index: int, passage: Passage, under: frozenset[str] = frozenset()) 
     ``under``: the stems of a FAQ question the previous chunk ended with, when this chunk
     opens with its answer.
     """
+    units = _units(passage.text, passage.section[-1:], passage.language, under)
+    return [unit if unit.passage == index else replace(unit, passage=index) for unit in units]
+
+
+@functools.lru_cache(maxsize=4096)
+def _units(text: str, section: tuple[str, ...], language: str | None, under: frozenset[str]) -> tuple[Unit, ...]:
+    """A passage's units (numbered as passage 0), cached: the same indexed passages come back
+    turn after turn, and splitting and reading them was a third of a turn's own time."""
     units: list[Unit] = []
-    section_negative = any(NOT_ELIGIBLE.search(heading) for heading in passage.section[-1:])
+    index = 0
+    section_negative = any(NOT_ELIGIBLE.search(heading) for heading in section)
     lead_in = ""
-    lines = logical_lines(passage.text)
+    lines = logical_lines(text)
     for number, line in enumerate(lines):
         if line.startswith("#"):
             lead_in = line.lstrip("# ")
@@ -151,7 +161,7 @@ def units_of(index: int, passage: Passage, under: frozenset[str] = frozenset()) 
         if not bullet:
             lead_in = text
         for piece in pieces:
-            terms = passage_terms(piece, passage.language)
+            terms = passage_terms(piece, language)
             # "• Grants" under "The programme is implemented through:" is an item, not a menu entry.
             listed = bullet and lead_in.endswith(":")
             if len(terms) < (1 if listed else 2) or (not bullet and _is_heading_like(piece, terms)):
@@ -170,7 +180,7 @@ def units_of(index: int, passage: Passage, under: frozenset[str] = frozenset()) 
             units.append(unit)
             if asks:
                 under = frozenset(terms)
-    return units
+    return tuple(units)
 
 
 def sentences(text: str) -> list[str]:
