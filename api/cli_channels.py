@@ -26,7 +26,7 @@ def serve(
     from api.web.app import create_app
     from bot.telegram.application import STOP_GRACE_SECONDS
 
-    with command_services() as services:
+    with command_services(serving=True) as services:
         load_sample_if_empty(services)
         web = services.settings.web
         host, port = host or web.host, port or web.port
@@ -57,7 +57,7 @@ def worker() -> None:
         await stop.wait()
         await tasks.stop()  # a step in progress ends first: what it claimed is settled
 
-    with command_services() as services:
+    with command_services(serving=True) as services:
         seconds = services.settings.console.notify_seconds
         out.print(f"Sportello worker: staff notices, e-mail, reminders and retention every {seconds:g} s. "
                   "Ctrl+C stops it.")  # fmt: skip
@@ -76,7 +76,7 @@ def telegram(ctx: typer.Context) -> None:
 
     from api.telegram import build_channel
 
-    with command_services() as services:
+    with command_services(serving=True) as services:
         load_sample_if_empty(services)
         channel = _telegram(lambda: build_channel(services, polling=True))
         out.print("The Telegram bot is running (long polling). Ctrl+C stops it.")

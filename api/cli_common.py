@@ -30,13 +30,16 @@ def settings_from_env() -> Settings:
 
 
 @contextmanager
-def command_services() -> Iterator[Services]:
-    """Settings read here (the entry point), services built and closed around a command.
+def command_services(*, serving: bool = False) -> Iterator[Services]:
+    """Settings read here (the entry point), services built and closed around a command
+    (``serving``: a long-running server, ``Settings.for_serving``).
 
     What can go wrong before any work starts (configuration, an unreachable database or
     Chroma server, an index built with another model) is one line and exit code 2.
     """
     settings = settings_from_env()
+    if serving:
+        settings = settings.for_serving()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and a Telegram URL carries the bot token.
     for noisy in ("bm25s", "pypdf", "httpx"):

@@ -182,7 +182,7 @@ def build_embedder(settings: Settings) -> Embedder:
     """The configured embedding model (without cache)."""
     config = settings.embedding
     if config.provider == "e5":
-        return E5Embedder(batch_size=config.batch_size)
+        return E5Embedder(batch_size=config.batch_size, threads=config.threads)
     if config.provider == "hashing":
         return HashingEmbedder(dimensions=config.dimensions)
     assert config.base_url is not None  # checked by EmbeddingSettings

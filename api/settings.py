@@ -54,6 +54,12 @@ class EmbeddingSettings(BaseModel):
     api_key: SecretStr = Field(default=SecretStr("not-needed"), description="Key for the endpoint, if it wants one.")
     dimensions: int = Field(default=384, ge=8, description="Vector size the endpoint returns.")
     batch_size: int = Field(default=8, ge=1, le=256, description="Passages per model call (8 is fastest for e5).")
+    threads: int | None = Field(
+        default=None, ge=1, le=64,
+        description="Threads per call of the bundled model. Unset: 1 in `serve`, `worker` and `telegram`, where "
+        "turns run side by side (about a quarter more answers a second on two cores), every core in one-shot "
+        "commands such as `ingest` (fastest alone).",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _endpoint_needs_url(self) -> EmbeddingSettings:
@@ -291,6 +297,14 @@ class Settings(BaseSettings):
     def keyword_dir(self) -> Path:
         """The BM25 index's folder (one per collection)."""
         return self.data_dir / "bm25" / self.chroma.collection
+
+    def for_serving(self) -> Settings:
+        """These settings for a long-running server: one model thread per turn unless set (turns
+        already run side by side on the other cores; a query on every core at once would
+        contend with them, benchmarks/README.md "Web load")."""
+        if self.embedding.threads is not None:
+            return self
+        return self.model_copy(update={"embedding": self.embedding.model_copy(update={"threads": 1})})
 
     @property
     def upload_dir(self) -> Path:

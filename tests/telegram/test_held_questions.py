@@ -1,0 +1,34 @@
+"""A question sent before consent is held in the database, taken once, replaced by a later one,
+and dropped after a week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from api.services import Services
+from bot.telegram.held import MAX_HELD_CHARS, HeldQuestions
+
+
+def test_a_held_question_is_taken_once_and_a_later_one_replaces_it(make_services: Callable[..., Services]) -> None:
+    services = make_services()
+    held = HeldQuestions(services.sessions, services.now)
+    held.hold(501, "Entro quando ci si iscrive?")
+    held.hold(501, "E quanto costa?")  # the latest question wins
+    held.hold(502, "x" * (MAX_HELD_CHARS + 500) + "'); DROP TABLE bot_telegram_held_questions; --")
+    other_process = HeldQuestions(services.sessions, services.now)  # the consent lands elsewhere
+    assert other_process.take(501) == "E quanto costa?"
+    assert other_process.take(501) is None  # a second press of the button answers nothing twice
+    assert held.take(502) == "x" * MAX_HELD_CHARS
+    assert held.take(999) is None
+
+
+def test_questions_older_than_a_week_are_dropped(make_services: Callable[..., Services]) -> None:
+    services = make_services()
+    now = [services.now()]
+    held = HeldQuestions(services.sessions, lambda: now[0])
+    held.hold(601, "vecchia domanda")
+    now[0] += HeldQuestions.KEEP + dt.timedelta(minutes=1)
+    held.hold(602, "nuova domanda")
+    assert held.take(601) is None
+    assert held.take(602) == "nuova domanda"
