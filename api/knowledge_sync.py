@@ -69,25 +69,25 @@ def load_sample_if_empty(
     services: Services, announce: Callable[[], None] | None = None, wait_seconds: float = SAMPLE_WAIT_SECONDS
 ) -> SyncOutcome | None:
     """A fresh install serves the bundled sample knowledge base; ``None`` if the index holds
-    documents already. Several processes starting on one empty database: one loads it, the
-    others wait for its ingest to end (the ingest lock) and find it loaded."""
+    documents. Documents appear one by one during an ingest, so the check waits for any ingest
+    under way (another process loading the sample, an operator's ``sportello ingest``) to end:
+    several processes starting on one empty database load the sample once, and never on top
+    of an operator's own documents."""
     deadline = time.monotonic() + wait_seconds
-    waited = False
-    # Documents appear one by one during an ingest: a process that found the lock taken tries
-    # again until it gets it, which is when the other's ingest has ended (its own then finds
-    # every file unchanged and embeds nothing).
-    while waited or not services.manifest.documents():
-        if announce is not None:
-            announce()
-            announce = None
+    while True:
         try:
+            with services.ingest_lock():
+                pass  # nobody ingests now: what the index holds is final
+            if services.manifest.documents():
+                return None
+            if announce is not None:
+                announce()
+                announce = None
             return sync_knowledge(services, [SAMPLE_KNOWLEDGE_DIR])
         except IngestBusyError:
             if time.monotonic() > deadline:
                 raise
-            waited = True
             time.sleep(SAMPLE_RETRY_SECONDS)
-    return None
 
 
 def console_sources(services: Services) -> list[Path]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, select
+from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -88,16 +88,24 @@ class UploadStore:
         """Write into ``folder`` every stored upload it lacks, or holds in a version this method
         wrote before (one file at a time: memory holds one); returns the names written.
 
-        A file changed in the folder by hand is the admin's and stays as it is, as do files the
-        console never stored: the folder remembers which versions came from the database
-        (``.sportello-uploads.json``, hidden from ingest like every dotfile).
+        The folder remembers which versions came from the database (``.sportello-uploads.json``,
+        hidden from ingest like every dotfile), so what an admin does there by hand stands: a
+        file changed by hand stays as it is, and a file deleted by hand is forgotten here too
+        (unless a newer version was uploaded since). Files the console never stored are left alone.
         """
         written = []
         ledger_path = folder / LEDGER
         ledger = _read_ledger(ledger_path)
+        before = dict(ledger)
         for upload in self.listing():
+            if Path(upload.name).name != upload.name or upload.name.startswith("."):
+                continue  # never a path: the console stores plain file names
             target = folder / upload.name
             local = _sha256(target) if target.is_file() else None
+            if local is None and ledger.get(upload.name) == upload.sha256:
+                self._forget(upload.name, upload.sha256)  # deleted by hand after it was written here
+                del ledger[upload.name]
+                continue
             if local is not None and local != upload.sha256 and local != ledger.get(upload.name):
                 continue  # edited by hand since it was written here
             if local != upload.sha256:
@@ -109,10 +117,14 @@ class UploadStore:
                 _write_atomically(target, data)
                 written.append(upload.name)
             ledger[upload.name] = upload.sha256
-        if ledger and ledger != _read_ledger(ledger_path):
+        if ledger != before:
             folder.mkdir(parents=True, exist_ok=True)
             _write_atomically(ledger_path, json.dumps(ledger, sort_keys=True).encode())
         return written
+
+    def _forget(self, name: str, sha256: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(delete(UploadRow).where(UploadRow.name == name, UploadRow.sha256 == sha256))
 
 
 def _read_ledger(path: Path) -> dict[str, str]:

@@ -60,7 +60,7 @@ def test_every_named_setting_is_one_sportello_reads() -> None:
     fields = {name.upper() for name in Settings.model_fields}
     services = _sportello_services(_compose())
     names = {key.removeprefix("SPORTELLO_") for s in services.values() for key in s["environment"]}
-    for name in names | set(_env_example()) - {"PUBLIC_URL"}:
+    for name in names | set(_env_example()):
         section, _, field = name.partition("__")
         assert section in fields, name
         if field:

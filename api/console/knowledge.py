@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -33,6 +34,7 @@ router = APIRouter(
 Text = Annotated[str, Form(max_length=8000)]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 INGEST_RETRY_SECONDS = 0.5
+T = TypeVar("T")
 
 
 @router.get("/faqs")
@@ -152,8 +154,10 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
             state.audit.record(session.account.email, "upload_refused", f"document {name}", {"problem": exc.code})
             return _knowledge_back(error="refused", detail=exc.reason)
         if state.quality_gate is not None:
-            verdict = await asyncio.to_thread(_check, state, staged, target)
-            if verdict is not None and not verdict.ok:
+            verdict = await _waiting_for_ingest(state, _check, state, staged, target)
+            if verdict is BUSY:
+                return _knowledge_back(error="busy")
+            if isinstance(verdict, GateVerdict) and not verdict.ok:
                 state.audit.record(session.account.email, "upload_refused", f"document {name}",
                                    {"problems": verdict.problems})  # fmt: skip
                 return _knowledge_back(error="quality", detail=verdict.summary())
@@ -184,31 +188,37 @@ async def reingest(state: ConsoleDep, session: StaffDep) -> Response:
     return _knowledge_back(done="reingested")
 
 
-def _check(state: ConsoleState, staged: Path, target: Path) -> GateVerdict | None:
-    """The golden questions on the knowledge base with ``staged`` in place of ``target``; ``None`` if
-    another ingest runs (the upload then goes ahead and meets the busy message)."""
+def _check(state: ConsoleState, staged: Path, target: Path) -> GateVerdict:
+    """The golden questions on the knowledge base with ``staged`` in place of ``target``
+    (``IngestBusyError`` while another ingest runs)."""
     assert state.quality_gate is not None
-    try:
-        with state.services.ingest_lock():
-            return check_candidate(state.services, state.quality_gate, [staged], replacing=[target])
-    except IngestBusyError:
-        return None
+    with state.services.ingest_lock():
+        return check_candidate(state.services, state.quality_gate, [staged], replacing=[target])
+
+
+BUSY = object()
+"""What ``_waiting_for_ingest`` returns when another ingest still runs after the wait."""
+
+
+async def _waiting_for_ingest(state: ConsoleState, work: Callable[..., T], *args: Any) -> T | object:
+    """``work(*args)`` off the event loop; while another ingest (here or in another process)
+    holds the lock, tried again until ``ingest_wait_seconds`` have passed, then ``BUSY``."""
+    deadline = time.monotonic() + state.services.settings.console.ingest_wait_seconds
+    while True:
+        try:
+            return await asyncio.to_thread(work, *args)
+        except IngestBusyError:
+            if time.monotonic() >= deadline:
+                return BUSY
+            await asyncio.sleep(INGEST_RETRY_SECONDS)
 
 
 async def _sync(state: ConsoleState, paths: list[Path], gate: QualityGate | None = None) -> SyncOutcome | None:
-    """Ingest off the event loop (embedding takes seconds), after the uploads stored by any process
-    are in this one's folder. Another ingest under way (here or in another process) is waited
-    for, up to ``ingest_wait_seconds``; ``None`` if it still runs then."""
-    services = state.services
-    deadline = time.monotonic() + services.settings.console.ingest_wait_seconds
-    while True:
-        try:
-            outcome = await asyncio.to_thread(_materialise_and_sync, services, paths, gate)
-            break
-        except IngestBusyError:
-            if time.monotonic() >= deadline:
-                return None
-            await asyncio.sleep(INGEST_RETRY_SECONDS)
+    """Ingest (embedding takes seconds) after the uploads stored by any process are in this one's
+    folder, waiting for another ingest under way; ``None`` if it still runs after the wait."""
+    outcome = await _waiting_for_ingest(state, _materialise_and_sync, state.services, paths, gate)
+    if not isinstance(outcome, SyncOutcome):
+        return None
     if outcome.flagged:
         state.audit.record("sportello", "faq_flagged", "faqs", {"ids": [faq.id for faq in outcome.flagged]})
     state.assistant.refresh_knowledge()

@@ -60,6 +60,9 @@ def readyz(request: Request) -> JSONResponse:
         checks["passages"] = count
     except Exception as exc:
         checks["index"] = f"error: {type(exc).__name__}"
+    # Not a condition of readiness (live streams read the database on their own meanwhile), but
+    # what an operator of several processes checks: whether changes made elsewhere are heard.
+    checks["live_events"] = "every process (LISTEN/NOTIFY)" if services.changes().listening else "this process"
     ready = checks["database"] == "ok" and checks["index"] == "ok"
     return JSONResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)
 

@@ -7,7 +7,8 @@ transaction commits, never before and never for one rolled back:
 
 - in this process, by the ``after_commit`` hook of the sessions (``ChangeHub.watch``);
 - to every process, on PostgreSQL, by ``pg_notify`` in the same transaction, which the
-  server delivers at commit to each process's ``PostgresListener`` (one connection each).
+  server delivers at commit to each process's ``PostgresListener`` (one connection each;
+  the process that made the change is woken twice, which costs one more read).
 
 PostgreSQL's LISTEN/NOTIFY rather than Redis pub/sub: it is transactional (a notice cannot
 go out for a change that did not commit, nor be lost between the commit and a publish), it
@@ -51,8 +52,20 @@ def note_change(session: Session, *topics: str) -> None:
         return
     noted.update(fresh)
     if session.get_bind().dialect.name == "postgresql":
-        payload = ",".join(sorted(fresh))[:MAX_PAYLOAD]
-        session.execute(select(func.pg_notify(CHANNEL, payload)))
+        for payload in _payloads(sorted(fresh)):
+            session.execute(select(func.pg_notify(CHANNEL, payload)))
+
+
+def _payloads(topics: list[str]) -> list[str]:
+    """Topics joined by commas in payloads under PostgreSQL's limit, never cutting one."""
+    payloads: list[str] = []
+    current = ""
+    for topic in topics:
+        if current and len(current) + 1 + len(topic) > MAX_PAYLOAD:
+            payloads.append(current)
+            current = ""
+        current = f"{current},{topic}" if current else topic
+    return [*payloads, current] if current else payloads
 
 
 class Subscription:
@@ -87,7 +100,7 @@ class ChangeHub:
         self._recheck = recheck_seconds
         self._listening_recheck = listening_recheck_seconds
         self.listening = False
-        """Whether a ``PostgresListener`` delivers every change, this process's own included."""
+        """Whether a ``PostgresListener`` hears the changes of every process."""
         self._lock = threading.Lock()
         self._subscriptions: set[Subscription] = set()
 
@@ -137,7 +150,9 @@ class ChangeHub:
 
     def _committed(self, session: Session) -> None:
         topics = session.info.pop(_NOTED, None)
-        if topics and not self.listening:
+        if topics:
+            # Even with a listener, which hears this commit too: a connection that died without
+            # an error must not delay this process's own changes (a second wake costs one read).
             self.publish(topics)
 
 
@@ -171,7 +186,9 @@ class PostgresListener:
         while True:
             try:
                 await self._listen()
-            except (psycopg.Error, OSError) as exc:
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any failure: listen again, never leave ``listening`` set
                 log.warning("listening for changes failed (%s); retrying in %.0f s", exc, self._retry_seconds)
             self._hub.listening = False
             self.connected.clear()
@@ -179,7 +196,11 @@ class PostgresListener:
             await asyncio.sleep(self._retry_seconds)
 
     async def _listen(self) -> None:
-        async with await psycopg.AsyncConnection.connect(self._dsn, autocommit=True) as connection:
+        # TCP keepalives: a connection that died silently (a failover, a NAT timeout) errors
+        # within about a minute instead of leaving the process deaf.
+        async with await psycopg.AsyncConnection.connect(
+            self._dsn, autocommit=True, keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
+        ) as connection:
             await connection.execute(f"LISTEN {CHANNEL}")
             self._hub.listening = True
             self.connected.set()

@@ -226,11 +226,12 @@ class TelegramHandlers:
         if pressed.verb == "consent":
             await query.answer()
             await self.chats.give_consent(chat, update.effective_user, language)
-            pending = await asyncio.to_thread(self.deps.held.take, chat.id)
+            pending = await asyncio.to_thread(self.deps.held.held, chat.id)
             intro = text("consent_then_answer" if pending else "consent_done", language)
             await context.bot.send_message(chat.id, escape(intro), parse_mode=ParseMode.HTML)
-            if isinstance(pending, str):
-                await self._ask(update, context, pending)
+            if pending is not None:
+                await self._ask(update, context, pending)  # stored under this update's key, then released
+                await asyncio.to_thread(self.deps.held.release, chat.id, pending)
             return
         if pressed.verb == "lang" and pressed.arg(0) in LANGUAGES:
             chosen = pressed.arg(0)
@@ -342,7 +343,7 @@ class TelegramHandlers:
             return
         if contact_id is not None:  # the contact and all derived from it: outbox rows, alerts, staff notices
             await asyncio.to_thread(self.deps.privacy.erase, contact_id)
-        await asyncio.to_thread(self.deps.held.take, chat.id)  # a question held before consent, too
+        await asyncio.to_thread(self.deps.held.release, chat.id)  # a question held before consent, too
         if context.chat_data is not None:
             context.chat_data.clear()
         await context.bot.send_message(chat.id, escape(text("erase_done", language)), parse_mode=ParseMode.HTML)

@@ -2,8 +2,10 @@
 
 Telegram was told the update arrived, so the question must survive a restart and reach
 whichever process takes the consent (several web processes share Telegram's webhook): it
-is kept in the database, one per chat, and answered once the notice is accepted. Held
-questions older than ``KEEP`` are dropped: nobody answers a notice after a week.
+is kept in the database, one per chat, and answered once the notice is accepted. It is
+released only after its turn is stored (a crash in between answers it on the consent's
+redelivery, once: the turn is keyed by that update). Held questions older than ``KEEP``
+are ignored and dropped: nobody answers a notice after a week.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import BigInteger, DateTime, Text, delete, select
+from sqlalchemy import BigInteger, DateTime, Text, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from knowledge.database import Base
+from knowledge.database import Base, as_utc
 
 MAX_HELD_CHARS = 2000
 
@@ -28,7 +30,7 @@ class HeldQuestionRow(Base):
 
 
 class HeldQuestions:
-    """Hold a chat's question until consent; take it (once) when consent is given."""
+    """Hold a chat's question until consent, then release it once it is answered."""
 
     KEEP = dt.timedelta(days=7)
 
@@ -47,13 +49,19 @@ class HeldQuestions:
             else:
                 row.text, row.held_at = text[:MAX_HELD_CHARS], now
 
-    def take(self, chat_id: int) -> str | None:
-        """The chat's held question, removed (``None`` if there is none: a second consent gets nothing)."""
-        with self._sessions.begin() as session:
-            row = session.scalars(select(HeldQuestionRow).where(HeldQuestionRow.chat_id == chat_id).with_for_update())
-            held = row.first()
-            if held is None:
+    def held(self, chat_id: int) -> str | None:
+        """The chat's held question, if one is held and under a week old."""
+        with self._sessions() as session:
+            row = session.get(HeldQuestionRow, chat_id)
+            if row is None or as_utc(row.held_at) < self._now() - self.KEEP:
                 return None
-            text = held.text
-            session.delete(held)
-            return text
+            return row.text
+
+    def release(self, chat_id: int, text: str | None = None) -> None:
+        """Forget the chat's held question (only if it is still ``text``, when given: a newer one
+        held meanwhile stays) — once the question's turn is stored, or on erasure."""
+        with self._sessions.begin() as session:
+            query = delete(HeldQuestionRow).where(HeldQuestionRow.chat_id == chat_id)
+            if text is not None:
+                query = query.where(HeldQuestionRow.text == text)
+            session.execute(query)

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from api.services import Services
-from bot.conversation.changes import DESK, ChangeHub, conversation_topic, listener_for, note_change
+from bot.conversation.changes import (
+    DESK,
+    MAX_PAYLOAD,
+    ChangeHub,
+    _payloads,
+    conversation_topic,
+    listener_for,
+    note_change,
+)
 from bot.conversation.store import ConversationStore
 from bot.conversation.tables import ConversationRow
 
@@ -70,6 +78,13 @@ def test_a_change_made_while_the_waiter_reads_is_not_missed(make_services: Calla
             return await mine.changed(0.01)
 
     assert asyncio.run(scenario()) is True
+
+
+def test_many_topics_go_in_several_notices_none_cut() -> None:
+    topics = [conversation_topic(n) for n in range(2000)]
+    payloads = _payloads(topics)
+    assert len(payloads) > 1 and all(len(p) <= MAX_PAYLOAD for p in payloads)
+    assert [t for p in payloads for t in p.split(",")] == topics
 
 
 def test_patience_is_short_without_a_listener_and_long_with_one() -> None:

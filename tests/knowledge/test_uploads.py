@@ -35,13 +35,24 @@ def test_an_upload_is_stored_replaced_and_written_where_it_is_missing_or_old(
     assert store.listing()[0].uploaded_by is None  # the replacing upload named nobody
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == [".sportello-uploads.json"]
 
+    (folder / "bando.md").unlink()  # the admin removes the call by hand: it stays removed
+    assert store.materialise(folder) == []
+    assert not (folder / "bando.md").exists() and [u.name for u in store.listing()] == ["faq.md"]
+    store.put("bando.md", b"# Bando 2027")  # uploaded again later: back
+    assert store.materialise(folder) == ["bando.md"]
+
 
 def test_hostile_names_and_bytes_are_stored_as_data(make_services: Callable[..., Services], tmp_path: Path) -> None:
     store = make_services().uploads()
     name = "x'); DROP TABLE knowledge_uploads; --.md"
     store.put(name, b"\x00\xff binary \x00")
-    assert store.materialise(tmp_path) == [name]
-    assert (tmp_path / name).read_bytes() == b"\x00\xff binary \x00"
+    for path in ("../../escaped.md", "/etc/sportello.md", ".hidden.md"):  # never written outside, or hidden
+        store.put(path, b"# no")
+    root = tmp_path / "root"
+    folder = root / "uploads"
+    assert store.materialise(folder) == [name]
+    assert (folder / name).read_bytes() == b"\x00\xff binary \x00"
+    assert sorted(p.name for p in root.rglob("*") if p.is_file()) == [".sportello-uploads.json", name]
 
 
 @pytest.mark.integration

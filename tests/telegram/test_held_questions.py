@@ -1,5 +1,5 @@
-"""A question sent before consent is held in the database, taken once, replaced by a later one,
-and dropped after a week."""
+"""A question sent before consent is held in the database until released, replaced by a later
+one, and ignored then dropped after a week."""
 
 from __future__ import annotations
 
@@ -17,10 +17,15 @@ def test_a_held_question_is_taken_once_and_a_later_one_replaces_it(make_services
     held.hold(501, "E quanto costa?")  # the latest question wins
     held.hold(502, "x" * (MAX_HELD_CHARS + 500) + "'); DROP TABLE bot_telegram_held_questions; --")
     other_process = HeldQuestions(services.sessions, services.now)  # the consent lands elsewhere
-    assert other_process.take(501) == "E quanto costa?"
-    assert other_process.take(501) is None  # a second press of the button answers nothing twice
-    assert held.take(502) == "x" * MAX_HELD_CHARS
-    assert held.take(999) is None
+    assert other_process.held(501) == "E quanto costa?"
+    assert other_process.held(501) == "E quanto costa?"  # until its turn is stored and it is released
+    held.hold(501, "Una domanda ancora")  # written while the first was being answered
+    other_process.release(501, "E quanto costa?")
+    assert held.held(501) == "Una domanda ancora"  # the newer one stays
+    held.release(501)
+    assert held.held(501) is None
+    assert held.held(502) == "x" * MAX_HELD_CHARS
+    assert held.held(999) is None
 
 
 def test_questions_older_than_a_week_are_dropped(make_services: Callable[..., Services]) -> None:
@@ -29,6 +34,8 @@ def test_questions_older_than_a_week_are_dropped(make_services: Callable[..., Se
     held = HeldQuestions(services.sessions, lambda: now[0])
     held.hold(601, "vecchia domanda")
     now[0] += HeldQuestions.KEEP + dt.timedelta(minutes=1)
-    held.hold(602, "nuova domanda")
-    assert held.take(601) is None
-    assert held.take(602) == "nuova domanda"
+    assert held.held(601) is None  # too old to answer
+    held.hold(602, "nuova domanda")  # and the next hold drops it
+    now[0] -= HeldQuestions.KEEP  # even seen from the past, it is gone
+    assert held.held(601) is None
+    assert held.held(602) == "nuova domanda"

@@ -11,11 +11,13 @@ document.addEventListener("submit", (event) => {
 const queue = document.getElementById("queue");
 if (queue) {
   // The table is fetched again when the desk changes (a live stream from the server), and on
-  // a slow timer as well, for when the stream cannot stay open.
-  const fallbackSeconds = Number(queue.dataset.refresh || "60");
+  // a timer as well, for changes no notice reaches and for when the stream cannot stay open.
+  let fallbackSeconds = Number(queue.dataset.refresh || "20");
   let pending = null;
+  let lastRefresh = Date.now();
   const refresh = async () => {
     if (document.hidden) return;
+    lastRefresh = Date.now();
     try {
       const response = await fetch(window.location.href, { credentials: "same-origin" });
       if (!response.ok) return;
@@ -32,10 +34,17 @@ if (queue) {
   };
   if ("EventSource" in window) {
     const stream = new EventSource("/console/events");
-    stream.addEventListener("ready", () => { queue.dataset.live = "on"; });
+    stream.addEventListener("ready", (event) => {
+      queue.dataset.live = "on";
+      // The server says how often to reload anyway: rarely when every process's changes reach it.
+      const told = Number(JSON.parse(event.data).fallback_seconds);
+      if (told > 0) fallbackSeconds = told;
+    });
     stream.addEventListener("changed", soon);
-    stream.addEventListener("error", () => { queue.dataset.live = "off"; });
+    stream.addEventListener("error", () => { queue.dataset.live = "off"; fallbackSeconds = 20; });
   }
-  window.setInterval(refresh, fallbackSeconds * 1000);
+  window.setInterval(() => {
+    if (Date.now() - lastRefresh >= fallbackSeconds * 1000) refresh();
+  }, 5000);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) soon(); });
 }
