@@ -159,11 +159,12 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Un membre de l'équipe a clôturé votre demande : c'est de nouveau l'assistant automatique qui vous répond. "
         "Si vous avez encore besoin d'une personne, n'hésitez pas à le demander.",
     ),
-    # Handoff
+    # Handoff openers: said before the request exists (its details may still be asked), so they
+    # promise nothing; the confirmation with the request's number says it was passed on.
     "handoff_user_request": (
-        "Certo, ti metto in contatto con lo staff dello sportello.",
-        "Of course, I'll put you in touch with the help desk staff.",
-        "Bien sûr, je vous mets en contact avec l'équipe du guichet.",
+        "Certo, una persona dello staff dello sportello può seguirti.",
+        "Of course, a member of the help desk staff can help you with this.",
+        "Bien sûr, une personne de l'équipe du guichet peut vous aider.",
     ),
     "handoff_personal_case": (
         "Per una pratica personale serve lo staff, che può vedere la tua posizione.",
@@ -171,17 +172,14 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Un dossier personnel nécessite l'équipe, qui peut consulter votre situation.",
     ),
     "handoff_staff_task": (
-        "Questo può farlo o deciderlo solo lo staff dello sportello, che vede la tua situazione: passo a loro la "
-        "richiesta.",
-        "Only the help desk staff can do or decide this, as they can look at your situation: I'm passing your "
-        "request to them.",
-        "Seule l'équipe du guichet peut faire ou décider cela, car elle peut examiner votre situation : je lui "
-        "transmets votre demande.",
+        "Questo può farlo o deciderlo solo lo staff dello sportello, che vede la tua situazione.",
+        "Only the help desk staff can do or decide this, as they can look at your situation.",
+        "Seule l'équipe du guichet peut faire ou décider cela, car elle peut examiner votre situation.",
     ),
     "handoff_frustration": (
-        "Mi dispiace per il disagio. Passo la conversazione a una persona dello staff.",
-        "I'm sorry about this. I'm passing the conversation to a member of staff.",
-        "Je suis désolé pour ce désagrément. Je transmets la conversation à un membre de l'équipe.",
+        "Mi dispiace per il disagio. Una persona dello staff può seguirti.",
+        "I'm sorry about this. A member of staff can take this up with you.",
+        "Je suis désolé pour ce désagrément. Un membre de l'équipe peut s'en occuper avec vous.",
     ),
     "handoff_policy_topic": (
         "Su questioni legali, fiscali o contestazioni non posso dare indicazioni: le valuta lo staff.",

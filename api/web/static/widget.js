@@ -114,6 +114,7 @@
   var LANG = pickLang();
   var T = TEXT[LANG];
   var TITLE = attr("title") || T.title;
+  var CUSTOM_TITLE = !!attr("title");
   var MODE = attr("mode") === "inline" ? "inline" : "launcher";
   var STORE_KEY = "sportello:" + BASE;
 
@@ -408,7 +409,7 @@
   var state = {
     token: load(STORE_KEY), consented: false, busy: false, lastId: 0, seen: {}, open: false,
     config: null, unread: 0, events: null, backoff: 1000, retryTimer: null, asked: false,
-    resendTimer: null, resendBackoff: 1000
+    resendTimer: null, resendBackoff: 1000, escalation: null
   };
   if (state.token) state.consented = true;
 
@@ -441,7 +442,8 @@
   ui.suggest = el("div", { class: "suggest", hidden: true });
   ui.consentText = el("p", { id: "sp-privacy", text: T.privacy });
   ui.agree = el("button", { type: "button", class: "primary agree", "aria-describedby": "sp-privacy", text: T.agree, on: { click: consent } });
-  ui.consent = el("div", { class: "consent", hidden: true }, [el("h3", { text: T.privacyHeading }), ui.consentText, ui.agree]);
+  ui.consentHeading = el("h3", { text: T.privacyHeading });
+  ui.consent = el("div", { class: "consent", hidden: true }, [ui.consentHeading, ui.consentText, ui.agree]);
   ui.input = el("textarea", { id: "sp-input", rows: "2", "aria-label": T.inputLabel, placeholder: T.inputLabel, maxlength: "4000" });
   ui.send = el("button", { type: "submit", class: "primary send", text: T.send });
   ui.human = el("button", { type: "button", class: "link human", text: T.human, on: { click: handoff } });
@@ -455,8 +457,8 @@
   ui.eraseConfirm = el("div", {
     class: "erase-confirm", role: "group", "aria-labelledby": "sp-erase-h", "aria-describedby": "sp-erase-p", hidden: true,
     on: { keydown: function (e) { if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); cancelErase(); } } }
-  }, [el("h3", { id: "sp-erase-h", text: T.eraseHeading }), el("p", { id: "sp-erase-p", text: T.eraseText }),
-    el("div", { class: "row" }, [ui.eraseYes, ui.eraseNo])]);
+  }, [ui.eraseHeading = el("h3", { id: "sp-erase-h", text: T.eraseHeading }),
+    ui.eraseText = el("p", { id: "sp-erase-p", text: T.eraseText }), el("div", { class: "row" }, [ui.eraseYes, ui.eraseNo])]);
   ui.panel = el("div", {
     class: "panel " + (MODE === "launcher" ? "floating" : "inline"), id: "sp-panel",
     role: MODE === "launcher" ? "dialog" : "region", "aria-label": TITLE, hidden: MODE === "launcher"
@@ -575,6 +577,8 @@
 
   function loadHistory() {
     return getJson("GET", "/api/history").then(function (hist) {
+      // The conversation's language once it has one; the page's until the first message.
+      if (hist.messages && hist.messages.length) useLanguage(hist.language);
       clear(ui.log);
       state.seen = {};
       var stored = {};
@@ -695,6 +699,51 @@
     focusFirst();
   }
 
+  // ---- the conversation's language --------------------------------------------------------
+  // Labels follow the language the conversation is held in (each reply says which), not only
+  // the page's: a French SME on an Italian page reads French everywhere once it has written.
+  function useLanguage(lang) {
+    var l = typeof lang === "string" ? lang.toLowerCase().slice(0, 2) : "";
+    if (!TEXT[l] || l === LANG) return;
+    LANG = l;
+    T = TEXT[l];
+    if (!CUSTOM_TITLE) TITLE = T.title;
+    relabel();
+  }
+  function relabel() {
+    root.setAttribute("lang", LANG);
+    ui.title.textContent = TITLE;
+    ui.panel.setAttribute("aria-label", TITLE);
+    ui.newChat.setAttribute("aria-label", T.newChat);
+    ui.newChat.setAttribute("title", T.newChat);
+    if (ui.close) ui.close.setAttribute("aria-label", T.close);
+    if (ui.launcher) ui.launcher.setAttribute("aria-label", (state.open ? T.close : T.open) + ": " + TITLE);
+    ui.log.setAttribute("aria-label", T.conversation);
+    ui.consentHeading.textContent = T.privacyHeading;
+    ui.agree.textContent = T.agree;
+    ui.input.setAttribute("aria-label", T.inputLabel);
+    ui.input.setAttribute("placeholder", T.inputLabel);
+    ui.send.textContent = T.send;
+    ui.human.textContent = T.human;
+    ui.erase.textContent = T.erase;
+    ui.eraseHeading.textContent = T.eraseHeading;
+    ui.eraseText.textContent = T.eraseText;
+    ui.eraseYes.textContent = T.eraseYes;
+    ui.eraseNo.textContent = T.eraseNo;
+    var heading = ui.suggest.querySelector("h3");
+    if (heading) heading.textContent = T.suggestions;
+    each(".msg[data-role] > .who", function (who) { who.textContent = label(who.parentNode.getAttribute("data-role")) + ":"; });
+    each(".sources > h3", function (h) { h.textContent = T.sources; });
+    each("a .sr", function (span) { span.textContent = " " + T.newTab; });
+    each(".fb.up", function (b) { b.setAttribute("aria-label", T.up); });
+    each(".fb.down", function (b) { b.setAttribute("aria-label", T.down); });
+    each(".choices", function (g) { g.setAttribute("aria-label", T.options); });
+    showEscalation(state.escalation);
+  }
+  function each(selector, change) {
+    Array.prototype.forEach.call(ui.log.querySelectorAll(selector), change);
+  }
+
   // ---- rendering messages ---------------------------------------------------------------
   function label(role) {
     return { user: T.you, assistant: T.assistant, staff: T.staff, system: T.system }[role] || T.system;
@@ -719,7 +768,7 @@
     if (m.id != null) b.node.setAttribute("data-id", String(m.id));
     if (role === "user" && typeof m.client_id === "string") b.node.setAttribute("data-client-id", m.client_id);
     if (role === "assistant" || role === "staff") renderSources(b.node, m.citations);
-    if (role === "assistant" && m.id != null) renderFeedback(b.node, m.id);
+    if (role === "assistant" && m.id != null && m.decision === "answer") renderFeedback(b.node, m.id);
     scrollDown();
     return b;
   }
@@ -773,14 +822,20 @@
     return node;
   }
   function showEscalation(esc) {
-    if (!esc || typeof esc !== "object" || esc.status === "resolved") {
+    state.escalation = esc && typeof esc === "object" && esc.status !== "resolved" ? esc : null;
+    clear(ui.banner);
+    if (!state.escalation) {
       ui.banner.hidden = true;
-      clear(ui.banner);
+      ui.banner.removeAttribute("data-state");
       return;
     }
-    clear(ui.banner);
-    ui.banner.appendChild(el("strong", { text: esc.status === "answered" ? T.answered : T.handoff }));
-    if (esc.expected_reply) ui.banner.appendChild(el("span", { class: "expected", text: " " + esc.expected_reply }));
+    // One state at a time: waiting for the staff (with when a reply may come), or answered by them.
+    var answered = state.escalation.status === "answered";
+    ui.banner.setAttribute("data-state", answered ? "answered" : "waiting");
+    ui.banner.appendChild(el("strong", { text: answered ? T.answered : T.handoff }));
+    if (!answered && state.escalation.expected_reply) {
+      ui.banner.appendChild(el("span", { class: "expected", text: " " + state.escalation.expected_reply }));
+    }
     ui.banner.hidden = false;
   }
   function messageFor(err) {
@@ -792,6 +847,7 @@
 
   // ---- a finished reply (from the stream's `done` or a JSON answer) -----------------------
   function finishReply(b, reply, citations) {
+    useLanguage(reply.language);
     clear(b.body);
     b.body.appendChild(markdown(reply.text));
     var cites = Array.isArray(reply.citations) && reply.citations.length ? reply.citations : citations;
@@ -801,7 +857,7 @@
       state.seen[reply.message_id] = true;
       state.lastId = Math.max(state.lastId, Number(reply.message_id) || 0);
       b.node.setAttribute("data-id", String(reply.message_id));
-      renderFeedback(b.node, reply.message_id);
+      if (reply.decision === "answer") renderFeedback(b.node, reply.message_id);  // not on a question or a handoff
     }
     b.node.setAttribute("data-done", "");
     if (reply.escalation) showEscalation(reply.escalation);
@@ -976,7 +1032,10 @@
         return readEvents(res, function (name, data) {
           if (ctrl.signal.aborted) return;
           state.backoff = 1000;
-          if (name === "message" && data && typeof data === "object") liveMessage(data);
+          if (name === "message" && data && typeof data === "object") {
+            if (data.role === "system") useLanguage(data.language);  // the desk's notices are in the conversation's
+            liveMessage(data);
+          }
           // {"escalation": Escalation | null}; a bare Escalation is accepted too.
           else if (name === "escalation" && data && typeof data === "object") showEscalation("escalation" in data ? data.escalation : data);
         });
