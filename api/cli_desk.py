@@ -90,12 +90,24 @@ def staff_list() -> None:
     """Every account with its role."""
     with command_services() as services:
         accounts = services.accounts().all()
-    table = Table("e-mail", "name", "role", "active", "telegram", "last login")
-    for account in accounts:
-        last = account.last_login_at.strftime("%Y-%m-%d %H:%M") if account.last_login_at else "—"
-        table.add_row(escape(account.email), escape(account.name), account.role, "yes" if account.active else "no",
-                      str(account.telegram_user_id or "—"), last)  # fmt: skip
-    out.print(table if accounts else "No accounts yet: sportello staff add EMAIL --role admin")
+    if not accounts:
+        out.print("No accounts yet: sportello staff add EMAIL --role admin")
+        return
+    header = ("e-mail", "name", "role", "active", "telegram", "last login")
+    rows = [
+        (account.email, account.name, account.role, "yes" if account.active else "no",
+         str(account.telegram_user_id or "—"),
+         account.last_login_at.strftime("%Y-%m-%d %H:%M") if account.last_login_at else "—")
+        for account in accounts
+    ]  # fmt: skip
+    if not out.is_terminal:  # piped or redirected: whole values, one tab-separated line each, for other tools
+        for row in (header, *rows):
+            print("\t".join(value.replace("\t", " ") for value in row))
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*(escape(value) for value in row))
+    out.print(table)
 
 
 def purge(

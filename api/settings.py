@@ -230,6 +230,10 @@ class PrivacySettings(BaseModel):
         description="delete = remove old conversations; anonymise = keep their figures, drop texts and identities.",
     )
     purge_hours: float = Field(default=24.0, gt=0, description="How often `sportello serve` runs the purge.")
+    policy_url: str | None = Field(
+        default=None, pattern=r"^https://[^\s<>\"']+$",
+        description="The cluster's privacy policy (https): the consent in the widget and on Telegram links to it.",
+    )  # fmt: skip
 
 
 class QualitySettings(BaseModel):

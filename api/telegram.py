@@ -49,6 +49,7 @@ def telegram_config(settings: Settings) -> TelegramConfig:
         webhook_secret=telegram.webhook_secret.get_secret_value() if telegram.webhook_secret else None,
         alert_scan_seconds=telegram.alert_scan_minutes * 60,
         messages_per_second=telegram.messages_per_second,
+        privacy_url=settings.privacy.policy_url,
     )
 
 

@@ -163,7 +163,7 @@ def config(state: StateDep, lang: Language = "it") -> dict[str, Any]:
     """Languages, suggested questions and the privacy notice, before any session exists."""
     return {
         "languages": list(LANGUAGES), "language": lang, "suggestions": _suggestions(state, lang),
-        "privacy": say("privacy_notice", lang),
+        "privacy": say("privacy_notice", lang), "privacy_url": state.services.settings.privacy.policy_url,
     }  # fmt: skip
 
 

@@ -37,6 +37,15 @@ def widget_script() -> FileResponse:
     )
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+@router.get("/favicon.svg", include_in_schema=False)
+def favicon() -> FileResponse:
+    """The icon of the demo page and the console (SVG: browsers take it at /favicon.ico too)."""
+    return FileResponse(
+        STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
 @router.get("/healthz")
 def healthz() -> dict[str, str]:
     """The process answers."""

@@ -39,6 +39,8 @@ class TelegramConfig:
     """At most one message a second to one chat (Telegram's limit)."""
     edit_interval_seconds: float = 1.5
     """Between two edits of a streamed answer."""
+    privacy_url: str | None = None
+    """The privacy policy the consent links to."""
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,10 @@ class Conversations:
 
     async def ask_consent(self, bot: Bot, chat: Chat, language: str) -> None:
         """Welcome, privacy notice and the accept button."""
-        body = "\n\n".join(escape(part) for part in (
-            text("welcome", language), say("privacy_notice", language), text("consent_ask", language),
-        ))  # fmt: skip
+        parts = [escape(text("welcome", language)), escape(say("privacy_notice", language))]
+        if self.config.privacy_url:
+            parts.append(f'<a href="{escape(self.config.privacy_url)}">{escape(text("privacy_policy", language))}</a>')
+        body = "\n\n".join([*parts, escape(text("consent_ask", language))])
         await bot.send_message(chat.id, body, parse_mode=ParseMode.HTML, reply_markup=keyboards.consent(language))
 
     async def give_consent(self, chat: Chat, user: User | None, language: str) -> int:

@@ -33,6 +33,7 @@ from bot.telegram.staff_group import StaffGroup
 from bot.telegram.texts import COMMANDS, LANGUAGES, text
 from knowledge.catalog import Call, Mission
 from knowledge.countries import countries_in
+from knowledge.language import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,11 @@ class TelegramHandlers:
         contact, language = await self.chats.caller(chat, user, chat_data)
         if contact is None or contact.consent_at is None:
             # Telegram was told it arrived: held in the database, answered once the notice is
-            # accepted, on whichever process takes the consent.
-            await asyncio.to_thread(self.deps.held.hold, chat.id, question)
+            # accepted, on whichever process takes the consent; the notice in the question's language.
+            if not (contact and contact.language) and "language" not in chat_data:
+                detected = await asyncio.to_thread(detect_language, question)
+                language = detected if detected in LANGUAGES else language
+            await asyncio.to_thread(self.deps.held.hold, chat.id, question, language)
             await self.chats.ask_consent(context.bot, chat, language)
             return
         key = f"{CHANNEL}:{update.update_id}"
@@ -121,7 +125,7 @@ class TelegramHandlers:
         topic = await asyncio.to_thread(self._deep_link_question, " ".join(context.args or []), language)
         if contact is None or contact.consent_at is None:
             if topic:
-                await asyncio.to_thread(self.deps.held.hold, chat.id, topic)
+                await asyncio.to_thread(self.deps.held.hold, chat.id, topic, language)
             await self.chats.ask_consent(context.bot, chat, language)
             return
         if topic:
@@ -225,13 +229,15 @@ class TelegramHandlers:
         notice: str | None = None
         if pressed.verb == "consent":
             await query.answer()
-            await self.chats.give_consent(chat, update.effective_user, language)
             pending = await asyncio.to_thread(self.deps.held.held, chat.id)
+            if pending is not None and pending.language in LANGUAGES and not (contact and contact.language):
+                language = pending.language  # the language the SME wrote in, as the notice was
+            await self.chats.give_consent(chat, update.effective_user, language)
             intro = text("consent_then_answer" if pending else "consent_done", language)
             await context.bot.send_message(chat.id, escape(intro), parse_mode=ParseMode.HTML)
             if pending is not None:
-                await self._ask(update, context, pending)  # stored under this update's key, then released
-                await asyncio.to_thread(self.deps.held.release, chat.id, pending)
+                await self._ask(update, context, pending.text)  # stored under this update's key, then released
+                await asyncio.to_thread(self.deps.held.release, chat.id, pending.text)
             return
         if pressed.verb == "lang" and pressed.arg(0) in LANGUAGES:
             chosen = pressed.arg(0)

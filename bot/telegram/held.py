@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, DateTime, Text, delete
+from sqlalchemy import BigInteger, DateTime, String, Text, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.database import Base, as_utc
@@ -26,7 +27,16 @@ class HeldQuestionRow(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(5), nullable=True)
     held_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+@dataclass(frozen=True)
+class HeldQuestion:
+    """A question waiting for consent, and the language it was written in (the notice's)."""
+
+    text: str
+    language: str | None
 
 
 class HeldQuestions:
@@ -38,24 +48,24 @@ class HeldQuestions:
         self._sessions = sessions
         self._now = now
 
-    def hold(self, chat_id: int, text: str) -> None:
+    def hold(self, chat_id: int, text: str, language: str | None = None) -> None:
         """Keep ``text`` as the chat's question (the latest one wins), committed on return."""
         now = self._now()
         with self._sessions.begin() as session:
             session.execute(delete(HeldQuestionRow).where(HeldQuestionRow.held_at < now - self.KEEP))
             row = session.get(HeldQuestionRow, chat_id)
             if row is None:
-                session.add(HeldQuestionRow(chat_id=chat_id, text=text[:MAX_HELD_CHARS], held_at=now))
-            else:
-                row.text, row.held_at = text[:MAX_HELD_CHARS], now
+                row = HeldQuestionRow(chat_id=chat_id)
+                session.add(row)
+            row.text, row.language, row.held_at = text[:MAX_HELD_CHARS], language, now
 
-    def held(self, chat_id: int) -> str | None:
+    def held(self, chat_id: int) -> HeldQuestion | None:
         """The chat's held question, if one is held and under a week old."""
         with self._sessions() as session:
             row = session.get(HeldQuestionRow, chat_id)
             if row is None or as_utc(row.held_at) < self._now() - self.KEEP:
                 return None
-            return row.text
+            return HeldQuestion(row.text, row.language)
 
     def release(self, chat_id: int, text: str | None = None) -> None:
         """Forget the chat's held question (only if it is still ``text``, when given: a newer one

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 """Command → description per language (``set_my_commands``); the order is the menu's."""
 
 _TEXTS: dict[str, tuple[str, str, str]] = {
+    "privacy_policy": ("Informativa privacy completa", "Full privacy notice", "Politique de confidentialité"),
     "welcome": (
         "Benvenuto allo sportello per l'internazionalizzazione! Rispondo su bandi aperti, missioni all'estero e "
         "rimborsi, citando i documenti dello sportello; quando serve, passo la domanda a una persona.",

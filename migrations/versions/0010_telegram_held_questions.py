@@ -21,6 +21,7 @@ def upgrade() -> None:
         "bot_telegram_held_questions",
         sa.Column("chat_id", sa.BigInteger(), primary_key=True, autoincrement=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(length=5), nullable=True),
         sa.Column("held_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_bot_telegram_held_questions_held_at", "bot_telegram_held_questions", ["held_at"])

@@ -33,8 +33,11 @@ def test_staff_accounts_from_the_shell(cli_env: Path) -> None:
     short = runner.invoke(app, ["staff", "add", "b@cluster.example.eu", "--role", "staff", "--password-stdin"],
                           input="short\n")  # fmt: skip
     assert short.exit_code == 1 and "at least 10" in short.output
-    listed = runner.invoke(app, ["staff", "list"])
-    assert "anna@" in listed.output and "admin" in listed.output and "77" in listed.output
+    listed = runner.invoke(app, ["staff", "list"])  # piped, as `sportello staff list | cat`: whole values, tabs
+    lines = listed.output.splitlines()
+    assert lines[0] == "e-mail\tname\trole\tactive\ttelegram\tlast login"
+    anna = next(line.split("\t") for line in lines if line.startswith("anna@"))
+    assert anna[0] == "anna@cluster.example.eu" and anna[2:5] == ["admin", "yes", "77"]
     changed = runner.invoke(app, ["staff", "password", "anna@cluster.example.eu", "--password-stdin"],
                             input="another long password\n")  # fmt: skip
     assert changed.exit_code == 0

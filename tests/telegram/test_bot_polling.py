@@ -58,6 +58,23 @@ def test_start_asks_consent_then_a_deep_link_opens_on_its_topic(
     assert bot_api.calls_to("answerCallbackQuery")
 
 
+def test_a_question_before_consent_is_held_then_answered_and_the_notice_links_the_policy(
+    running_bot: Start, bot_api: BotApiDouble, bot_services: Services
+) -> None:
+    bot = running_bot(privacy_url="https://www.cluster-esempio.it/privacy")
+    chat = 1009
+    bot.say(chat, "Quels documents faut-il pour le remboursement d'une mission ?")
+    [notice] = bot.wait_sent(chat, 1)
+    assert "https://www.cluster-esempio.it/privacy" in notice.links
+    held = bot.deps.held
+    assert held.held(chat) is not None  # kept in the database, not in this process's memory
+
+    bot.press(chat, "consent", notice)
+    messages = bot.wait_sent(chat, 3)
+    assert "Merci" in messages[1].text and "Sources :" in messages[2].text  # French, as the question
+    bot_api.wait_for(lambda: held.held(chat) is None)  # released once its turn was stored
+
+
 def test_a_question_gets_a_cited_answer_with_buttons_and_feedback(
     running_bot: Start, bot_api: BotApiDouble, bot_services: Services
 ) -> None:

@@ -9,7 +9,7 @@
   var TEXT = {
     it: {
       title: "Sportello", open: "Apri la chat", close: "Chiudi la chat", agree: "Accetto",
-      privacyHeading: "Prima di iniziare",
+      privacyHeading: "Prima di iniziare", policy: "Informativa privacy",
       privacy: "Per risponderti conserviamo i messaggi di questa conversazione. Non scrivere dati personali che non servono.",
       inputLabel: "Scrivi la tua domanda", send: "Invia", human: "Parla con una persona",
       humanText: "Vorrei parlare con una persona dello sportello.", newChat: "Nuova conversazione",
@@ -31,7 +31,7 @@
     },
     en: {
       title: "Help desk", open: "Open the chat", close: "Close the chat", agree: "I agree",
-      privacyHeading: "Before we start",
+      privacyHeading: "Before we start", policy: "Privacy notice",
       privacy: "To answer you we keep the messages of this conversation. Please do not share personal data we do not need.",
       inputLabel: "Type your question", send: "Send", human: "Talk to a person",
       humanText: "I would like to talk to a person at the help desk.", newChat: "New conversation",
@@ -53,7 +53,7 @@
     },
     fr: {
       title: "Guichet", open: "Ouvrir le chat", close: "Fermer le chat", agree: "J'accepte",
-      privacyHeading: "Avant de commencer",
+      privacyHeading: "Avant de commencer", policy: "Politique de confidentialité",
       privacy: "Pour vous répondre, nous conservons les messages de cette conversation. N'indiquez pas de données personnelles inutiles.",
       inputLabel: "Écrivez votre question", send: "Envoyer", human: "Parler à une personne",
       humanText: "Je voudrais parler à une personne du guichet.", newChat: "Nouvelle conversation",
@@ -546,6 +546,12 @@
       starting = getJson("GET", "/api/config?lang=" + encodeURIComponent(LANG)).then(function (cfg) {
         state.config = cfg || {};
         if (cfg && typeof cfg.privacy === "string" && cfg.privacy.trim()) ui.consentText.textContent = cfg.privacy;
+        var policy = cfg && cfg.privacy_url ? safeUrl(cfg.privacy_url) : null;
+        if (policy && !ui.policy) {
+          ui.policyText = document.createTextNode(T.policy);
+          ui.policy = link(policy, [ui.policyText]);
+          ui.consent.insertBefore(el("p", { class: "policy" }, [ui.policy]), ui.agree);
+        }
       }, function () {
         state.config = {};
       }).then(function () {
@@ -720,6 +726,10 @@
     if (ui.launcher) ui.launcher.setAttribute("aria-label", (state.open ? T.close : T.open) + ": " + TITLE);
     ui.log.setAttribute("aria-label", T.conversation);
     ui.consentHeading.textContent = T.privacyHeading;
+    if (ui.policy) {
+      ui.policyText.textContent = T.policy;
+      ui.policy.lastChild.textContent = " " + T.newTab;
+    }
     ui.agree.textContent = T.agree;
     ui.input.setAttribute("aria-label", T.inputLabel);
     ui.input.setAttribute("placeholder", T.inputLabel);
