@@ -14,10 +14,14 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from api.console.words import country, word
+
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.filters["word"] = word
+templates.env.filters["country"] = country
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -370,23 +370,24 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
 
         # The queue, open since before either request, shows both with their channel.
         expect(staff.locator("#queue")).to_have_attribute("data-live", "on")
-        expect(queue_row(staff, web_id).locator("td").nth(2)).to_have_text("web")
+        expect(queue_row(staff, web_id).locator("td").nth(2)).to_have_text("chat del sito")
         expect(queue_row(staff, telegram_id).locator("td").nth(2)).to_have_text("telegram")
         expect(queue_row(staff, telegram_id).locator("td").nth(5)).to_contain_text("Luca")
-        expect(queue_row(staff, web_id).locator(".status")).to_have_text("open")
+        expect(queue_row(staff, web_id).locator(".status")).to_have_text("da prendere")
 
         # The web escalation: the conversation and the details, claimed, a note, a reply.
         staff.locator(f'a[href="/console/escalations/{web_id}"]').click()
         expect(staff.locator("h1")).to_contain_text(f"Richiesta #{web_id}")
         expect(staff.locator(".msg.user .text").first).to_have_text(QUESTION)
-        expect(detail(staff, "Canale")).to_have_text("web")
+        expect(detail(staff, "Canale")).to_have_text("chat del sito")
         expect(detail(staff, "Domanda")).to_have_text(QUESTION)
         expect(staff.locator("dl.details")).to_contain_text("Tessitura Rossi srl")
         expect(staff.locator("dl.details")).to_contain_text("mario.rossi@rossi.example")
         press(staff, "Prendi in carico")
         expect(notice(staff)).to_have_text("Salvato.")
         expect(detail(staff, "Assegnata a")).to_have_text(desk.staff.name)
-        expect(staff.locator("h1 .status")).to_have_text("assigned")
+        expect(staff.locator("h1 .status")).to_have_text("presa in carico")
+        expect(staff.get_by_role("button", name="Prendi in carico")).to_have_count(0)  # taken: offered no more
         staff.locator("#note-text").fill("Chiedere alla Camera di commercio i tempi aggiornati.")
         press(staff, "Salva nota")
         expect(notice(staff)).to_have_text("Nota salvata.")
@@ -394,7 +395,7 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         staff.locator("#reply-text").fill(WEB_REPLY)
         press(staff, "Invia risposta")
         expect(notice(staff)).to_contain_text("Risposta inviata")
-        expect(staff.locator("h1 .status")).to_have_text("answered")
+        expect(staff.locator("h1 .status")).to_have_text("risposta inviata")
         expect(staff.locator(".msg.staff .text")).to_have_text(WEB_REPLY)
 
         # The SME sees the reply arrive live, and again after a reload.
@@ -424,13 +425,13 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         wait_for_telegram(desk, chat, TELEGRAM_REPLY, desk.staff.name)
         # Handed back: the SME is told the assistant answers again.
         press(staff, "Restituisci all'assistente")
-        expect(staff.locator("h1 .status")).to_have_text("resolved")
+        expect(staff.locator("h1 .status")).to_have_text("chiusa")
         wait_for_telegram(desk, chat, say("handed_back", "it"))
 
         # The web escalation is closed; the widget drops its "passed to staff" banner.
         staff.goto(f"{desk.url}/console/escalations/{web_id}")
         press(staff, "Chiudi")
-        expect(staff.locator("h1 .status")).to_have_text("resolved")
+        expect(staff.locator("h1 .status")).to_have_text("chiusa")
         expect(staff.locator("#reply-text")).to_have_count(0)
         expect(sme.locator(".banner")).to_be_hidden(timeout=10_000)
 
@@ -483,7 +484,7 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         # Both are under "Chiuse" now.
         staff.goto(desk.url + "/console/escalations?view=resolved")
         for escalation_id in (web_id, telegram_id):
-            expect(queue_row(staff, escalation_id).locator(".status")).to_have_text("resolved")
+            expect(queue_row(staff, escalation_id).locator(".status")).to_have_text("chiusa")
 
         # Analytics: the conversations of both channels, and the FAQ answers among the answers by kind.
         staff.goto(desk.url + "/console/analytics")

@@ -184,4 +184,4 @@ def test_analytics_page_csv_export_and_erasure(
     assert store.contact_by_id(contact) is None and store.escalation(escalation_id) is None
     assert client.get(f"/console/escalations/{escalation_id}").status_code == 404
     audit = client.get("/console/admin/audit").text
-    assert "contact_erase" in audit and "domanda unica 7781" not in audit
+    assert "dati cancellati" in audit and "domanda unica 7781" not in audit
