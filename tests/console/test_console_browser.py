@@ -371,7 +371,7 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         # The queue, open since before either request, shows both with their channel.
         expect(staff.locator("#queue")).to_have_attribute("data-live", "on")
         expect(queue_row(staff, web_id).locator("td").nth(2)).to_have_text("chat del sito")
-        expect(queue_row(staff, telegram_id).locator("td").nth(2)).to_have_text("telegram")
+        expect(queue_row(staff, telegram_id).locator("td").nth(2)).to_have_text("Telegram")
         expect(queue_row(staff, telegram_id).locator("td").nth(5)).to_contain_text("Luca")
         expect(queue_row(staff, web_id).locator(".status")).to_have_text("da prendere")
 
@@ -406,7 +406,7 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
 
         # The Telegram escalation: assigned to a colleague, answered; the reply reaches the chat.
         staff.goto(f"{desk.url}/console/escalations/{telegram_id}")
-        expect(detail(staff, "Canale")).to_have_text("telegram")
+        expect(detail(staff, "Canale")).to_have_text("Telegram")
         staff.locator("#assignee").select_option(str(desk.colleague.id))
         press(staff, "Assegna")
         expect(detail(staff, "Assegnata a")).to_have_text(desk.colleague.name)
@@ -451,7 +451,7 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         press(staff, "Salva e approva")
         expect(staff).to_have_url(re.compile(r"/console/faqs\?done=faq_saved#faq-\d+$"))
         expect(notice(staff)).to_contain_text("FAQ salvata")
-        expect(faq_item(staff).locator(".status")).to_have_text("approved")
+        expect(faq_item(staff).locator(".status")).to_have_text("approvata")
         expect(faq_item(staff).locator(".meta")).to_contain_text(f"fonte: {UPLOADED_TITLE}")
 
         # A new SME asks the same question: the FAQ answers it as written, at once.
@@ -464,7 +464,7 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         # The document changes (same file name): the FAQ waits for review and is no longer served.
         upload(staff, desk, fee=7)
         staff.goto(desk.url + "/console/faqs")
-        expect(faq_item(staff).locator(".status")).to_have_text("needs_review")
+        expect(faq_item(staff).locator(".status")).to_have_text("da rivedere")
         expect(faq_item(staff).locator(".meta")).to_contain_text("source content changed")
         not_faq = ask(newcomer, QUESTION)
         assert not answer_text(not_faq).startswith(FAQ_INTRO), answer_text(not_faq)
@@ -473,13 +473,13 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         # Approved again: served again. A re-ingest of unchanged files leaves it approved.
         faq_item(staff).get_by_role("button", name="Approva").click()
         expect(notice(staff)).to_contain_text("FAQ salvata")
-        expect(faq_item(staff).locator(".status")).to_have_text("approved")
+        expect(faq_item(staff).locator(".status")).to_have_text("approvata")
         assert answer_text(ask(newcomer, QUESTION)).startswith(f"{FAQ_INTRO} {QUESTION}")
         staff.goto(desk.url + "/console/knowledge")
         press(staff, "Reindicizza tutto")
         expect(notice(staff)).to_have_text("Base di conoscenza aggiornata.")
         staff.goto(desk.url + "/console/faqs")
-        expect(faq_item(staff).locator(".status")).to_have_text("approved")
+        expect(faq_item(staff).locator(".status")).to_have_text("approvata")
 
         # Both are under "Chiuse" now.
         staff.goto(desk.url + "/console/escalations?view=resolved")
@@ -491,10 +491,10 @@ def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser
         figures = staff.locator(".figure", has_text="conversazioni").locator("strong")
         assert int(figures.inner_text()) >= 3
         kinds = staff.locator("aside table").nth(0)
-        expect(kinds.locator("tr", has=staff.locator('td:text-is("faq")')).locator("td").nth(1)).to_have_text("2")
+        expect(kinds.locator("tr", has=staff.locator('td:text-is("FAQ")')).locator("td").nth(1)).to_have_text("2")
         channels = staff.locator("aside table").nth(2)
-        expect(channels.locator('td:text-is("web")')).to_have_count(1)
-        expect(channels.locator('td:text-is("telegram")')).to_have_count(1)
+        expect(channels.locator('td:text-is("chat del sito")')).to_have_count(1)
+        expect(channels.locator('td:text-is("Telegram")')).to_have_count(1)
 
         # The resolved escalation, with its conversation, note and the FAQ born from it.
         staff.goto(f"{desk.url}/console/escalations/{web_id}")
