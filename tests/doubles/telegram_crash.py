@@ -83,12 +83,17 @@ class KillSwitch:
             self._condition = None
             fail = self._fail
         with self.bot.killed():
-            if self.window is not None:
-                time.sleep(SETTLE_SECONDS)
-                self.on_the_wire.update(self.window())
+            self.count_window()
         self.fired.set()
         if fail:
             raise ApiError(502, "Bad Gateway")
+
+    def count_window(self) -> None:
+        """Count the window of a bot just killed — by this switch or by the test itself (a kill
+        right after a request reached the bot can also fall between a send and its commit)."""
+        if self.window is not None:
+            time.sleep(SETTLE_SECONDS)
+            self.on_the_wire.update(self.window())
 
     def wait(self, timeout: float = 60.0) -> None:
         assert self.fired.wait(timeout), f"the kill point was never reached:\n{self.bot.tail()}"

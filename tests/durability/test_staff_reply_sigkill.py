@@ -67,6 +67,7 @@ def test_console_replies_reach_the_sme_once_across_kills(desk: tuple[SportelloPr
     # 1. Right after the reply form reached the server, before any byte went back; the form is sent again.
     first = console.reply_form(escalation, "Risposta uno dallo sportello.")
     console.post_then_kill(first, server)
+    switch.count_window()
     server.ensure_running()
     console.send(first)
     # 2. While the reply was being sent to the SME's chat.
@@ -77,6 +78,7 @@ def test_console_replies_reach_the_sme_once_across_kills(desk: tuple[SportelloPr
     # 3. Right after the console confirmed a reply (the outbox may not have sent it yet).
     console.send(console.reply_form(escalation, "Risposta tre dallo sportello."))
     server.kill()
+    switch.count_window()
     server.ensure_running()
 
     texts = ("Risposta uno", "Risposta due", "Risposta tre")
