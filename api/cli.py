@@ -21,6 +21,7 @@ from api.cli_common import command_services, err, figure, out
 from api.cli_desk import contact_app, purge, staff_app
 from api.cli_eval import eval_command
 from api.cli_ingest import print_report, run_ingest
+from api.cli_reports import kpi
 from api.knowledge_sync import PublishRefusedError
 from api.quality_gate import QualityGate
 from api.services import SAMPLE_KNOWLEDGE_DIR
@@ -238,6 +239,7 @@ app.add_typer(telegram_app, name="telegram")
 app.add_typer(staff_app, name="staff")
 app.add_typer(contact_app, name="contact")
 app.command()(purge)
+app.command()(kpi)
 
 
 @app.command()

@@ -9,14 +9,11 @@ computed: docs/analytics.md. The report's shape is in ``analytics_report``, its 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
-import statistics
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from sqlalchemy import ColumnElement, func, select
@@ -24,46 +21,32 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.phrases import say
 from bot.conversation.records import HANDOFF_REASONS
-from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
+from bot.conversation.tables import ContactRow, ConversationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.analytics_report import (
     ANSWER_KINDS,
     AnalyticsReport,
     AnswerKind,
     EntryCount,
     QuestionGroup,
-    StaffReplies,
 )
-from knowledge.catalog import Call, CatalogEntry, Mission
+from bot.desk.analytics_rows import (
+    Escalation,
+    Message,
+    conversations_per_entry,
+    entry_countries,
+    load_escalations,
+    load_messages,
+    offers,
+    period_filter,
+    staff_replies,
+)
 from knowledge.database import as_utc
 from knowledge.store import CatalogRecord
 
 _FAQ_INTROS = tuple(say("faq_intro", language) for language in ("it", "en", "fr"))
 """A curated answer starts with one of these (``Assistant._answer_one``): the stored message keeps no outcome."""
-_HEAD_CHARS = 64
 _SHOWN_CHARS = 300
 _VECTORS_KEPT = 5000
-
-
-@dataclass(frozen=True)
-class _Message:
-    id: int
-    conversation_id: int
-    role: str
-    language: str | None
-    decision: str | None
-    confidence: float | None
-    citations: list[dict[str, Any]]
-    created_at: dt.datetime
-    head: str
-
-
-@dataclass(frozen=True)
-class _Escalation:
-    conversation_id: int
-    reason: str
-    status: str
-    details_json: str
-    created_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -104,25 +87,15 @@ class DeskAnalytics:
         until = as_utc(until).astimezone(dt.UTC)
         if since is not None and since >= until:
             raise ValueError("since must be before until")
-        period = [ConversationRow.started_at < until]
-        if since is not None:
-            period.append(ConversationRow.started_at >= since)
+        period = period_filter(since, until)
         with self._sessions() as session:
             conversations = session.execute(
                 select(ConversationRow.id, ConversationRow.contact_id, ConversationRow.language, ContactRow.channel)
                 .join(ContactRow, ContactRow.id == ConversationRow.contact_id)
                 .where(*period)
             ).all()
-            messages = _messages(session, period)
-            escalations = [
-                _Escalation(conversation, reason, status, details, as_utc(at))
-                for conversation, reason, status, details, at in session.execute(
-                    select(EscalationRow.conversation_id, EscalationRow.reason, EscalationRow.status,
-                           EscalationRow.details_json, EscalationRow.created_at)
-                    .join(ConversationRow, ConversationRow.id == EscalationRow.conversation_id)
-                    .where(*period).order_by(EscalationRow.created_at, EscalationRow.id)
-                )
-            ]  # fmt: skip
+            messages = load_messages(session, period)
+            escalations = load_escalations(session, period)
             ratings = dict(
                 session.execute(
                     select(FeedbackRow.rating, func.count())
@@ -152,7 +125,7 @@ class DeskAnalytics:
             engaged=len(engaged),
             resolved=len(engaged - handed_off),
             handoffs_by_reason=dict.fromkeys(HANDOFF_REASONS, 0) | reasons,
-            staff_replies=_staff_replies(escalations, messages),
+            staff_replies=staff_replies(escalations, messages),
             feedback_up=int(ratings.get(1, 0)),
             feedback_down=int(ratings.get(-1, 0)),
             answers_by_kind={kind: kinds[kind] for kind in ANSWER_KINDS},
@@ -165,7 +138,7 @@ class DeskAnalytics:
     # -- questions ------------------------------------------------------------------------
 
     def _questions(
-        self, session: Session, period: list[ColumnElement[bool]], messages: list[_Message]
+        self, session: Session, period: list[ColumnElement[bool]], messages: list[Message]
     ) -> tuple[list[_Question], int]:
         """The latest ``max_questions`` unanswered and low-confidence questions, and how many there are in all."""
         unanswered_total = session.scalar(
@@ -185,8 +158,8 @@ class DeskAnalytics:
             )
         ]
         # A low-confidence answer is paired with the user message just before it (its question).
-        asked: dict[int, _Message] = {}
-        last_user: dict[int, _Message] = {}
+        asked: dict[int, Message] = {}
+        last_user: dict[int, Message] = {}
         for message in messages:
             if message.role == "user":
                 last_user[message.conversation_id] = message
@@ -241,33 +214,7 @@ class DeskAnalytics:
         return vector
 
 
-def _messages(session: Session, period: list[ColumnElement[bool]]) -> list[_Message]:
-    """The period's messages in order, without their text (only its first characters)."""
-    rows = session.execute(
-        select(
-            MessageRow.id, MessageRow.conversation_id, MessageRow.role, MessageRow.language, MessageRow.decision,
-            MessageRow.confidence, MessageRow.citations_json, MessageRow.created_at,
-            func.substr(MessageRow.text, 1, _HEAD_CHARS),
-        )
-        .join(ConversationRow, ConversationRow.id == MessageRow.conversation_id)
-        .where(*period)
-        .order_by(MessageRow.id)
-    )  # fmt: skip
-    return [
-        _Message(id_, conversation, role, language, decision, confidence, _citations(citations), as_utc(at), head or "")
-        for id_, conversation, role, language, decision, confidence, citations, at, head in rows
-    ]
-
-
-def _citations(stored: str | None) -> list[dict[str, Any]]:
-    try:
-        loaded = json.loads(stored or "[]")
-    except ValueError:
-        return []
-    return [c for c in loaded if isinstance(c, dict)] if isinstance(loaded, list) else []
-
-
-def _answer_kind(message: _Message) -> AnswerKind | None:
+def _answer_kind(message: Message) -> AnswerKind | None:
     """What an assistant message was, from what is stored: the decision, the sources and how it starts."""
     if message.decision in ("handoff", "clarify"):
         return message.decision  # type: ignore[return-value]
@@ -279,43 +226,6 @@ def _answer_kind(message: _Message) -> AnswerKind | None:
         return "no_source"  # small talk, refusals, de-escalation
     # The catalog's own answers cite the record itself, with no chunk (bot.answers.catalog_answers._citation).
     return "catalog" if not message.citations[0].get("chunk_id") else "documents"
-
-
-def _staff_replies(escalations: Sequence[_Escalation], messages: list[_Message]) -> StaffReplies:
-    """Seconds from each escalation to the first staff message of its conversation after it.
-
-    Only one escalation per conversation is unresolved at a time and staff can only reply to an
-    unresolved one, so a reply after the conversation's next escalation belongs to that one.
-    """
-    staff: dict[int, list[dt.datetime]] = defaultdict(list)
-    for message in messages:
-        if message.role == "staff":
-            staff[message.conversation_id].append(message.created_at)
-    by_conversation: dict[int, list[_Escalation]] = defaultdict(list)
-    for escalation in escalations:
-        by_conversation[escalation.conversation_id].append(escalation)
-    seconds: list[float] = []
-    awaiting = unreplied_resolved = 0
-    for conversation_id, items in by_conversation.items():
-        for index, escalation in enumerate(items):
-            opened = escalation.created_at
-            ends = items[index + 1].created_at if index + 1 < len(items) else None
-            reply = next((at for at in staff[conversation_id] if at >= opened and (ends is None or at < ends)), None)
-            if reply is not None:
-                seconds.append((reply - opened).total_seconds())
-            elif escalation.status == "resolved":
-                unreplied_resolved += 1
-            else:
-                awaiting += 1
-    ordered = sorted(seconds)
-    return StaffReplies(
-        escalations=len(escalations),
-        replied=len(ordered),
-        awaiting=awaiting,
-        resolved_without_reply=unreplied_resolved,
-        median_seconds=statistics.median(ordered) if ordered else None,
-        p90_seconds=ordered[math.ceil(0.9 * len(ordered)) - 1] if ordered else None,  # nearest rank
-    )
 
 
 def _group(items: list[_Question]) -> QuestionGroup:
@@ -350,37 +260,15 @@ def _shown(text: str) -> str:
 
 
 def _catalog_counts(
-    records: list[CatalogRecord], messages: list[_Message], escalations: Sequence[_Escalation]
+    records: list[CatalogRecord], messages: list[Message], escalations: Sequence[Escalation]
 ) -> tuple[tuple[EntryCount, ...], dict[str, int]]:
     """Conversations per call or mission (cited by an answer, or named as an escalation's topic), and per country."""
-    offers = [r for r in records if isinstance(r.entry, Call | Mission)]
-    by_source = {r.source: r for r in offers}
-    # A catalog file renamed after the answer was stored keeps its entries' ids.
-    by_id = {r.entry.id: r for r in offers}
-    by_name = {name.casefold(): r for r in offers for name in (r.entry.id, r.entry.title)}
-    touched: dict[str, set[int]] = defaultdict(set)
-    for message in messages:
-        if message.role != "assistant":
-            continue
-        for citation in message.citations:
-            source = str(citation.get("source") or "")
-            record = by_source.get(source) or by_id.get(source.rpartition("#")[2] if "#" in source else "")
-            if record is not None:
-                touched[record.entry.id].add(message.conversation_id)
-    for escalation in escalations:
-        try:
-            topic = json.loads(escalation.details_json or "{}").get("topic")
-        except (ValueError, AttributeError):
-            continue
-        for name in str(topic or "").split(";"):
-            record = by_name.get(name.strip().casefold())
-            if record is not None:
-                touched[record.entry.id].add(escalation.conversation_id)
+    touched = conversations_per_entry(records, messages, escalations)
     per_country: dict[str, set[int]] = defaultdict(set)
     counts = []
-    for record in offers:
+    for record in offers(records):
         entry = record.entry
-        countries = _countries(entry)
+        countries = entry_countries(entry)
         conversations = touched.get(entry.id, set())
         for country in countries:
             per_country[country] |= conversations
@@ -388,12 +276,6 @@ def _catalog_counts(
     counts.sort(key=lambda c: (-c.conversations, c.kind, c.title))
     countries_count = {country: len(ids) for country, ids in per_country.items() if ids}
     return tuple(counts), _by_count(Counter(countries_count))
-
-
-def _countries(entry: CatalogEntry) -> tuple[str, ...]:
-    if isinstance(entry, Mission):
-        return (entry.country,)
-    return tuple(entry.countries) if isinstance(entry, Call) else ()
 
 
 def _by_count(counter: Counter[str]) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""The analytics report as one flat CSV a spreadsheet opens (cells safe from formula injection)."""
+"""The analytics report as one flat CSV, and the KPI rows as another, that a spreadsheet opens (cells safe from
+formula injection)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 
 from bot.desk.analytics_report import AnalyticsReport
+from bot.desk.kpi import KPI_COLUMNS, KpiRow
 
 CSV_HEADER = ("section", "key", "value", "detail")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -69,6 +71,23 @@ def report_csv(report: AnalyticsReport) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def kpi_csv(rows: list[KpiRow]) -> str:
+    """The KPI rows as a CSV with ``KPI_COLUMNS`` as its header (cells safe from formula injection)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(KPI_COLUMNS)
+    for row in rows:
+        satisfaction = row.satisfaction
+        cells = (
+            row.dimension, row.key, row.label, row.conversations, row.questions, row.answers, row.handoffs,
+            row.requests_resolved, row.resolved_by_assistant, row.feedback_up, row.feedback_down,
+            "" if satisfaction is None else f"{satisfaction:.4f}", _number(row.median_reply_seconds),
+            _number(row.p90_reply_seconds), row.contact_name, row.contact_email,
+        )  # fmt: skip
+        writer.writerow([_safe_cell(cell) for cell in cells])
     return out.getvalue()
 
 
