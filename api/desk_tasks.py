@@ -1,6 +1,6 @@
 """What ``sportello serve`` (or, for several processes, ``sportello worker``) does on a timer
 besides answering: staff notices and SLA reminders (e-mail, and reminders in the Telegram
-staff group), sending the e-mail, and the retention purge.
+staff group), sending the e-mail, posting the webhooks' events, and the retention purge.
 
 Every step is idempotent and stored in the database: a notice is queued under a key naming
 its event and recipient (a second enqueue is a no-op) and sent only by the process the outbox
@@ -15,10 +15,14 @@ import datetime as dt
 import logging
 
 from api.recovery import Periodic
-from api.services import Services
+from api.services import Services, webhook_endpoints
 from api.settings import Settings
 from bot.desk.staff import StaffNotices
 from bot.outbound.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
+from bot.outbound.webhooks import WebhookSender, enqueue_event, knowledge_event
+
+KNOWLEDGE_LOOKBACK = dt.timedelta(days=1)
+"""Sync runs this recent are announced (``knowledge.updated``); older ones predate the endpoint."""
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,10 @@ class DeskTasks:
         self.accounts = services.accounts()
         config = email_config(settings)
         self.email = EmailSender(self.outbox, config) if config else None
+        self.endpoints = webhook_endpoints(settings)
+        self.webhooks = (
+            WebhookSender(self.outbox, self.endpoints, lambda: services.now().timestamp()) if self.endpoints else None
+        )
         self.sla = dt.timedelta(hours=settings.console.sla_hours)
         self._last_purge: dt.datetime | None = None
         self._loop = Periodic("desk-tasks", self.run_once, lambda: services.settings.console.notify_seconds)
@@ -58,10 +66,12 @@ class DeskTasks:
     async def stop(self) -> None:
         """Stop (waits for a step in progress to end)."""
         await self._loop.stop()
+        if self.webhooks is not None:
+            self.webhooks.close()
 
     def run_once(self) -> dict[str, int]:
         """One tick: queue notices and reminders, send due e-mail, purge when due. Returns counts."""
-        counts = {"queued": 0, "emailed": 0, "purged": 0}
+        counts = {"queued": 0, "emailed": 0, "posted": 0, "purged": 0}
         for notices in self.email_recipients():
             counts["queued"] += self.desk.queue_notices(notices)
             counts["queued"] += self.desk.queue_reminders(notices, self.sla, self.services.now())
@@ -71,8 +81,19 @@ class DeskTasks:
             counts["queued"] += self.desk.queue_reminders(group, self.sla, self.services.now())
         if self.email is not None:
             counts["emailed"] = self.email.send_due()
+        if self.webhooks is not None:
+            counts["queued"] += self.queue_knowledge_events()
+            counts["posted"] = self.webhooks.send_due()
         counts["purged"] = self.purge_if_due()
         return counts
+
+    def queue_knowledge_events(self) -> int:
+        """``knowledge.updated`` for each recent sync run that changed something (once: keyed by run)."""
+        since = self.services.now() - KNOWLEDGE_LOOKBACK
+        return sum(
+            enqueue_event(self.outbox, self.endpoints, knowledge_event(run_id, finished, counts))
+            for run_id, finished, counts in self.services.manifest.changing_runs(since)
+        )
 
     def email_recipients(self) -> list[StaffNotices]:
         """Who gets e-mail: the configured recipients, or every active staff account."""

@@ -28,6 +28,7 @@ from bot.answers.composers.llm import LlmComposer, LlmConfig
 from bot.answers.knowledge_view import KnowledgeView
 from bot.conversation.assistant import Assistant, AssistantConfig
 from bot.conversation.changes import ChangeHub
+from bot.conversation.events import EVENT_TYPES, EventType
 from bot.conversation.front_door import FrontDoor
 from bot.conversation.handoff import OfficeHours
 from bot.conversation.policy import Thresholds
@@ -40,6 +41,7 @@ from bot.desk.privacy import PrivacyDesk
 from bot.desk.staff import StaffDesk
 from bot.desk.staff_faq import StaffFaqs
 from bot.outbound.outbox import Outbox
+from bot.outbound.webhooks import WebhookEndpoint, install_webhooks
 from knowledge.chunking import ChunkingConfig
 from knowledge.database import make_engine, session_factory, try_advisory_lock
 from knowledge.ingest import IngestConfig, IngestPipeline
@@ -289,6 +291,16 @@ def _pool(settings: Settings) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def webhook_endpoints(settings: Settings) -> list[WebhookEndpoint]:
+    """The configured webhook receivers (``SPORTELLO_WEBHOOKS__ENDPOINTS``)."""
+    endpoints = []
+    for e in settings.webhooks.endpoints:
+        events = tuple(cast(list[EventType], e.events)) or EVENT_TYPES
+        secret = e.secret.get_secret_value()
+        endpoints.append(WebhookEndpoint(e.name, e.url, secret, events, e.personal, e.timeout_seconds))
+    return endpoints
+
+
 def build_services(
     settings: Settings,
     *,
@@ -308,6 +320,7 @@ def build_services(
     engine = make_engine(settings.resolved_database_url(), **_pool(settings))
     migrate(engine)
     sessions = session_factory(engine)
+    install_webhooks(sessions, webhook_endpoints(settings))
     model = embedder or build_embedder(settings)
     cached = CachedEmbedder(model, vector_cache or SqlVectorCache(sessions))
     client = open_chroma(settings.chroma_dir, settings.chroma.url)

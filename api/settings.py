@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.settings_channels import ConsoleSettings, EmailSettings, TelegramSettings, WebSettings
+from api.settings_channels import ConsoleSettings, EmailSettings, TelegramSettings, WebhookSettings, WebSettings
 from knowledge.loaders import ParseBudget
 
 
@@ -280,6 +280,7 @@ class Settings(BaseSettings):
     email: EmailSettings = Field(default_factory=EmailSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     quality: QualitySettings = Field(default_factory=QualitySettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     redis_url: str | None = Field(
         default=None,
         pattern=r"^rediss?://",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
+from bot.conversation.events import EVENT_TYPES
+
 
 class WebSettings(BaseModel):
     """The chat API and the widget (``sportello serve``)."""
@@ -155,3 +157,34 @@ class EmailSettings(BaseModel):
         default_factory=list, description="Who gets the notices; empty = every active staff account."
     )
     timeout_seconds: float = Field(default=20.0, gt=0, le=300, description="Longest one SMTP exchange may take.")
+
+
+class WebhookEndpointSettings(BaseModel):
+    """One receiver of the desk's events (docs/webhooks.md)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", description="A short name, shown in the delivery log.")
+    url: str = Field(pattern=r"^https?://", description="Where the events are POSTed.")
+    secret: SecretStr = Field(min_length=16, description="The HMAC-SHA256 key the receiver verifies with.")
+    events: list[str] = Field(default_factory=list, description="Event types to send; empty = all of them.")
+    personal: bool = Field(
+        default=False, description="Include what the SME or staff wrote and gave (texts, company, e-mail)."
+    )
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Longest one POST may take.")
+
+    @field_validator("events")
+    @classmethod
+    def _known_events(cls, events: list[str]) -> list[str]:
+        unknown = sorted(set(events) - set(EVENT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown events {unknown}; known: {', '.join(EVENT_TYPES)}")
+        return events
+
+
+class WebhookSettings(BaseModel):
+    """Outgoing webhooks: signed JSON events for a CRM or a reporting tool."""
+
+    endpoints: list[WebhookEndpointSettings] = Field(
+        default_factory=list,
+        description='JSON list, e.g. [{"name": "crm", "url": "https://crm.example.eu/hooks/sportello", '
+        '"secret": "…", "events": ["handoff.requested", "request.resolved"], "personal": true}]; empty = none.',
+    )

@@ -168,6 +168,20 @@ class ManifestStore:
             session.flush()
             return run.id
 
+    def changing_runs(self, since: dt.datetime) -> list[tuple[int, dt.datetime, dict[str, int]]]:
+        """Sync runs finished since ``since`` that added, updated or removed something: id, end, counts."""
+        query = (
+            select(SyncRun)
+            .where(SyncRun.finished_at >= since, (SyncRun.added + SyncRun.updated + SyncRun.removed) > 0)
+            .order_by(SyncRun.id)
+        )
+        with self._sessions() as session:
+            return [
+                (run.id, as_utc(run.finished_at),
+                 {"added": run.added, "updated": run.updated, "removed": run.removed, "failed": run.failed})
+                for run in session.scalars(query)
+            ]  # fmt: skip
+
     def last_run(self) -> SyncRecord | None:
         """The most recent sync run, for "last synced at"."""
         with self._sessions() as session:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.changes import DESK, conversation_topic, note_change
+from bot.conversation.events import DeskEvent, EventType, event_id, note_event
 from bot.conversation.records import (
     HANDOFF_REASONS,
     Decision,
@@ -118,6 +119,10 @@ class ConversationStore:
             row = ConversationRow(contact_id=contact_id, language=language, started_at=now, last_message_at=now)
             session.add(row)
             session.flush()
+            contact = session.get(ContactRow, contact_id)
+            data = {"conversation_id": row.id, "channel": contact.channel if contact else None, "language": language}
+            note_event(session, DeskEvent(event_id("conversation.started", row.id), "conversation.started", now,
+                                          data, conversation_id=row.id, contact_id=contact_id))  # fmt: skip
             return row.id
 
     def conversation(self, conversation_id: int) -> StoredConversation:
@@ -177,6 +182,10 @@ class ConversationStore:
             conversation.last_message_at = now
             session.flush()
             note_change(session, conversation_topic(conversation_id))
+            if role == "staff":
+                data = {"message_id": row.id, "conversation_id": conversation_id}
+                note_event(session, DeskEvent(event_id("staff.replied", row.id), "staff.replied", now, data,
+                                              {"text": row.text, "author": row.author}, conversation_id))  # fmt: skip
             return row.id
 
     def set_message_language(self, message_id: int, language: str) -> None:
@@ -243,6 +252,10 @@ class ConversationStore:
             session.add(row)
             session.flush()
             note_change(session, conversation_topic(conversation_id), DESK)
+            data = {"request_id": row.id, "conversation_id": conversation_id, "reason": reason}
+            personal = {"summary": row.summary, "details": details or {}}
+            note_event(session, DeskEvent(event_id("handoff.requested", row.id), "handoff.requested", row.created_at,
+                                          data, personal, conversation_id))  # fmt: skip
             return row.id
 
     def active_escalation(self, conversation_id: int) -> StoredEscalation | None:
@@ -315,6 +328,14 @@ class ConversationStore:
                 row.answered_at = now
             elif status == "resolved":
                 row.resolved_at, row.outcome = now, outcome or "resolved"
+            if status in ("assigned", "resolved"):
+                kind: EventType = "request.assigned" if status == "assigned" else "request.resolved"
+                data: dict[str, Any] = {"request_id": row.id, "conversation_id": row.conversation_id, "status": status}
+                if status == "resolved":
+                    data["outcome"] = row.outcome
+                personal = {"assignee": assignee} if status == "assigned" else {}
+                note_event(session, DeskEvent(event_id(kind, row.id, f"{now.timestamp():.6f}"), kind, now, data,
+                                              personal, row.conversation_id))  # fmt: skip
 
     def add_feedback(self, message_id: int, rating: int, comment: str | None = None) -> int:
         """Thumbs up (+1) or down (-1) on a message."""
@@ -326,6 +347,12 @@ class ConversationStore:
             )
             session.add(row)
             session.flush()
+            conversation_id = session.scalar(select(MessageRow.conversation_id).where(MessageRow.id == message_id))
+            data = {"feedback_id": row.id, "message_id": message_id, "conversation_id": conversation_id,
+                    "rating": rating}  # fmt: skip
+            personal = {"comment": row.comment} if row.comment else {}
+            note_event(session, DeskEvent(event_id("feedback.given", row.id), "feedback.given", row.created_at, data,
+                                          personal, conversation_id))  # fmt: skip
             return row.id
 
     def record_unanswered(

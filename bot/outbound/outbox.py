@@ -42,7 +42,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from bot.conversation import leases
 from knowledge.database import Base, as_utc, transaction
 
-OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder"]
+OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder", "webhook"]
 OutboxStatus = Literal["pending", "sent", "undeliverable"]
 MAX_OUTBOX_TEXT = 20_000
 LEASE = dt.timedelta(minutes=2)
@@ -223,6 +223,10 @@ class Outbox:
                     .values(claimed_by=None, claimed_until=None)
                 )  # fmt: skip
 
+    def find_key(self, key: str) -> int | None:
+        """The id of the row queued under ``key``, if any."""
+        return self._by_key(key, None)
+
     def _by_key(self, key: str, within: Session | None) -> int | None:
         with transaction(self._sessions, within) as session:
             return session.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == key))
@@ -281,6 +285,17 @@ class Outbox:
                 row.attempts += 1
                 row.claimed_by = row.claimed_until = None
 
+    def retry_now(self, item_id: int, channel: str) -> bool:
+        """Send a pending or given-up message of ``channel`` again at the next tick, with a fresh count of
+        attempts (an admin fixed the receiver). False when there is no such message or it was sent."""
+        with self._sessions.begin() as session:
+            row = session.get(OutboxRow, item_id)
+            if row is None or row.channel != channel or row.status == "sent":
+                return False
+            row.status, row.attempts, row.next_attempt_at = "pending", 0, self._now()
+            row.claimed_by = row.claimed_until = None
+            return True
+
     def find_sent(self, channel: str, address: str, sent_ref: str) -> OutboxItem | None:
         """The delivered message the channel knows as ``sent_ref`` in ``address`` (what a reply points at)."""
         query = select(OutboxRow).where(
@@ -315,9 +330,11 @@ class Outbox:
         with self._sessions() as session:
             return {escalation_id for escalation_id in session.scalars(query) if escalation_id is not None}
 
-    def items(self, channel: str | None = None, status: OutboxStatus | None = None) -> list[OutboxItem]:
-        """Messages, oldest first (for staff, the CLI and tests)."""
-        query = select(OutboxRow).order_by(OutboxRow.id)
+    def items(
+        self, channel: str | None = None, status: OutboxStatus | None = None, latest: int | None = None
+    ) -> list[OutboxItem]:
+        """Messages, oldest first, or the ``latest`` ones newest first (for staff, the CLI and tests)."""
+        query = select(OutboxRow).order_by(OutboxRow.id.desc() if latest else OutboxRow.id).limit(latest)
         if channel is not None:
             query = query.where(OutboxRow.channel == channel)
         if status is not None:
