@@ -28,7 +28,7 @@ from bot.answers.composers.llm import LlmComposer
 from bot.answers.composers.sources import sources_block
 from bot.answers.knowledge_view import KnowledgeView
 from bot.conversation.answer_steps import AnswerSteps
-from bot.conversation.handoff import parse_details
+from bot.conversation.handoff import Details
 from bot.conversation.inbox import AlreadyAnsweredError, Inbound, Inbox, ReplyRecord
 from bot.conversation.phrases import say
 from bot.conversation.policy import policy_topic
@@ -170,19 +170,28 @@ class Assistant(AnswerSteps):
         return CatalogDesk(self._knowledge.snapshot().catalog, self._now(), self.config.closing_soon_days)
 
     def _decide(self, context: TurnContext) -> Draft:
-        turn, state = context.turn, context.state
-        language = turn.language
+        turn = context.turn
         if turn.intent == "too_long":
-            text = say("too_long", language, length=len(turn.text), limit=self.config.limits.max_chars)
+            text = say("too_long", turn.language, length=len(turn.text), limit=self.config.limits.max_chars)
             return Draft(text, "clarify", "limit", turn.intent)
         if turn.intent == "empty":
-            return Draft(say("empty", language), "clarify", "limit", turn.intent)
+            return Draft(say("empty", turn.language), "clarify", "limit", turn.intent)
+        given = self._read_sme_words(context)  # details and questions for staff, whatever the reply
+        draft = self._reply_to(context, given)
+        self._keep_question(context)
+        return draft
+
+    def _reply_to(self, context: TurnContext, given: Details) -> Draft:
+        turn, state = context.turn, context.state
+        language = turn.language
         pending = state.pending
         if pending is not None and pending.kind == "handoff_details":
             state.pending = None
-            return self._finish_handoff(context, pending, parse_details(turn.text, tuple(turn.countries)))
+            return self._finish_handoff(context, pending, given)
         escalation = self.store.active_escalation(context.conversation.id)
         context.escalation = escalation
+        if escalation is not None and given.as_dict():
+            self.store.complete_escalation_details(escalation.id, given.as_dict())  # staff see what she adds
         question = turn.text
         if pending is not None and pending.kind == "clarify":
             state.pending = None

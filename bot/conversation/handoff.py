@@ -2,35 +2,25 @@
 
 The assistant never promises a follow-up it cannot keep: it says when the desk will
 read the request (office hours in the desk's time zone), and it only says "passed to
-staff" once an escalation row exists.
+staff" once an escalation row exists. The details themselves are read in ``contact_details``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.conversation.contact_details import Details, parse_details
 from bot.conversation.phrases import say
+
+__all__ = ["Details", "OfficeHours", "missing_details", "parse_details"]
 
 _DAY_NAMES = {
     "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
 }
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)(?:\+|00)?\d[\d\s./-]{6,}\d(?!\w)")
-_DECLINE = re.compile(
-    r"^\s*(no|non|nope|no\s+grazie|no\s+thanks?|non\s+merci|preferisco\s+(di\s+)?no|preferisco\s+non\w*|"
-    r"i'?d\s+rather\s+not|rather\s+not|je\s+pr[ée]f[èe]re\s+pas|je\s+pr[ée]f[èe]re\s+ne\s+pas\w*|pas\s+maintenant)"
-    r"\b[\s.!]*",
-    re.IGNORECASE,
-)
-_COMPANY_MARK = re.compile(
-    r"\b(?:azienda|impresa|ditta|società|company|firm|entreprise|soci[ée]t[ée])\s*[:\-]?\s*(.+)$", re.IGNORECASE
-)
-_LEGAL_FORM = re.compile(r"\b(s\.?r\.?l\.?s?|s\.?p\.?a\.?|s\.?n\.?c\.?|s\.?a\.?s\.?|ltd|llc|gmbh|sarl|sas|inc)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -74,64 +64,6 @@ class OfficeHours:
             at = {"it": "alle", "en": "at", "fr": "à"}.get(language, "alle")
             when = f"{day} {opening.day}/{opening.month} {at}"
         return say("office_closed", language, when=f"{when} {opening:%H:%M}")
-
-
-@dataclass(frozen=True)
-class Details:
-    """What the SME told us for staff: company, e-mail, phone (any may be missing)."""
-
-    company: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    declined: bool = False
-
-    @classmethod
-    def from_dict(cls, data: dict[str, str]) -> Details:
-        """Details stored with the conversation."""
-        return cls(company=data.get("company"), email=data.get("email"), phone=data.get("phone"))
-
-    def as_dict(self) -> dict[str, str]:
-        """The details that were given, for the escalation."""
-        given = {"company": self.company, "email": self.email, "phone": self.phone}
-        return {key: value for key, value in given.items() if value}
-
-    def merged(self, other: Details) -> Details:
-        """These details completed by ``other``'s."""
-        return Details(
-            company=self.company or other.company,
-            email=self.email or other.email,
-            phone=self.phone or other.phone,
-            declined=self.declined or other.declined,
-        )
-
-
-def parse_details(text: str, topic_words: tuple[str, ...] = ()) -> Details:
-    """Company, e-mail and phone from a reply like ``"Tessile Rossi srl, mario@rossi.it, 011 1234567"``.
-
-    ``topic_words`` are the mission or call the SME named (removed before looking for a
-    company name). "no" alone means the SME prefers not to say.
-    """
-    if _DECLINE.fullmatch(text.strip()) or (_DECLINE.match(text) and len(text.split()) <= 4):
-        return Details(declined=True)
-    email = next(iter(_EMAIL.findall(text)), None)
-    rest = _EMAIL.sub(" ", text)
-    phone_match = _PHONE.search(rest)
-    phone = " ".join(phone_match.group(0).split()) if phone_match else None
-    if phone_match:
-        rest = rest.replace(phone_match.group(0), " ")
-    company = None
-    for raw_piece in re.split(r"[,;\n]", rest):
-        piece = " ".join(raw_piece.split()).strip(" .:-")
-        if not piece or any(word.casefold() in piece.casefold() for word in topic_words if word):
-            continue
-        marked = _COMPANY_MARK.search(piece)
-        if marked:
-            company = marked.group(1).strip(" .")
-            break
-        if _LEGAL_FORM.search(piece) and len(piece) <= 80:
-            company = piece
-            break
-    return Details(company=company[:120] if company else None, email=email, phone=phone)
 
 
 def missing_details(details: Details, has_topic: bool, language: str) -> list[str]:

@@ -29,13 +29,16 @@ class Pending:
 
 @dataclass
 class ConversationState:
-    """Topic, pending question, details given for staff, and counters."""
+    """Topic, pending question, details and questions for staff, and counters."""
 
     topic: Topic = field(default_factory=Topic)
     pending: Pending | None = None
     details: dict[str, str] = field(default_factory=dict)
+    """The SME's name, company, e-mail and phone, from any of her messages."""
     abuse: int = 0
     errors: int = 0
+    questions: list[str] = field(default_factory=list)
+    """Her last two questions since the last escalation: what staff read when she then asks for a person."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
@@ -48,6 +51,7 @@ class ConversationState:
                 details=dict(data.get("details", {})),
                 abuse=int(data.get("abuse", 0)),
                 errors=int(data.get("errors", 0)),
+                questions=[str(question) for question in data.get("questions", [])][-2:],
             )
         except (TypeError, ValueError):
             return cls()

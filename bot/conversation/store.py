@@ -258,6 +258,16 @@ class ConversationStore:
                                           data, personal, conversation_id))  # fmt: skip
             return row.id
 
+    def complete_escalation_details(self, escalation_id: int, details: dict[str, str]) -> None:
+        """Add the details the SME gave after the escalation opened (those it has already are kept)."""
+        with self._sessions.begin() as session:
+            row = session.get(EscalationRow, escalation_id)
+            known = json.loads(row.details_json or "{}") if row is not None else {}
+            added = {key: value for key, value in details.items() if value and not known.get(key)}
+            if row is not None and added:
+                row.details_json = json.dumps(known | added, ensure_ascii=False)
+                note_change(session, conversation_topic(row.conversation_id), DESK)
+
     def active_escalation(self, conversation_id: int) -> StoredEscalation | None:
         """The conversation's escalation that staff have not resolved yet."""
         with self._sessions() as session:

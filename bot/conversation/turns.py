@@ -85,6 +85,8 @@ class TurnContext:
     now: dt.datetime
     escalation: StoredEscalation | None = None
     """The conversation's escalation still open, if any: handoffs join it instead of asking again."""
+    asked: str = ""
+    """What this message asks staff (``staff_brief.asked_in``): kept with the state's questions after the turn."""
 
 
 def strip_injection(text: str) -> str:
