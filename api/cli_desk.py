@@ -14,11 +14,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli_common import command_services, err, out
-from bot.desk.accounts import AccountError, Role
+from bot.desk.accounts import AccountError, Language, Role
 
 staff_app = typer.Typer(help="Staff accounts of the console.", no_args_is_help=True)
 contact_app = typer.Typer(help="One contact's personal data (GDPR requests).", no_args_is_help=True)
 CLI_ACTOR = "cli"
+LANGUAGE_HELP = "The console's language for this member: it, en or fr."
 
 
 @staff_app.command("add")
@@ -34,17 +35,50 @@ def staff_add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
     ] = False,
+    language: Annotated[Language, typer.Option(help=LANGUAGE_HELP)] = "it",
 ) -> None:
     """Create a console account (the password is asked twice, or read from stdin)."""
     password = _password(password_stdin)
     with command_services() as services:
         try:
-            account = services.accounts().add(email, password, role, name, telegram_id)
+            account = services.accounts().add(email, password, role, name, telegram_id, language=language)
         except AccountError as exc:
             err.print(f"[red]Not created:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from exc
-        services.audit().record(CLI_ACTOR, "account_add", f"account {account.id}", {"role": role})
+        detail = {"role": role, "language": language}
+        services.audit().record(CLI_ACTOR, "account_add", f"account {account.id}", detail)
     out.print(f"Created {escape(account.email)} ({account.role}). Log in at /console/login.")
+
+
+@staff_app.command("update")
+def staff_update(
+    email: Annotated[str, typer.Argument(help="The account's e-mail.")],
+    language: Annotated[Language | None, typer.Option(help=LANGUAGE_HELP)] = None,
+    role: Annotated[Role | None, typer.Option(help="staff or admin.")] = None,
+    name: Annotated[str | None, typer.Option(help="Name shown to SMEs with each reply.")] = None,
+) -> None:
+    """Change an account's console language, role or name."""
+    if language is None and role is None and name is None:
+        err.print("Nothing to change: pass --language, --role or --name.")
+        raise typer.Exit(2)
+    with command_services() as services:
+        accounts = services.accounts()
+        account = accounts.find(email)
+        if account is None:
+            err.print(f"[red]No account[/red] {escape(email)}")
+            raise typer.Exit(1)
+        try:
+            account = accounts.update(account.id, language=language, role=role, name=name)
+        except AccountError as exc:
+            err.print(f"[red]Not changed:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+        detail: dict[str, object] = {key: value for key, value in (("language", language), ("role", role)) if value}
+        if name:
+            detail["name_changed"] = True
+        services.audit().record(CLI_ACTOR, "account_update", f"account {account.id}", detail)
+    out.print(
+        f"Updated {escape(account.email)}: {account.role}, named {escape(account.name)}, console in {account.language}."
+    )
 
 
 @staff_app.command("password")

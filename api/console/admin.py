@@ -14,8 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import AdminDep, ForbiddenError, require_admin
 from api.console.state import ConsoleDep
 from api.console.templating import render
+from api.console.translations import Message
 from api.web.protection import CONSOLE_RESPONSES, MAX_ROW_ID, RowId
-from bot.desk.accounts import AccountError, Role
+from bot.desk.accounts import AccountError, Language, Role
 
 router = APIRouter(
     prefix="/console/admin", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_admin)]
@@ -38,14 +39,16 @@ def add_staff(
     role: Annotated[Role, Form()],
     name: Annotated[str, Form(max_length=200)] = "",
     telegram_user_id: Annotated[str, Form(max_length=20)] = "",
+    language: Annotated[Language, Form()] = "it",
 ) -> Response:
     """A new account (its owner changes the password with `sportello staff password` or asks an admin)."""
     try:
         telegram = _telegram_id(telegram_user_id)
-        account = state.accounts.add(email, password, role, name or None, telegram)
+        account = state.accounts.add(email, password, role, name or None, telegram, language=language)
     except AccountError as exc:
         return render(request, "staff.html", {"accounts": state.accounts.all(), "error": str(exc)}, 400)
-    state.audit.record(session.account.email, "account_add", f"account {account.id}", {"role": role})
+    detail = {"role": role, "language": language}
+    state.audit.record(session.account.email, "account_add", f"account {account.id}", detail)
     return RedirectResponse("/console/admin/staff?done=saved", status_code=303)
 
 
@@ -59,19 +62,23 @@ def update_staff(
     active: Annotated[Literal["yes", "no"], Form()],
     telegram_user_id: Annotated[str, Form(max_length=20)] = "",
     password: Annotated[str, Form(max_length=2000)] = "",
+    language: Annotated[Language | None, Form()] = None,
 ) -> Response:
-    """Change role, Telegram link, password or disable (an admin cannot demote or disable themselves)."""
+    """Change role, Telegram link, console language, password or disable (an admin cannot demote or
+    disable themselves)."""
     if account_id == session.account.id and (role != "admin" or active == "no"):
-        error = "Non puoi togliere a te stesso il ruolo di amministratore né disattivarti."
+        error = Message("Non puoi togliere a te stesso il ruolo di amministratore né disattivarti.")
         return render(request, "staff.html", {"accounts": state.accounts.all(), "error": error}, 400)
     try:
         state.accounts.update(
             account_id, role=role, active=active == "yes", telegram_user_id=_telegram_id(telegram_user_id),
-            password=password or None,
+            password=password or None, language=language,
         )  # fmt: skip
     except AccountError as exc:
         return render(request, "staff.html", {"accounts": state.accounts.all(), "error": str(exc)}, 400)
-    detail = {"role": role, "active": active, "password_changed": bool(password)}
+    detail: dict[str, object] = {"role": role, "active": active, "password_changed": bool(password)}
+    if language is not None:
+        detail["language"] = language
     state.audit.record(session.account.email, "account_update", f"account {account_id}", detail)
     return RedirectResponse("/console/admin/staff?done=saved", status_code=303)
 
@@ -89,7 +96,7 @@ def export_contact(state: ConsoleDep, session: AdminDep, contact_id: RowId) -> R
     try:
         data = privacy.export(contact_id)
     except KeyError as exc:
-        raise ForbiddenError("Questo contatto non esiste (o i suoi dati sono già stati cancellati).") from exc
+        raise ForbiddenError(Message("Questo contatto non esiste (o i suoi dati sono già stati cancellati).")) from exc
     state.audit.record(session.account.email, "contact_export", f"contact {contact_id}")
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     headers = {"Content-Disposition": f'attachment; filename="sportello-contact-{contact_id}.json"'}
@@ -110,7 +117,9 @@ def purge(state: ConsoleDep, session: AdminDep) -> Response:
     """Apply the retention period now (it also runs on its own every few hours)."""
     settings = state.services.settings.privacy
     if settings.retention_days is None:
-        raise ForbiddenError("Nessun periodo di conservazione configurato (SPORTELLO_PRIVACY__RETENTION_DAYS).")
+        raise ForbiddenError(
+            Message("Nessun periodo di conservazione configurato (SPORTELLO_PRIVACY__RETENTION_DAYS).")
+        )
     privacy = state.services.privacy()
     report = privacy.purge(dt.timedelta(days=settings.retention_days), settings.retention_mode)
     state.audit.record(session.account.email, "purge", "conversations", _counts(report))

@@ -8,6 +8,9 @@
   cookie instead.
 - Without a session a page redirects to the login page and anything else gets 401; a
   staff account on an admin page gets 403.
+
+Each member also sets the console's language for their own account here (``POST
+/console/account/language``), as a session's own business, like logging out.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.state import ConsoleDep
 from api.console.templating import render
+from api.console.translations import Message
 from api.limits import retry_after_seconds
 from api.web.protection import CONSOLE_RESPONSES, client_address
-from bot.desk.accounts import LoginRefusedError, LoginThrottledError, StaffSession
+from bot.desk.accounts import Language, LoginRefusedError, LoginThrottledError, StaffSession
 
 SESSION_COOKIE = "sportello_staff"
 LOGIN_CSRF_COOKIE = "sportello_login_csrf"
@@ -40,10 +44,10 @@ class ForbiddenError(Exception):
     """Logged in, but not allowed (wrong role or a missing CSRF token)."""
 
     status = 403
-    title = "Non consentito"
+    title = Message("Non consentito")
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Message) -> None:
+        super().__init__(str(message))
         self.message = message
 
 
@@ -52,6 +56,7 @@ async def require_staff(request: Request, state: ConsoleDep) -> StaffSession:
     session = state.accounts.session(request.cookies.get(SESSION_COOKIE, ""))
     if session is None:
         raise LoginRequiredError
+    request.state.language = session.account.language  # a refusal below is a page in it too
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
@@ -59,7 +64,9 @@ async def require_staff(request: Request, state: ConsoleDep) -> StaffSession:
         ):
             sent = str((await request.form()).get("csrf_token") or "")
         if not sent or not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
-            raise ForbiddenError("Il modulo è scaduto o non viene da questa console: ricarica la pagina e riprova.")
+            raise ForbiddenError(
+                Message("Il modulo è scaduto o non viene da questa console: ricarica la pagina e riprova.")
+            )
     request.state.staff = session
     return session
 
@@ -67,7 +74,7 @@ async def require_staff(request: Request, state: ConsoleDep) -> StaffSession:
 def require_admin(session: Annotated[StaffSession, Depends(require_staff)]) -> StaffSession:
     """The logged-in staff member, who must be an admin."""
     if not session.account.is_admin:
-        raise ForbiddenError("Questa pagina è riservata agli amministratori.")
+        raise ForbiddenError(Message("Questa pagina è riservata agli amministratori."))
     return session
 
 
@@ -97,7 +104,7 @@ def login(
     """Check the password; on success set the session cookie and go on."""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
-        return _login_form(request, state, next, error="Il modulo è scaduto: riprova.", status=403)
+        return _login_form(request, state, next, error=Message("Il modulo è scaduto: riprova."), status=403)
     address = client_address(request)
     actor = email.strip().lower()[:254] or "-"
     wait = state.login_throttle.wait(address)
@@ -112,7 +119,7 @@ def login(
     except LoginRefusedError:
         state.login_throttle.failed(address)
         state.audit.record(actor, "login_failed", "account", {"address": address})
-        return _login_form(request, state, next, error="E-mail o password errate.", status=401)
+        return _login_form(request, state, next, error=Message("E-mail o password errate."), status=401)
     state.login_throttle.succeeded(address)
     state.audit.record(session.account.email, "login", f"account {session.account.id}")
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -134,6 +141,19 @@ def logout(request: Request, state: ConsoleDep, session: StaffDep) -> Response:
     return response
 
 
+@router.post("/account/language")
+def set_language(
+    state: ConsoleDep,
+    session: StaffDep,
+    language: Annotated[Language, Form()],
+    next: Annotated[str, Form(max_length=500)] = "/console",
+) -> Response:
+    """The console's language for the member's own account, from the next page on."""
+    state.accounts.update(session.account.id, language=language)
+    state.audit.record(session.account.email, "account_update", f"account {session.account.id}", {"language": language})
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
 def install_console_errors(app: FastAPI) -> None:
     """Login redirects, 401 and 403 as pages, not JSON."""
 
@@ -142,7 +162,8 @@ def install_console_errors(app: FastAPI) -> None:
         if request.method in SAFE_METHODS:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/console/login?next={quote(target, safe='')}", status_code=303)
-        return render(request, "error.html", {"title": "Accesso richiesto", "message": "Accedi di nuovo."}, 401)
+        context = {"title": Message("Accesso richiesto"), "message": Message("Accedi di nuovo.")}
+        return render(request, "error.html", context, 401)
 
     @app.exception_handler(ForbiddenError)
     async def forbidden(request: Request, exc: ForbiddenError) -> Response:
@@ -151,14 +172,15 @@ def install_console_errors(app: FastAPI) -> None:
 
 def _throttled(request: Request, state: ConsoleDep, next: str, wait: float) -> Response:
     seconds = retry_after_seconds(wait)
-    when = f"{seconds} secondi" if seconds < 120 else f"{math.ceil(seconds / 60)} minuti"
-    response = _login_form(request, state, next, error=f"Troppi tentativi di accesso: riprova tra {when}.", status=429)
+    when = Message("{n} secondi", n=seconds) if seconds < 120 else Message("{n} minuti", n=math.ceil(seconds / 60))
+    error = Message("Troppi tentativi di accesso: riprova tra {when}.", when=when)
+    response = _login_form(request, state, next, error=error, status=429)
     response.headers["Retry-After"] = str(seconds)
     return response
 
 
 def _login_form(
-    request: Request, state: ConsoleDep, next: str, error: str | None = None, status: int = 200
+    request: Request, state: ConsoleDep, next: str, error: Message | None = None, status: int = 200
 ) -> Response:
     token = secrets.token_urlsafe(32)
     response = render(request, "login.html", {"login_csrf": token, "next": _safe_next(next), "error": error}, status)

@@ -14,6 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from api.console.auth import ForbiddenError, StaffDep, require_staff
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render, sla_colour
+from api.console.transcript import rendered, sources
+from api.console.translations import Message
 from api.web.protection import CONSOLE_RESPONSES, MAX_ROW_ID, RowId
 from bot.conversation.records import EscalationStatus, QueuedEscalation, StoredEscalation
 from bot.desk.staff import StaffActionError
@@ -37,7 +39,7 @@ class NotFoundError(ForbiddenError):
     """No such escalation (shown as a page, like the other console errors)."""
 
     status = 404
-    title = "Non trovata"
+    title = Message("Non trovata")
 
 
 @router.get("")
@@ -73,8 +75,13 @@ def escalation_page(request: Request, state: ConsoleDep, escalation_id: RowId) -
         "notes": state.notes.of(escalation_id),
         "accounts": [account for account in state.accounts.all() if account.active],
         "sla": sla_colour(escalation.created_at, escalation.answered_at, state.services.now(), _sla(state)),
+        "person": escalation.details.get("name") or (contact.name if contact else None),
         "topic": escalation.details.get("topic", ""),
-        "details": {key: value for key, value in escalation.details.items() if key != "topic" and value},
+        "topic_inferred": escalation.details.get("topic_inferred") == "1",
+        "declined": bool(escalation.details.get("declined")),
+        "details": {key: value for key, value in escalation.details.items() if key not in _NOT_LISTED and value},
+        "rendered": rendered,
+        "sources": sources,
         "pending_sends": [item for item in state.outbox.items(status="pending") if item.escalation_id == escalation_id],
         "faqs": [faq for faq in state.faqs.all() if faq.escalation_id == escalation_id],
     }
@@ -98,7 +105,7 @@ def assign(
     """Hand it to a colleague."""
     account = state.accounts.get(account_id)
     if account is None or not account.active:
-        raise ForbiddenError("Questo account non esiste o è disattivato.")
+        raise ForbiddenError(Message("Questo account non esiste o è disattivato."))
     return _act(escalation_id, lambda: state.desk.assign(
         escalation_id, account.name, actor=session.account.email, to=account.email))  # fmt: skip
 
@@ -195,7 +202,7 @@ def document_by_id(state: ConsoleState, doc_id: str) -> DocumentRecord | None:
     for document in state.services.manifest.documents():
         if document.doc_id == doc_id:
             return document
-    raise ForbiddenError("Il documento scelto non è più nella base di conoscenza: ricarica la pagina.")
+    raise ForbiddenError(Message("Il documento scelto non è più nella base di conoscenza: ricarica la pagina."))
 
 
 def faq_sources(state: ConsoleState) -> list[DocumentRecord]:
@@ -232,8 +239,12 @@ def _error_code(message: str | None) -> str:
 def _escalation(state: ConsoleState, escalation_id: RowId) -> StoredEscalation:
     escalation = state.desk.escalation(escalation_id)
     if escalation is None:
-        raise NotFoundError(f"La richiesta #{escalation_id} non esiste (o i dati sono stati cancellati).")
+        raise NotFoundError(Message("La richiesta #{n} non esiste (o i dati sono stati cancellati).", n=escalation_id))
     return escalation
+
+
+_NOT_LISTED = frozenset({"name", "topic", "topic_inferred", "declined"})
+"""Details the request page shows in their own places rather than in the list of what the SME gave."""
 
 
 def _sla(state: ConsoleState) -> dt.timedelta:
@@ -243,7 +254,8 @@ def _sla(state: ConsoleState) -> dt.timedelta:
 def _row(row: QueuedEscalation, now: dt.datetime, sla: dt.timedelta) -> dict[str, object]:
     escalation = row.escalation
     return {
-        "e": escalation, "channel": row.channel, "name": row.contact_name, "language": row.language,
-        "topic": escalation.details.get("topic", ""),
+        "e": escalation, "channel": row.channel, "language": row.language,
+        "name": row.contact_name or escalation.details.get("name") or escalation.details.get("company"),
+        "topic": escalation.details.get("topic", ""), "topic_inferred": escalation.details.get("topic_inferred") == "1",
         "sla": sla_colour(escalation.created_at, escalation.answered_at, now, sla),
     }  # fmt: skip

@@ -18,6 +18,7 @@ from api.console.auth import ForbiddenError, StaffDep, require_staff
 from api.console.escalations import document_by_id, faq_sources
 from api.console.state import ConsoleDep, ConsoleState
 from api.console.templating import render
+from api.console.translations import Message
 from api.knowledge_sync import PublishRefusedError, SyncOutcome, console_sources, sync_knowledge
 from api.quality_gate import GateVerdict, QualityGate, check_candidate
 from api.services import IngestBusyError, Services
@@ -50,7 +51,7 @@ def faq_form(request: Request, state: ConsoleDep, faq_id: RowId) -> Response:
     """Edit a FAQ (saving approves it against its source as it is now)."""
     faq = state.faqs.get(faq_id)
     if faq is None:
-        raise ForbiddenError(f"La FAQ #{faq_id} non esiste.")
+        raise ForbiddenError(Message("La FAQ #{n} non esiste.", n=faq_id))
     context = {
         "e": None, "faq": faq, "question": faq.question, "answer": faq.answer, "language": faq.language or "it",
         "documents": faq_sources(state), "doc_id": faq.doc_id or "",
@@ -90,7 +91,7 @@ def approve_faq(state: ConsoleDep, session: StaffDep, faq_id: RowId) -> Response
     """Approve as written, against its source's current content (a source that is gone is unlinked)."""
     faq = state.faqs.get(faq_id)
     if faq is None:
-        raise ForbiddenError(f"La FAQ #{faq_id} non esiste.")
+        raise ForbiddenError(Message("La FAQ #{n} non esiste.", n=faq_id))
     source = next((doc for doc in state.services.manifest.documents() if doc.doc_id == faq.doc_id), None)
     state.faqs.approve(faq_id, author=session.account.name, source=source)
     return _faq_done(state, session.account.email, "faq_approve", faq_id)

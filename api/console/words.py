@@ -1,56 +1,156 @@
 """The console's words for the codes the data holds: statuses, reasons, channels, kinds,
-decisions, roles and audit actions, and country names. A page never shows a code to staff
-(``open``, ``user_request``, ``reimbursement_rule``, ``IT``); a code with no word yet shows as
-itself rather than disappearing.
+decisions, roles, outcomes, audit actions and an escalation's detail fields, and country
+names, in each language the console speaks (the staff member's, ``StaffAccount.language``).
+
+A page never shows a code to staff (``open``, ``user_request``, ``reimbursement_rule``,
+``IT``); a code with no word yet shows as itself rather than disappearing. Each code has its
+words in Italian, English and French, in that order (as ``knowledge.countries`` writes
+country names); some are spelt like their code ("approved", "mission") because that is the
+right word, not a leak.
 """
 
 from __future__ import annotations
 
 from knowledge.countries import country_name
 
-WORDS: dict[str, dict[str, str]] = {
+LANGUAGE_ORDER = ("it", "en", "fr")
+"""The order of the three words of each code."""
+
+WORDS: dict[str, dict[str, tuple[str, str, str]]] = {
     "status": {
-        "open": "da prendere", "assigned": "presa in carico", "answered": "risposta inviata", "resolved": "chiusa",
-        "approved": "approvata", "needs_review": "da rivedere", "retired": "ritirata",
+        "open": ("da prendere", "to take", "à prendre"),
+        "assigned": ("presa in carico", "taken", "prise en charge"),
+        "answered": ("risposta inviata", "reply sent", "réponse envoyée"),
+        "resolved": ("chiusa", "closed", "clôturée"),
+        "approved": ("approvata", "approved", "approuvée"),
+        "needs_review": ("da rivedere", "to review", "à revoir"),
+        "retired": ("ritirata", "withdrawn", "retirée"),
     },
     "reason": {
-        "user_request": "chiesta dall'impresa", "low_confidence": "risposta incerta",
-        "personal_case": "pratica personale", "staff_task": "compito dello staff",
-        "frustration": "impresa insoddisfatta",
-        "policy_topic": "questione legale o fiscale", "error": "errore tecnico", "no_source": "nessuna fonte",
+        "user_request": ("chiesta dall'impresa", "asked for by the company", "demandée par l'entreprise"),
+        "low_confidence": ("risposta incerta", "uncertain answer", "réponse incertaine"),
+        "personal_case": ("pratica personale", "personal case", "dossier personnel"),
+        "staff_task": ("compito dello staff", "task for staff", "tâche pour l'équipe"),
+        "frustration": ("impresa insoddisfatta", "dissatisfied company", "entreprise mécontente"),
+        "policy_topic": ("questione legale o fiscale", "legal or tax question", "question juridique ou fiscale"),
+        "error": ("errore tecnico", "technical error", "erreur technique"),
+        "no_source": ("nessuna fonte", "no source", "aucune source"),
     },
-    "channel": {"web": "chat del sito", "telegram": "Telegram", "email": "e-mail"},
+    "channel": {
+        "web": ("chat del sito", "website chat", "chat du site"),
+        "telegram": ("Telegram", "Telegram", "Telegram"),
+        "email": ("e-mail", "e-mail", "e-mail"),
+    },
     "kind": {
-        "call": "bando", "mission": "missione", "reimbursement": "rimborsi", "reimbursement_rule": "regola di rimborso",
-        "faq": "FAQ", "glossary": "glossario", "other": "altro", "catalog": "catalogo", "answer": "risposta",
-        "staff_faq": "FAQ dello staff", "clarify": "domanda di chiarimento", "handoff": "passata allo staff",
-        "no_source": "nessuna fonte", "refused": "rifiutata", "details_requested": "dettagli chiesti",
-        "deescalate": "tornata all'assistente", "not_found": "non trovata", "answered": "risposta",
+        "call": ("bando", "call for proposals", "appel à projets"),
+        "mission": ("missione", "mission", "mission"),
+        "reimbursement": ("rimborsi", "reimbursements", "remboursements"),
+        "reimbursement_rule": ("regola di rimborso", "reimbursement rule", "règle de remboursement"),
+        "faq": ("FAQ", "FAQ", "FAQ"),
+        "glossary": ("glossario", "glossary", "glossaire"),
+        "other": ("altro", "other", "autre"),
+        "catalog": ("catalogo", "catalogue", "catalogue"),
+        "documents": ("documenti", "documents", "documents"),
+        "answer": ("risposta", "answer", "réponse"),
+        "staff_faq": ("FAQ dello staff", "staff FAQ", "FAQ de l'équipe"),
+        "clarify": ("domanda di chiarimento", "clarifying question", "question de clarification"),
+        "handoff": ("passata allo staff", "passed to staff", "transmise à l'équipe"),
+        "no_source": ("nessuna fonte", "no source", "aucune source"),
+        "refused": ("rifiutata", "refused", "refusée"),
+        "details_requested": ("dettagli chiesti", "details requested", "détails demandés"),
+        "deescalate": ("tornata all'assistente", "back to the assistant", "rendue à l'assistant"),
+        "not_found": ("non trovata", "not found", "introuvable"),
+        "answered": ("risposta", "answer", "réponse"),
     },
-    "decision": {"answer": "risposta", "clarify": "domanda di chiarimento", "handoff": "passata allo staff"},
-    "role": {"admin": "amministratore", "staff": "staff"},
-    "state": {"upcoming": "non ancora aperto", "open": "aperto", "closing_soon": "in scadenza", "closed": "chiuso"},
-    "outcome": {"resolved": "risolta", "handed_back": "restituita all'assistente", "erased": "dati cancellati"},
+    "decision": {
+        "answer": ("risposta", "answer", "réponse"),
+        "clarify": ("domanda di chiarimento", "clarifying question", "question de clarification"),
+        "handoff": ("passata allo staff", "passed to staff", "transmise à l'équipe"),
+    },
+    "role": {
+        "admin": ("amministratore", "administrator", "administrateur"),
+        "staff": ("staff", "staff", "équipe"),
+    },
+    "state": {
+        "upcoming": ("non ancora aperto", "not open yet", "pas encore ouvert"),
+        "open": ("aperto", "open", "ouvert"),
+        "closing_soon": ("in scadenza", "closing soon", "bientôt clos"),
+        "closed": ("chiuso", "closed", "clos"),
+    },
+    "outcome": {
+        "resolved": ("risolta", "resolved", "résolue"),
+        "handed_back": ("restituita all'assistente", "handed back to the assistant", "rendue à l'assistant"),
+        "erased": ("dati cancellati", "data erased", "données effacées"),
+    },
     "action": {
-        "login": "accesso", "login_failed": "accesso non riuscito", "login_throttled": "accessi bloccati",
-        "logout": "uscita", "claim": "presa in carico", "assign": "assegnazione", "reply": "risposta",
-        "resolve": "chiusura", "hand_back": "restituita all'assistente", "note": "nota", "upload": "caricamento",
-        "upload_refused": "caricamento rifiutato", "reingest": "reindicizzazione",
-        "reingest_refused": "reindicizzazione rifiutata", "faq_create": "FAQ creata", "faq_update": "FAQ modificata",
-        "faq_approve": "FAQ approvata", "faq_retire": "FAQ ritirata", "faq_flagged": "FAQ da rivedere",
-        "account_add": "account creato", "account_update": "account modificato", "contact_erase": "dati cancellati",
-        "contact_export": "dati esportati", "analytics_export": "esportazione analisi",
-        "purge": "conservazione applicata",
+        "login": ("accesso", "sign-in", "connexion"),
+        "login_failed": ("accesso non riuscito", "failed sign-in", "connexion échouée"),
+        "login_throttled": ("accessi bloccati", "sign-ins blocked", "connexions bloquées"),
+        "logout": ("uscita", "sign-out", "déconnexion"),
+        "claim": ("presa in carico", "taken", "prise en charge"),
+        "assign": ("assegnazione", "assignment", "attribution"),
+        "reply": ("risposta", "reply sent", "réponse envoyée"),
+        "resolve": ("chiusura", "closure", "clôture"),
+        "hand_back": ("restituita all'assistente", "handed back to the assistant", "rendue à l'assistant"),
+        "note": ("nota", "internal note", "note interne"),
+        "upload": ("caricamento", "file upload", "téléversement"),
+        "upload_refused": ("caricamento rifiutato", "upload refused", "téléversement refusé"),
+        "reingest": ("reindicizzazione", "re-indexing", "réindexation"),
+        "reingest_refused": ("reindicizzazione rifiutata", "re-indexing refused", "réindexation refusée"),
+        "faq_create": ("FAQ creata", "FAQ created", "FAQ créée"),
+        "faq_edit": ("FAQ modificata", "FAQ edited", "FAQ modifiée"),
+        "faq_update": ("FAQ modificata", "FAQ edited", "FAQ modifiée"),
+        "faq_approve": ("FAQ approvata", "FAQ approved", "FAQ approuvée"),
+        "faq_retire": ("FAQ ritirata", "FAQ withdrawn", "FAQ retirée"),
+        "faq_flagged": ("FAQ da rivedere", "FAQ to review", "FAQ à revoir"),
+        "account_add": ("account creato", "account created", "compte créé"),
+        "account_update": ("account modificato", "account changed", "compte modifié"),
+        "contact_erase": ("dati cancellati", "data erased", "données effacées"),
+        "contact_export": ("dati esportati", "data exported", "données exportées"),
+        "analytics_export": ("esportazione analisi", "analytics export", "export des analyses"),
+        "purge": ("conservazione applicata", "retention applied", "conservation appliquée"),
+        "webhook_retry": ("webhook rimesso in coda", "webhook queued again", "webhook remis en file"),
     },
-}  # fmt: skip
+    "event": {
+        "conversation.started": ("conversazione iniziata", "conversation started", "conversation commencée"),
+        "handoff.requested": ("richiesta allo staff", "handoff requested", "demande à l'équipe"),
+        "request.assigned": ("richiesta presa in carico", "request assigned", "demande attribuée"),
+        "staff.replied": ("risposta dello staff", "staff replied", "réponse de l'équipe"),
+        "request.resolved": ("richiesta chiusa", "request resolved", "demande clôturée"),
+        "feedback.given": ("valutazione ricevuta", "feedback given", "avis reçu"),
+        "knowledge.updated": ("conoscenza aggiornata", "knowledge updated", "connaissances mises à jour"),
+    },
+    "delivery": {
+        "pending": ("in attesa", "waiting", "en attente"),
+        "sent": ("consegnato", "delivered", "livré"),
+        "undeliverable": ("non consegnabile", "given up", "abandonné"),
+    },
+    "language": {
+        "it": ("italiano", "Italian", "italien"),
+        "en": ("inglese", "English", "anglais"),
+        "fr": ("francese", "French", "français"),
+    },
+    "detail": {
+        "name": ("nome", "name", "nom"),
+        "company": ("impresa", "company", "entreprise"),
+        "email": ("e-mail", "e-mail", "e-mail"),
+        "phone": ("telefono", "phone", "téléphone"),
+    },
+}
+"""Every group's codes and their words (Italian, English, French)."""
 
 
-def word(code: object, group: str) -> str:
-    """The word for ``code`` in ``group`` (the code itself when there is none)."""
+def word(code: object, group: str, language: str) -> str:
+    """The word for ``code`` in ``group`` in ``language`` (the code itself when there is none)."""
     text = "" if code is None else str(code)
-    return WORDS.get(group, {}).get(text, text)
+    words = WORDS.get(group, {}).get(text)
+    return words[_position(language)] if words else text
 
 
-def country(code: object) -> str:
-    """A country's name from its ISO code (Italian: the desk's language)."""
-    return country_name(str(code), "it")
+def country(code: object, language: str) -> str:
+    """A country's name from its ISO code, in ``language``."""
+    return country_name(str(code), language)
+
+
+def _position(language: str) -> int:
+    return LANGUAGE_ORDER.index(language) if language in LANGUAGE_ORDER else 0

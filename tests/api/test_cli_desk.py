@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli_common import command_services
 
 runner = CliRunner()
 
@@ -51,3 +53,29 @@ def test_purge_and_an_unknown_contact(cli_env: Path) -> None:
     assert runner.invoke(app, ["contact", "export", "999"]).exit_code == 1
     erased = runner.invoke(app, ["contact", "erase", "999", "--yes"])
     assert erased.exit_code == 0
+
+
+def test_a_members_console_language_from_the_shell(cli_env: Path) -> None:
+    added = runner.invoke(
+        app, ["staff", "add", "claire@cluster.example.eu", "--role", "staff", "--language", "fr", "--password-stdin"],
+        input="correct horse battery\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    refused = runner.invoke(
+        app, ["staff", "add", "hans@cluster.example.eu", "--role", "staff", "--language", "xx", "--password-stdin"],
+        input="correct horse battery\n",
+    )  # fmt: skip
+    said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", refused.output).split())  # the words, without rich's box
+    assert refused.exit_code == 2
+    assert "Invalid value for '--language'" in said and "'xx' is not one of 'it', 'en', 'fr'" in said
+    updated = runner.invoke(app, ["staff", "update", "claire@cluster.example.eu", "--language", "en"])
+    assert updated.exit_code == 0 and "console in en" in updated.output
+    assert runner.invoke(app, ["staff", "update", "claire@cluster.example.eu", "--language", "de"]).exit_code == 2
+    assert runner.invoke(app, ["staff", "update", "claire@cluster.example.eu"]).exit_code == 2
+    assert runner.invoke(app, ["staff", "update", "nobody@cluster.example.eu", "--language", "fr"]).exit_code == 1
+    with command_services() as services:
+        claire = services.accounts().find("claire@cluster.example.eu")
+        entries = services.audit().recent(10)
+    assert claire is not None and claire.language == "en"
+    assert services.accounts().find("hans@cluster.example.eu") is None
+    assert [entry.detail for entry in entries if entry.action == "account_update"] == [{"language": "en"}]

@@ -155,3 +155,16 @@ def test_the_audit_log_keeps_actions_newest_first(make_services: Callable[..., S
     ]
     assert entries[0].detail == {"messages": 4} and entries[0].at == SAMPLE_TODAY + dt.timedelta(minutes=1)
     assert [e.action for e in audit.recent(actor="anna@cluster.example.eu")] == ["claim"]
+
+
+def test_an_account_speaks_italian_unless_told_otherwise(accounts: StaffAccounts) -> None:
+    italian = accounts.add("it@cluster.example.eu", PASSWORD, "staff")
+    french = accounts.add("fr@cluster.example.eu", PASSWORD, "staff", language="fr")
+    assert italian.language == "it" and french.language == "fr"
+    with pytest.raises(AccountError, match="language must be one of it, en, fr"):
+        accounts.add("de@cluster.example.eu", PASSWORD, "staff", language="de")  # type: ignore[arg-type]
+    assert accounts.update(italian.id, language="en").language == "en"
+    with pytest.raises(AccountError, match="language"):
+        accounts.update(italian.id, language="xx")  # type: ignore[arg-type]
+    assert accounts.get(italian.id).language == "en"  # type: ignore[union-attr]
+    assert accounts.find("de@cluster.example.eu") is None

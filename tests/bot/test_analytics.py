@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -85,19 +85,6 @@ def catalog() -> list[CatalogRecord]:
         CatalogRecord(voucher, "catalog/bandi-europa.yaml#voucher-piemonte-2026"),
         CatalogRecord(rule, "catalog/eu-alliance.yaml#rimborso-missioni-2027"),
     ]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    url = (
-        f"sqlite:///{tmp_path / 'analytics.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")  # skips when PostgreSQL is not reachable
-    )
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

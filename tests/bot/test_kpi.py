@@ -7,7 +7,7 @@ import io
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from test_analytics import (  # noqa: F401 (the ``sessions`` fixture)
+from test_analytics import (
     HORIZON,
     JAPAN,
     T0,
@@ -16,7 +16,6 @@ from test_analytics import (  # noqa: F401 (the ``sessions`` fixture)
     catalog,
     cite,
     conversation,
-    sessions,
 )
 
 from bot.conversation.store import ConversationStore
@@ -139,7 +138,7 @@ def test_an_erased_contact_still_counts_without_its_details(
 def test_the_period_and_the_csv(store: ConversationStore, clock: Clock, kpi: KpiBreakdown) -> None:
     a_period(store, clock)
     hostile = conversation(store, clock, 200, "web", "hostile")
-    store.add_message(hostile, "user", "=HYPERLINK(\"http://evil\")")
+    store.add_message(hostile, "user", '=HYPERLINK("http://evil")')
     store.open_escalation(hostile, "user_request", "x", {"company": "=cmd|' /C calc'!A0 srl"})
     # A period that holds only the first conversation.
     first_hour = kpi.rows(T0, T0 + (T0.replace(hour=10) - T0))

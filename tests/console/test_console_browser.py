@@ -50,6 +50,8 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TIMEOUT_MS = 20_000
+STAFF_LOCALE = "it-IT"
+"""The staff's browsers speak Italian, so the login page does too (after it, each account's language)."""
 expect.set_options(timeout=TIMEOUT_MS)  # a turn on a cold model, or an upload being embedded, takes seconds
 
 PASSWORD = "correct horse battery"
@@ -221,9 +223,10 @@ class Watched:
 
 
 @contextmanager
-def watched_page(browser: Browser, origin: str) -> Iterator[Page]:
-    """A fresh browser context (its own cookies and localStorage) with one watched page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def watched_page(browser: Browser, origin: str, locale: str | None = None) -> Iterator[Page]:
+    """A fresh browser context (its own cookies and localStorage) with one watched page; ``locale``
+    sets the browser's language (the console's login page follows it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
     context.set_default_timeout(TIMEOUT_MS)
     watched = Watched(context.new_page(), origin)
     try:
@@ -340,7 +343,7 @@ def faq_item(page: Page) -> Locator:
 def test_escalations_from_web_and_telegram_are_answered_and_become_a_faq(browser: Browser, desk: Desk) -> None:
     api = desk.api
     with ExitStack() as pages:
-        staff = pages.enter_context(watched_page(browser, desk.url))
+        staff = pages.enter_context(watched_page(browser, desk.url, STAFF_LOCALE))
         sme = pages.enter_context(watched_page(browser, desk.url))
         log_in(staff, desk, desk.staff)
 
@@ -521,7 +524,7 @@ def test_markup_sent_by_smes_shows_as_text_in_the_console(browser: Browser, desk
     reply = httpx.post(f"{desk.url}/api/messages", json={"text": HOSTILE_DETAILS}, headers=headers, timeout=60)
     web_id = escalation_number(reply.json()["reply"]["text"])
 
-    with watched_page(browser, desk.url) as staff:
+    with watched_page(browser, desk.url, STAFF_LOCALE) as staff:
         log_in(staff, desk, desk.staff)
         expect(queue_row(staff, telegram_id).locator("td").nth(5)).to_contain_text(HOSTILE_NAME)
         for escalation_id in (telegram_id, web_id):
@@ -533,4 +536,13 @@ def test_markup_sent_by_smes_shows_as_text_in_the_console(browser: Browser, desk
         expect(detail(staff, "Contatto")).to_contain_text(HOSTILE_NAME)
         staff.goto(desk.url + "/console/analytics")
         assert staff.evaluate(f"document.querySelectorAll({MARKUP!r}).length") == 0
+        # The member's own language, from the header: the same page comes back in it (then back to Italian).
+        staff.get_by_label("Lingua della console").select_option("en")
+        press(staff, "Applica")
+        expect(staff).to_have_url(desk.url + "/console/analytics")
+        expect(staff.locator("h1")).to_have_text("Analytics")
+        expect(staff.locator("html")).to_have_attribute("lang", "en")
+        staff.get_by_label("Console language").select_option("it")
+        press(staff, "Apply")
+        expect(staff.locator("h1")).to_have_text("Analisi")
         staff.wait_for_timeout(300)  # a late onerror would fire now; watched_page fails on any dialog

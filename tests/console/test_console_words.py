@@ -10,7 +10,7 @@ from collections.abc import Callable
 from doubles.console import form_token
 from fastapi.testclient import TestClient
 
-from api.console.words import WORDS
+from api.console.words import WORDS, country, word
 from api.services import Services
 from bot.conversation.records import HANDOFF_REASONS
 from bot.desk.accounts import Role, StaffAccount
@@ -55,7 +55,11 @@ def test_pages_show_words_and_take_is_offered_only_before_someone_takes_it(
     assert form_token(pages[f"/console/escalations/{escalations[2]}"])
 
 
-def test_every_word_is_a_word() -> None:
+def test_every_word_is_a_word_in_each_language() -> None:
     for group, words in WORDS.items():
-        for code, text in words.items():
-            assert (text and text != code) or code in ("faq", "staff"), (group, code)
+        for code, (italian, english, french) in words.items():
+            assert (italian and italian != code) or code in ("faq", "staff"), (group, code)
+            assert english and french, (group, code)
+            assert word(code, group, "en") == english and word(code, group, "fr") == french
+    assert word("no_such_code", "status", "en") == "no_such_code"  # shown as itself, not lost
+    assert country("JP", "it") == "Giappone" and country("JP", "en") == "Japan" and country("JP", "fr") == "Japon"
