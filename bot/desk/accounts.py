@@ -33,6 +33,10 @@ from knowledge.database import Base, as_utc
 
 Role = Literal["staff", "admin"]
 ROLES: tuple[Role, ...] = ("staff", "admin")
+Language = Literal["it", "en", "fr"]
+LANGUAGES: tuple[Language, ...] = ("it", "en", "fr")
+"""The languages the console speaks; each account picks its own (Italian, the desk's, by default)."""
+_SPOKEN: dict[str, Language] = {code: code for code in LANGUAGES}
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 1024
 FREE_ATTEMPTS = 5
@@ -58,6 +62,7 @@ class StaffAccountRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str] = mapped_column(String(5), default="it", server_default="it")
 
 
 class StaffSessionRow(Base):
@@ -93,6 +98,8 @@ class StaffAccount:
     telegram_user_id: int | None
     active: bool
     last_login_at: dt.datetime | None = None
+    language: Language = "it"
+    """The language the console speaks to this member."""
 
     @property
     def is_admin(self) -> bool:
@@ -138,6 +145,12 @@ def check_password(password: str) -> None:
         raise AccountError(f"a password is at most {MAX_PASSWORD_CHARS} characters")
 
 
+def check_language(language: str) -> None:
+    """Refuse a language the console does not speak."""
+    if language not in LANGUAGES:
+        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}")
+
+
 class StaffAccounts:
     """Creates and reads accounts, logs staff in and out."""
 
@@ -157,7 +170,14 @@ class StaffAccounts:
         self._decoy = self._hasher.hash(secrets.token_urlsafe(16))
 
     def add(
-        self, email: str, password: str, role: Role, name: str | None = None, telegram_user_id: int | None = None
+        self,
+        email: str,
+        password: str,
+        role: Role,
+        name: str | None = None,
+        telegram_user_id: int | None = None,
+        *,
+        language: Language = "it",
     ) -> StaffAccount:
         """A new account; the e-mail must be new."""
         email = normalise_email(email)
@@ -165,6 +185,7 @@ class StaffAccounts:
             raise AccountError(f"{email!r} is not an e-mail address")
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        check_language(language)
         check_password(password)
         with self._sessions.begin() as session:
             if session.scalar(select(StaffAccountRow.id).where(StaffAccountRow.email == email)) is not None:
@@ -174,7 +195,7 @@ class StaffAccounts:
             row = StaffAccountRow(
                 email=email, name=(name or email.split("@")[0]).strip()[:200], role=role,
                 password_hash=self._hasher.hash(password), telegram_user_id=telegram_user_id, active=True,
-                created_at=self._now(),
+                created_at=self._now(), language=language,
             )  # fmt: skip
             session.add(row)
             session.flush()
@@ -189,6 +210,7 @@ class StaffAccounts:
         name: str | None = None,
         telegram_user_id: int | Literal["keep"] | None = "keep",
         password: str | None = None,
+        language: Language | None = None,
     ) -> StaffAccount:
         """Change an account; a disabled account's sessions end at once."""
         with self._sessions.begin() as session:
@@ -199,6 +221,9 @@ class StaffAccounts:
                 if role not in ROLES:
                     raise AccountError(f"role must be one of {', '.join(ROLES)}")
                 row.role = role
+            if language is not None:
+                check_language(language)
+                row.language = language
             if name is not None and name.strip():
                 row.name = name.strip()[:200]
             if telegram_user_id != "keep":
@@ -331,4 +356,5 @@ def _account(row: StaffAccountRow) -> StaffAccount:
         id=row.id, email=row.email, name=row.name, role=row.role,  # type: ignore[arg-type]
         telegram_user_id=row.telegram_user_id, active=row.active,
         last_login_at=as_utc(row.last_login_at) if row.last_login_at else None,
+        language=_SPOKEN.get(row.language, "it"),
     )  # fmt: skip
