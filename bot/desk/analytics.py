@@ -39,6 +39,7 @@ from bot.desk.analytics_rows import (
     offers,
     period_filter,
     staff_replies,
+    utc_period,
 )
 from knowledge.database import as_utc
 from knowledge.store import CatalogRecord
@@ -83,10 +84,7 @@ class DeskAnalytics:
 
     def report(self, since: dt.datetime | None, until: dt.datetime) -> AnalyticsReport:
         """The figures for conversations started from ``since`` (inclusive) to ``until`` (exclusive)."""
-        since = as_utc(since).astimezone(dt.UTC) if since else None
-        until = as_utc(until).astimezone(dt.UTC)
-        if since is not None and since >= until:
-            raise ValueError("since must be before until")
+        since, until = utc_period(since, until)
         period = period_filter(since, until)
         with self._sessions() as session:
             conversations = session.execute(

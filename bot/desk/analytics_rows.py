@@ -60,6 +60,15 @@ class Escalation:
         return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 
 
+def utc_period(since: dt.datetime | None, until: dt.datetime) -> tuple[dt.datetime | None, dt.datetime]:
+    """``[since, until)`` in UTC (a time in another zone is converted); ``since`` must come first."""
+    start = as_utc(since).astimezone(dt.UTC) if since else None
+    end = as_utc(until).astimezone(dt.UTC)
+    if start is not None and start >= end:
+        raise ValueError("since must be before until")
+    return start, end
+
+
 def period_filter(since: dt.datetime | None, until: dt.datetime) -> list[ColumnElement[bool]]:
     """Conversations started in ``[since, until)`` (``since=None``: from the first)."""
     period = [ConversationRow.started_at < until]

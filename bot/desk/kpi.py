@@ -36,9 +36,9 @@ from bot.desk.analytics_rows import (
     offers,
     period_filter,
     staff_replies,
+    utc_period,
 )
 from knowledge.countries import country_name
-from knowledge.database import as_utc
 from knowledge.store import CatalogRecord
 
 KPI_COLUMNS = (
@@ -105,10 +105,7 @@ class KpiBreakdown:
         ``language`` is the language of the labels (country names); ``personal`` adds the contact
         person's name and e-mail where the contact accepted the privacy notice.
         """
-        since = as_utc(since).astimezone(dt.UTC) if since else None
-        until = as_utc(until).astimezone(dt.UTC)
-        if since is not None and since >= until:
-            raise ValueError("since must be before until")
+        since, until = utc_period(since, until)
         period = period_filter(since, until)
         with self._sessions() as session:
             started = session.execute(

@@ -81,7 +81,7 @@ def test_a_reporting_period_by_dates(client: TestClient, logged_in: LoggedIn) ->
     logged_in("staff")
     answer = client.get("/console/analytics/kpi.csv?since=2020-01-01&until=2020-06-30")
     assert answer.status_code == 200
-    assert 'sportello-kpi-20200101-20200630.csv' in answer.headers["content-disposition"]
+    assert "sportello-kpi-20200101-20200630.csv" in answer.headers["content-disposition"]
     everything = next(row for row in rows(answer.text) if row["dimension"] == "all")
     assert everything["conversations"] == "0"
 
