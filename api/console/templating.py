@@ -21,7 +21,7 @@ from jinja2.runtime import Context
 from starlette.responses import Response
 
 from api.console.translations import LANGUAGE_NAMES, preferred_language, translator
-from api.console.words import country, word
+from bot.desk.words import country, word
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

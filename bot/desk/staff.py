@@ -25,6 +25,7 @@ from bot.conversation.records import (
 )
 from bot.conversation.store import ConversationStore
 from bot.desk.audit import AuditLog
+from bot.desk.words import word
 from bot.outbound.alerts import PUSH_CHANNELS
 from bot.outbound.outbox import Outbox, event_key
 
@@ -258,11 +259,9 @@ def notice_text(escalation: StoredEscalation, channel: str, *, reply_in_place: b
     ``reply_in_place``: the notice says to reply to it (the Telegram group); otherwise the
     channel's sender says where to answer (the e-mail sender adds the console link).
     """
-    lines = [
-        say("staff_notice", "it", id=escalation.id, channel=channel, reason=escalation.reason),
-        escalation.summary,
-    ]
-    lines.extend(f"{name}: {value}" for name, value in escalation.details.items() if value)
+    reason = word(escalation.reason, "reason", "it")
+    lines = [say("staff_notice", "it", id=escalation.id, channel=channel, reason=reason), escalation.summary]
+    lines.extend(_detail_lines(escalation.details))
     if reply_in_place:
         lines.append(say("staff_notice_howto", "it"))
     return "\n".join(lines)
@@ -271,8 +270,9 @@ def notice_text(escalation: StoredEscalation, channel: str, *, reply_in_place: b
 def reminder_text(escalation: StoredEscalation, channel: str, sla: dt.timedelta, *, reply_in_place: bool) -> str:
     """The reminder of an escalation still unanswered past the SLA (Italian, as the notices)."""
     hours = f"{sla.total_seconds() / 3600:g}".replace(".", ",")
+    reason = word(escalation.reason, "reason", "it")
     lines = [
-        say("staff_reminder", "it", id=escalation.id, channel=channel, reason=escalation.reason, hours=hours),
+        say("staff_reminder", "it", id=escalation.id, channel=channel, reason=reason, hours=hours),
         escalation.summary,
     ]
     if escalation.assignee:
@@ -280,3 +280,15 @@ def reminder_text(escalation: StoredEscalation, channel: str, sla: dt.timedelta,
     if reply_in_place:
         lines.append(say("staff_notice_howto", "it"))
     return "\n".join(lines)
+
+
+def _detail_lines(details: dict[str, str]) -> list[str]:
+    """``impresa: Tessile Rossi srl``, … and the call or mission, marked when the assistant inferred it."""
+    lines = [f"{word(key, 'detail', 'it')}: {value}" for key, value in details.items()
+             if value and key not in ("topic", "topic_inferred", "declined")]  # fmt: skip
+    if details.get("topic"):
+        inferred = " (dedotto dalla conversazione)" if details.get("topic_inferred") == "1" else ""
+        lines.append(f"bando o missione: {details['topic']}{inferred}")
+    if details.get("declined"):
+        lines.append("recapiti: l'impresa ha preferito non lasciarli")
+    return lines

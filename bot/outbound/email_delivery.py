@@ -25,6 +25,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
 
 from bot.conversation.phrases import say
+from bot.desk.words import word
 from bot.outbound.outbox import Outbox, OutboxItem
 
 EMAIL_CHANNEL = "email"
@@ -218,11 +219,12 @@ class EmailSender:
 
 
 def subject(item: OutboxItem) -> str:
-    """The subject of ``item``'s mail: fixed words, the escalation's id and two enum values, nothing an SME wrote."""
+    """The subject of ``item``'s mail: fixed words, the escalation's id, its channel and the word for its reason —
+    nothing an SME wrote."""
     key = _SUBJECTS.get(item.kind)
     if key is not None and item.escalation_id is not None:
         channel, reason = _token(item.payload.get("channel")), _token(item.payload.get("reason"))
-        return say(key, "it", id=item.escalation_id, channel=channel, reason=reason)
+        return say(key, "it", id=item.escalation_id, channel=channel, reason=word(reason, "reason", "it"))
     if item.escalation_id is not None:
         return say("email_subject_escalation", "it", id=item.escalation_id)
     return say("email_subject_other", "it")

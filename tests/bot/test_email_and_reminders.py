@@ -78,7 +78,7 @@ def test_a_new_escalation_is_mailed_with_the_console_link_and_hostile_text_stays
     (envelope,) = inbox.received
     assert envelope.mail_from == SENDER and envelope.rcpt_tos == [STAFF]
     (mail,) = inbox.messages()
-    assert mail["Subject"] == f"[Sportello] Nuova richiesta #{escalation} (telegram, low_confidence)"
+    assert mail["Subject"] == f"[Sportello] Nuova richiesta #{escalation} (telegram, risposta incerta)"
     assert mail["To"] == STAFF and mail["From"] == f"Sportello <{SENDER}>"
     assert mail["Bcc"] is None and mail["Cc"] is None and mail["Auto-Submitted"] == "auto-generated"
     headers = envelope.content.split(b"\r\n\r\n", 1)[0]
@@ -86,7 +86,7 @@ def test_a_new_escalation_is_mailed_with_the_console_link_and_hostile_text_stays
     assert mail.get_content_type() == "text/plain" and mail.get_content_charset() == "utf-8"
     body = mail.get_content()
     assert f"https://desk.example/console/escalations/{escalation}" in body
-    assert "<script>alert(1)</script>" in body and "Bcc: evil@x.example" in body and "company: ACME" in body
+    assert "<script>alert(1)</script>" in body and "Bcc: evil@x.example" in body and "impresa: ACME" in body
     assert "non arrivano all'impresa" in body  # replying to the mail reaches no one
 
     sent = desk.email()
@@ -111,8 +111,8 @@ def test_one_connection_per_batch_one_recipient_per_mail_and_no_link_without_a_c
     assert all(len(e.rcpt_tos) == 1 for e in inbox.received)
     mails = inbox.messages()
     assert {m["Subject"] for m in mails} == {
-        f"[Sportello] Nuova richiesta #{first} (web, low_confidence)",
-        f"[Sportello] Nuova richiesta #{second} (telegram, low_confidence)",
+        f"[Sportello] Nuova richiesta #{first} (web, risposta incerta)",
+        f"[Sportello] Nuova richiesta #{second} (telegram, risposta incerta)",
     }
     assert all("Rispondi dalla console dello sportello." in m.get_content() for m in mails)
     assert not any("http" in m.get_content() for m in mails)
@@ -224,7 +224,7 @@ def test_reminders_once_after_the_sla_never_once_answered_or_resolved(desk: Desk
 
     assert EmailSender(desk.outbox, config(port)).send_due() == 2
     subjects = {m["Subject"] for m in inbox.messages()}
-    assert f"[Sportello] Promemoria: richiesta #{waiting} senza risposta (web, low_confidence)" in subjects
+    assert f"[Sportello] Promemoria: richiesta #{waiting} senza risposta (web, risposta incerta)" in subjects
     with pytest.raises(ValueError, match="timezone"):
         staff.queue_reminders(to, SLA, dt.datetime(2026, 11, 23))
     with pytest.raises(ValueError, match="positive"):

@@ -176,7 +176,7 @@ def test_staff_notices_cover_every_channel_once_and_follow_ups(services: Service
     assert staff.queue_notices(to) == 0
     notice = outbox.items()[0]
     assert notice.kind == "staff_notice" and notice.escalation_id == escalation and notice.address == "-100200"
-    assert "#" + str(escalation) in notice.text and "company: ACME" in notice.text and "web" in notice.text
+    assert "#" + str(escalation) in notice.text and "impresa: ACME" in notice.text and "web" in notice.text
     later = store.add_message(conversation, "user", "Ci siete?")
     assert staff.queue_notices(to) == 1
     follow_up = outbox.items()[-1]

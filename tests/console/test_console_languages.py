@@ -12,10 +12,10 @@ import pytest
 from doubles.console import login, new_account
 from fastapi.testclient import TestClient
 
-from api.console.words import WORDS, word
 from api.services import Services
 from bot.conversation.records import HANDOFF_REASONS
 from bot.desk.accounts import Language, Role, StaffAccount
+from bot.desk.words import WORDS, word
 
 LoggedIn = Callable[[Role], tuple[StaffAccount, str]]
 CHECKED_GROUPS = ("status", "reason", "channel", "kind", "decision", "outcome", "action", "detail")

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from doubles.console import form_token
 from fastapi.testclient import TestClient
 
-from api.console.words import WORDS, country, word
 from api.services import Services
 from bot.conversation.records import HANDOFF_REASONS
 from bot.desk.accounts import Role, StaffAccount
+from bot.desk.words import WORDS, country, word
 
 LoggedIn = Callable[[Role], tuple[StaffAccount, str]]
 CODES = {code for group in WORDS.values() for code in group if "_" in code or (code.isascii() and code.islower())}

@@ -1,4 +1,5 @@
-"""The console's words for the codes the data holds: statuses, reasons, channels, kinds,
+"""The desk's words for the codes the data holds (for the console's pages and the staff
+notices): statuses, reasons, channels, kinds,
 decisions, roles, outcomes, audit actions and an escalation's detail fields, and country
 names, in each language the console speaks (the staff member's, ``StaffAccount.language``).
 
