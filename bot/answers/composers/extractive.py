@@ -75,6 +75,10 @@ class ExtractiveConfig:
     """Budget for the supporting lines, in characters (the lead and a list asked for are whole)."""
     other_chars: int = 300
     """Budget for the lines of other documents."""
+    part_chars: int = 150
+    """More budget for each part of the question after the first ("when, where and how much?")."""
+    part_units: int = 1
+    """More supporting lines for each part of the question after the first."""
 
 
 def _pending_question(units: list[Unit], passage: Passage, before: Sequence[Passage]) -> tuple[int, frozenset[str]]:
@@ -307,7 +311,9 @@ class ExtractiveComposer:
         # two-part answer): the lines of its document that answer the question too, best first,
         # within a small budget — a desk officer says the answer and one or two lines more.
         picked = [lead]
-        budget = self._config.max_chars
+        extra_parts = max(0, len(score.ask.parts) - 1)
+        budget = self._config.max_chars + extra_parts * self._config.part_chars
+        most = self._config.context_units + extra_parts * self._config.part_units
         kinds = {prefix for k in score.kinds if k in FACT_PREFIX for prefix in FACT_PREFIX[k]}
         context: list[Unit] = []
         floor = self._config.context_share * score(lead)
@@ -326,7 +332,7 @@ class ExtractiveComposer:
 
         supporting = 0
         for unit in sorted(nearby, key=lambda u: (-support(u), order[id(u)])):
-            if supporting >= self._config.context_units or support(unit) < floor:
+            if supporting >= most or support(unit) < floor:
                 break
             if unit in context:
                 continue
