@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli_common import command_services, err, out
-from bot.desk.accounts import AccountError, Language, Role
+from bot.desk.accounts import AccountError, Language, Role, StaffAccount, StaffAccounts
 
 staff_app = typer.Typer(help="Staff accounts of the console.", no_args_is_help=True)
 contact_app = typer.Typer(help="One contact's personal data (GDPR requests).", no_args_is_help=True)
@@ -63,10 +63,7 @@ def staff_update(
         raise typer.Exit(2)
     with command_services() as services:
         accounts = services.accounts()
-        account = accounts.find(email)
-        if account is None:
-            err.print(f"[red]No account[/red] {escape(email)}")
-            raise typer.Exit(1)
+        account = _existing(accounts, email)
         try:
             account = accounts.update(account.id, language=language, role=role, name=name)
         except AccountError as exc:
@@ -90,10 +87,7 @@ def staff_password(
     password = _password(password_stdin)
     with command_services() as services:
         accounts = services.accounts()
-        account = accounts.find(email)
-        if account is None:
-            err.print(f"[red]No account[/red] {escape(email)}")
-            raise typer.Exit(1)
+        account = _existing(accounts, email)
         try:
             accounts.update(account.id, password=password)
         except AccountError as exc:
@@ -109,10 +103,7 @@ def staff_disable(email: Annotated[str, typer.Argument(help="The account's e-mai
     """Disable an account (it can no longer log in; its sessions end)."""
     with command_services() as services:
         accounts = services.accounts()
-        account = accounts.find(email)
-        if account is None:
-            err.print(f"[red]No account[/red] {escape(email)}")
-            raise typer.Exit(1)
+        account = _existing(accounts, email)
         accounts.update(account.id, active=False)
         services.audit().record(CLI_ACTOR, "account_update", f"account {account.id}",
                                                          {"active": "no"})  # fmt: skip
@@ -196,3 +187,12 @@ def _password(from_stdin: bool) -> str:
         err.print("[red]The two passwords differ.[/red]")
         raise typer.Exit(1)
     return first
+
+
+def _existing(accounts: StaffAccounts, email: str) -> StaffAccount:
+    """The account with this e-mail, or exit 1 saying there is none."""
+    account = accounts.find(email)
+    if account is None:
+        err.print(f"[red]No account[/red] {escape(email)}")
+        raise typer.Exit(1)
+    return account
