@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from doubles.desk_clock import Clock
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.store import ConversationStore
 from knowledge.database import Base, make_engine, session_factory
 
 
@@ -23,3 +25,13 @@ def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[session
     Base.metadata.create_all(engine)
     yield session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(sessions: sessionmaker[Session], clock: Clock) -> ConversationStore:
+    return ConversationStore(sessions, now=clock)

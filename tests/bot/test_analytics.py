@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from doubles.desk_clock import T0, Clock
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.services import Services, build_assistant
@@ -25,24 +26,10 @@ from knowledge.catalog import Call, CostCategory, Mission, ReimbursementRule
 from knowledge.database import Base, make_engine, session_factory
 from knowledge.store import CatalogRecord
 
-T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 JAPAN = "catalog/eu-alliance.yaml#missione-giappone-2027"
 USA = "catalog/eu-alliance.yaml#missione-usa-2027"
 HORIZON = "catalog/bandi-europa.yaml#horizon-cascade-smart-textiles-2027"
-
-
-class Clock:
-    """The store's clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def at(self, minutes: float) -> None:
-        self.now = T0 + dt.timedelta(minutes=minutes)
 
 
 AXES = ("rimborso", "fiera", "visto")
@@ -85,16 +72,6 @@ def catalog() -> list[CatalogRecord]:
         CatalogRecord(voucher, "catalog/bandi-europa.yaml#voucher-piemonte-2026"),
         CatalogRecord(rule, "catalog/eu-alliance.yaml#rimborso-missioni-2027"),
     ]
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(sessions: sessionmaker[Session], clock: Clock) -> ConversationStore:
-    return ConversationStore(sessions, now=clock)
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ import csv
 import io
 
 import pytest
+from doubles.desk_clock import T0, Clock
 from sqlalchemy.orm import Session, sessionmaker
 from test_analytics import (
     HORIZON,
     JAPAN,
-    T0,
-    Clock,
     answer,
     catalog,
     cite,
@@ -24,16 +23,6 @@ from bot.desk.kpi import KPI_COLUMNS, KpiBreakdown, KpiRow
 from bot.desk.privacy import PrivacyDesk
 
 DAY = T0 - T0.replace(day=T0.day - 1)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(sessions: sessionmaker[Session], clock: Clock) -> ConversationStore:
-    return ConversationStore(sessions, now=clock)
 
 
 @pytest.fixture
