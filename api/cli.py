@@ -22,6 +22,7 @@ from api.cli_desk import contact_app, purge, staff_app
 from api.cli_eval import eval_command
 from api.cli_ingest import print_report, run_ingest
 from api.cli_reports import kpi
+from api.cli_sources import sources_app
 from api.knowledge_sync import PublishRefusedError
 from api.quality_gate import QualityGate
 from api.services import SAMPLE_KNOWLEDGE_DIR
@@ -238,6 +239,7 @@ app.command(name="eval")(eval_command)
 app.add_typer(telegram_app, name="telegram")
 app.add_typer(staff_app, name="staff")
 app.add_typer(contact_app, name="contact")
+app.add_typer(sources_app, name="sources")
 app.command()(purge)
 app.command()(kpi)
 

@@ -1,6 +1,7 @@
 """What ``sportello serve`` (or, for several processes, ``sportello worker``) does on a timer
 besides answering: staff notices and SLA reminders (e-mail, and reminders in the Telegram
-staff group), sending the e-mail, posting the webhooks' events, and the retention purge.
+staff group), sending the e-mail, posting the webhooks' events, the retention purge, and
+syncing the web sources that are due (``api.sources.sync``, a loop of its own).
 
 Every step is idempotent and stored in the database: a notice is queued under a key naming
 its event and recipient (a second enqueue is a no-op) and sent only by the process the outbox
@@ -17,8 +18,10 @@ import logging
 from api.recovery import Periodic
 from api.services import Services, webhook_endpoints
 from api.settings import Settings
+from api.sources.sync import SourceSync
+from api.staff_recipients import email_recipients, staff_group
 from bot.desk.staff import StaffNotices
-from bot.outbound.email_delivery import EMAIL_CHANNEL, EmailConfig, EmailSender
+from bot.outbound.email_delivery import EmailConfig, EmailSender
 from bot.outbound.webhooks import WebhookSender, enqueue_event, knowledge_event
 
 KNOWLEDGE_LOOKBACK = dt.timedelta(days=1)
@@ -48,7 +51,6 @@ class DeskTasks:
         settings = services.settings
         self.outbox = services.outbox()
         self.desk = services.staff_desk()
-        self.accounts = services.accounts()
         config = email_config(settings)
         self.email = EmailSender(self.outbox, config) if config else None
         self.endpoints = webhook_endpoints(settings)
@@ -58,14 +60,24 @@ class DeskTasks:
         self.sla = dt.timedelta(hours=settings.console.sla_hours)
         self._last_purge: dt.datetime | None = None
         self._loop = Periodic("desk-tasks", self.run_once, lambda: services.settings.console.notify_seconds)
+        # Web sources sync on a loop of their own: a crawl takes minutes, the notices must not wait for it.
+        self._sources = (
+            Periodic("web-sources", SourceSync(services).run_due, lambda: settings.sources.check_seconds)
+            if settings.sources.schedule
+            else None
+        )
 
     def start(self) -> None:
         """Run in the background until ``stop``."""
         self._loop.start()
+        if self._sources is not None:
+            self._sources.start()
 
     async def stop(self) -> None:
         """Stop (waits for a step in progress to end)."""
         await self._loop.stop()
+        if self._sources is not None:
+            await self._sources.stop()
         if self.webhooks is not None:
             self.webhooks.close()
 
@@ -75,9 +87,8 @@ class DeskTasks:
         for notices in self.email_recipients():
             counts["queued"] += self.desk.queue_notices(notices)
             counts["queued"] += self.desk.queue_reminders(notices, self.sla, self.services.now())
-        staff_chat = self.services.settings.telegram.staff_chat_id
-        if staff_chat is not None and self.services.settings.telegram.token is not None:
-            group = StaffNotices("telegram", str(staff_chat))  # the bot itself queues the group's notices
+        group = staff_group(self.services)
+        if group is not None:  # the bot itself queues the group's notices
             counts["queued"] += self.desk.queue_reminders(group, self.sla, self.services.now())
         if self.email is not None:
             counts["emailed"] = self.email.send_due()
@@ -96,13 +107,8 @@ class DeskTasks:
         )
 
     def email_recipients(self) -> list[StaffNotices]:
-        """Who gets e-mail: the configured recipients, or every active staff account."""
-        if self.email is None:
-            return []
-        addresses = self.services.settings.email.recipients or [
-            account.email for account in self.accounts.all() if account.active
-        ]
-        return [StaffNotices(EMAIL_CHANNEL, address) for address in addresses]
+        """Who gets e-mail (see ``email_recipients``)."""
+        return email_recipients(self.services) if self.email is not None else []
 
     def purge_if_due(self) -> int:
         """Apply the retention period every ``purge_hours`` (first at startup)."""

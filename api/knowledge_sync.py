@@ -91,9 +91,10 @@ def load_sample_if_empty(
 
 
 def console_sources(services: Services) -> list[Path]:
-    """What the console's re-ingest reads: the uploads, the configured folders, the sample when it is loaded."""
+    """What the console's re-ingest reads: the uploads, the configured folders, the web sources' pages, the
+    sample when it is loaded."""
     settings = services.settings
-    paths = [settings.upload_dir, *settings.console.knowledge_dirs]
+    paths = [settings.upload_dir, *settings.console.knowledge_dirs, settings.web_dir]
     sample = str(SAMPLE_KNOWLEDGE_DIR)
     if any(origin.startswith(sample) for origin in services.manifest.file_hashes()):
         paths.append(SAMPLE_KNOWLEDGE_DIR)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.settings_channels import ConsoleSettings, EmailSettings, TelegramSettings, WebhookSettings, WebSettings
+from api.settings_sources import SourcesSettings
 from knowledge.loaders import ParseBudget
 
 
@@ -281,6 +282,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     quality: QualitySettings = Field(default_factory=QualitySettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
     redis_url: str | None = Field(
         default=None,
         pattern=r"^rediss?://",
@@ -315,6 +317,11 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         """Where the console stores uploaded documents."""
         return self.console.upload_dir or self.data_dir / "documents"
+
+    @property
+    def web_dir(self) -> Path:
+        """Where the web sources' pages are written for the ingest."""
+        return self.sources.dir or self.data_dir / "web"
 
     @property
     def cache_dir(self) -> Path:

@@ -27,6 +27,7 @@ from knowledge.errors import CatalogError, FileTooLargeError, KnowledgeError, Un
 from knowledge.loaders import CATALOG_SUFFIXES, SUPPORTED_SUFFIXES, ParseBudget, load_document
 from knowledge.loaders._common import decode_text
 from knowledge.loaders.isolated import check_isolated
+from knowledge.loaders.sidecar import apply_sidecar, read_sidecar
 from knowledge.store import DocumentRecord, ManifestStore
 
 log = logging.getLogger(__name__)
@@ -290,14 +291,16 @@ class IngestPipeline:
         origin = str(path)
         try:
             data = self._read(path)
-            file_hash = self._file_hash(data)
+            sidecar = read_sidecar(path)
+            file_hash = self._file_hash(data + sidecar)
             if file_hash == stored_hash:
                 report.unchanged.extend(doc.source for doc in self._manifest.documents([origin]))
                 return None
             if path.suffix.lower() in CATALOG_SUFFIXES:
                 documents = [entry_document(entry, origin) for entry in catalogs[origin].entries()]
             else:
-                documents = [load_document(path, self._config.max_file_bytes, self._config.budget)]
+                document = load_document(path, self._config.max_file_bytes, self._config.budget)
+                documents = [apply_sidecar(document, sidecar) if sidecar else document]
         except KnowledgeError as exc:
             report.failed.append(IngestFailure(origin, exc.code, str(exc)))
             return None

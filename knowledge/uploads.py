@@ -95,7 +95,7 @@ class UploadStore:
         """
         written = []
         ledger_path = folder / LEDGER
-        ledger = _read_ledger(ledger_path)
+        ledger = read_ledger(ledger_path)
         before = dict(ledger)
         for upload in self.listing():
             if Path(upload.name).name != upload.name or upload.name.startswith("."):
@@ -114,12 +114,12 @@ class UploadStore:
                 if data is None:
                     continue  # gone meanwhile
                 folder.mkdir(parents=True, exist_ok=True)
-                _write_atomically(target, data)
+                write_atomically(target, data)
                 written.append(upload.name)
             ledger[upload.name] = upload.sha256
         if ledger != before:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(ledger_path, json.dumps(ledger, sort_keys=True).encode())
+            write_atomically(ledger_path, json.dumps(ledger, sort_keys=True).encode())
         return written
 
     def _forget(self, name: str, sha256: str) -> None:
@@ -127,7 +127,7 @@ class UploadStore:
             session.execute(delete(UploadRow).where(UploadRow.name == name, UploadRow.sha256 == sha256))
 
 
-def _read_ledger(path: Path) -> dict[str, str]:
+def read_ledger(path: Path) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -143,8 +143,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     """A reader (an ingest of another process on a shared folder) sees the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -22,7 +22,10 @@ import bot.outbound.outbox
 import bot.telegram.held
 import bot.telegram.updates  # noqa: F401  (registers the Telegram update log)
 import knowledge.store
-import knowledge.uploads  # noqa: F401
+import knowledge.uploads
+import knowledge.web.pages
+import knowledge.web.proposals
+import knowledge.web.sources  # noqa: F401
 import retrieval.embedding_cache  # noqa: F401  (registers the retrieval tables)
 from knowledge.database import Base, make_engine
 

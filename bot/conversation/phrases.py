@@ -302,6 +302,27 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "[Sportello] Message from the help desk",
         "[Sportello] Message du guichet",
     ),
+    "email_subject_source": (
+        "[Sportello] Una pagina seguita è cambiata",
+        "[Sportello] A followed web page changed",
+        "[Sportello] Une page suivie a changé",
+    ),
+    "source_deadline_changed": (
+        "La pagina «{title}» ({url}) indica ora la scadenza {new} (prima: {old}). Controlla il bando o la missione "
+        "nel catalogo.",
+        "The page “{title}” ({url}) now states the deadline {new} (before: {old}). Check the call or mission in "
+        "the catalog.",
+        "La page « {title} » ({url}) indique désormais la date limite {new} (avant : {old}). Vérifiez l'appel ou "
+        "la mission dans le catalogue.",
+    ),
+    "source_page_gone": (
+        "La pagina «{title}» ({url}) non è più disponibile ({reason}). Se non torna, esce dalla base di "
+        "conoscenza il {retire}.",
+        "The page “{title}” ({url}) is no longer available ({reason}). Unless it comes back, it leaves the "
+        "knowledge base on {retire}.",
+        "La page « {title} » ({url}) n'est plus disponible ({reason}). Si elle ne revient pas, elle quitte la base "
+        "de connaissances le {retire}.",
+    ),
     "email_answer_in_console": (
         "Rispondi dalla console dello sportello.",
         "Reply from the help desk's console.",

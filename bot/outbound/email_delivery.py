@@ -227,6 +227,8 @@ def subject(item: OutboxItem) -> str:
         return say(key, "it", id=item.escalation_id, channel=channel, reason=word(reason, "reason", "it"))
     if item.escalation_id is not None:
         return say("email_subject_escalation", "it", id=item.escalation_id)
+    if item.kind == "source_alert":
+        return say("email_subject_source", "it")
     return say("email_subject_other", "it")
 
 

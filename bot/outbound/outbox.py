@@ -42,7 +42,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from bot.conversation import leases
 from knowledge.database import Base, as_utc, transaction
 
-OutboxKind = Literal["staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder", "webhook"]
+OutboxKind = Literal[
+    "staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder", "webhook", "source_alert"
+]
 OutboxStatus = Literal["pending", "sent", "undeliverable"]
 MAX_OUTBOX_TEXT = 20_000
 LEASE = dt.timedelta(minutes=2)
