@@ -69,7 +69,7 @@ def list_sources() -> None:
             run = last.get(source.id)
             state = "paused" if not source.enabled else f"next {source.next_sync_at:%Y-%m-%d %H:%M} UTC"
             summary = _counts(run.counts) + f" · {run.outcome}" if run is not None else "never synced"
-            pages = len(WebPages(services.sessions, services.now).of(source.id))
+            pages = WebPages(services.sessions, services.now).count(source.id)
             out.print(f"#{source.id}\t{source.mode}\t{source.url}\t{pages} pages\t{summary}\t{state}", markup=False,
                       highlight=False)  # fmt: skip
 

@@ -28,6 +28,8 @@ from bot.desk.staff_faq import StaffFaqError
 from knowledge.catalog import Call, Mission
 from knowledge.errors import KnowledgeError
 from knowledge.loaders import SUPPORTED_SUFFIXES
+from knowledge.web.pages import WebPages
+from knowledge.web.proposals import Proposals
 
 router = APIRouter(
     prefix="/console", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_staff)]
@@ -122,6 +124,7 @@ def knowledge(request: Request, state: ConsoleDep) -> Response:
         "documents": documents, "catalog": catalog, "last_run": services.manifest.last_run(),
         "suffixes": ", ".join(SUPPORTED_SUFFIXES), "max_mb": services.settings.console.max_upload_mb,
         "upload_dir": services.settings.upload_dir, "sources": console_sources(services),
+        "proposals": len(Proposals(services.sessions, services.now).listing("pending")),
     }  # fmt: skip
     return render(request, "knowledge.html", context)
 
@@ -155,7 +158,7 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
             state.audit.record(session.account.email, "upload_refused", f"document {name}", {"problem": exc.code})
             return _knowledge_back(error="refused", detail=exc.reason)
         if state.quality_gate is not None:
-            verdict = await _waiting_for_ingest(state, _check, state, staged, target)
+            verdict = await waiting_for_ingest(state, _check, state, staged, target)
             if verdict is BUSY:
                 return _knowledge_back(error="busy")
             if isinstance(verdict, GateVerdict) and not verdict.ok:
@@ -167,7 +170,7 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
         staged.replace(target)
     finally:
         staged.unlink(missing_ok=True)
-    outcome = await _sync(state, [settings.upload_dir])
+    outcome = await ingest_waiting(state, [settings.upload_dir])
     if outcome is None:
         return _knowledge_back(error="busy")
     state.audit.record(session.account.email, "upload", f"document {name}", outcome.report.counts())
@@ -179,7 +182,7 @@ async def upload(request: Request, state: ConsoleDep, session: StaffDep, file: U
 async def reingest(state: ConsoleDep, session: StaffDep) -> Response:
     """Ingest every console source again (only what changed is re-embedded)."""
     try:
-        outcome = await _sync(state, console_sources(state.services), state.quality_gate)
+        outcome = await ingest_waiting(state, console_sources(state.services), state.quality_gate)
     except PublishRefusedError as exc:
         state.audit.record(session.account.email, "reingest_refused", "knowledge", {"problems": exc.verdict.problems})
         return _knowledge_back(error="quality", detail=exc.verdict.summary())
@@ -198,10 +201,10 @@ def _check(state: ConsoleState, staged: Path, target: Path) -> GateVerdict:
 
 
 BUSY = object()
-"""What ``_waiting_for_ingest`` returns when another ingest still runs after the wait."""
+"""What ``waiting_for_ingest`` returns when another ingest still runs after the wait."""
 
 
-async def _waiting_for_ingest(state: ConsoleState, work: Callable[..., T], *args: Any) -> T | object:
+async def waiting_for_ingest(state: ConsoleState, work: Callable[..., T], *args: Any) -> T | object:
     """``work(*args)`` off the event loop; while another ingest (here or in another process)
     holds the lock, tried again until ``ingest_wait_seconds`` have passed, then ``BUSY``."""
     deadline = time.monotonic() + state.services.settings.console.ingest_wait_seconds
@@ -214,10 +217,10 @@ async def _waiting_for_ingest(state: ConsoleState, work: Callable[..., T], *args
             await asyncio.sleep(INGEST_RETRY_SECONDS)
 
 
-async def _sync(state: ConsoleState, paths: list[Path], gate: QualityGate | None = None) -> SyncOutcome | None:
+async def ingest_waiting(state: ConsoleState, paths: list[Path], gate: QualityGate | None = None) -> SyncOutcome | None:
     """Ingest (embedding takes seconds) after the uploads stored by any process are in this one's
     folder, waiting for another ingest under way; ``None`` if it still runs after the wait."""
-    outcome = await _waiting_for_ingest(state, _materialise_and_sync, state.services, paths, gate)
+    outcome = await waiting_for_ingest(state, _materialise_and_sync, state.services, paths, gate)
     if not isinstance(outcome, SyncOutcome):
         return None
     if outcome.flagged:
@@ -228,6 +231,7 @@ async def _sync(state: ConsoleState, paths: list[Path], gate: QualityGate | None
 
 def _materialise_and_sync(services: Services, paths: list[Path], gate: QualityGate | None) -> SyncOutcome:
     services.uploads().materialise(services.settings.upload_dir)
+    WebPages(services.sessions, services.now).materialise(services.settings.web_dir)
     return sync_knowledge(services, paths, gate=gate)
 
 

@@ -17,7 +17,8 @@ finds every ``_("…")`` in the templates and every ``Message("…")`` in ``api/
 for one without English and French. To add a string: mark it, then add its line to the
 catalogue part of its page area (this module for the frame, the login and error pages and
 Python messages; ``translations_requests`` for the queue, a request and the FAQs;
-``translations_management`` for knowledge, analytics, staff and the log). A key lives in one
+``translations_management`` for knowledge, analytics, staff and the log; ``translations_sources``
+for the web sources and the catalog proposals). A key lives in one
 part only: the parts are merged at import and a duplicate is an error.
 """
 
@@ -27,6 +28,7 @@ from collections.abc import Callable, Mapping
 
 from api.console.translations_management import MANAGEMENT
 from api.console.translations_requests import REQUESTS
+from api.console.translations_sources import SOURCES
 from bot.desk.accounts import LANGUAGES, Language
 
 LANGUAGE_NAMES: dict[Language, str] = {"it": "Italiano", "en": "English", "fr": "Français"}
@@ -228,5 +230,5 @@ def _merged(*parts: Mapping[str, dict[str, str]]) -> Translations:
     return catalogue
 
 
-CATALOGUE: Translations = _merged(FRAME, REQUESTS, MANAGEMENT)
+CATALOGUE: Translations = _merged(FRAME, REQUESTS, MANAGEMENT, SOURCES)
 """Every console string: Italian source text → {"en": …, "fr": …}."""

@@ -16,6 +16,7 @@ Pages the previous syncs kept and this one did not reach are fetched again, so a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import deque
@@ -157,6 +158,9 @@ class Crawl:
             self.report.seconds_extracting += time.perf_counter() - started
             self.report.note(url, "failed", str(exc))
             return []
+        if page.title and page.publisher and page.publisher.casefold() not in page.title.casefold():
+            # Whose page it is names it: "the Bergamo chamber's fair grant" must find the chamber's page.
+            page = dataclasses.replace(page, title=f"{page.title} — {page.publisher}")
         fields = detect_call_fields(page.title or "", page.text, self.source.language or page.language)
         kind = self.source.kind or fields.kind
         text = render_markdown(page, url, kind=kind, language=self.source.language)

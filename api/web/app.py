@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import telegram
-from api.console import admin, analytics, auth, escalations, exports, knowledge, live, webhooks
+from api.console import admin, analytics, auth, escalations, exports, knowledge, live, proposals, sources, webhooks
 from api.console.state import build_console_state
 from api.console.templating import STATIC as CONSOLE_STATIC
 from api.desk_tasks import DeskTasks
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(chat.router)
     app.include_router(pages.router)
     app.include_router(telegram.router)
-    for console in (auth, escalations, live, knowledge, analytics, exports, admin, webhooks):
+    for console in (auth, escalations, live, knowledge, sources, proposals, analytics, exports, admin, webhooks):
         app.include_router(console.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     # Outermost last: headers on everything, bodies counted before anything reads them.

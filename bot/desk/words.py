@@ -1,6 +1,7 @@
 """The desk's words for the codes the data holds (for the console's pages and the staff
 notices): statuses, reasons, channels, kinds,
-decisions, roles, outcomes, audit actions and an escalation's detail fields, and country
+decisions, roles, outcomes, audit actions, an escalation's detail fields, the web sources' modes,
+sync outcomes and a run's page counts, and country
 names, in each language the console speaks (the staff member's, ``StaffAccount.language``).
 
 A page never shows a code to staff (``open``, ``user_request``, ``reimbursement_rule``,
@@ -111,6 +112,48 @@ WORDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "analytics_export": ("esportazione analisi", "analytics export", "export des analyses"),
         "purge": ("conservazione applicata", "retention applied", "conservation appliquée"),
         "webhook_retry": ("webhook rimesso in coda", "webhook queued again", "webhook remis en file"),
+        "source_added": ("fonte web aggiunta", "web source added", "source web ajoutée"),
+        "source_removed": ("fonte web rimossa", "web source removed", "source web retirée"),
+        "source_paused": ("fonte web sospesa", "web source paused", "source web suspendue"),
+        "source_resumed": ("fonte web ripresa", "web source resumed", "source web reprise"),
+        "source_synced": ("fonte web sincronizzata", "web source synced", "source web synchronisée"),
+        "proposal_confirmed": ("proposta confermata", "proposal confirmed", "proposition confirmée"),
+        "proposal_dismissed": ("proposta scartata", "proposal dismissed", "proposition écartée"),
+    },
+    "mode": {
+        "page": ("pagina e link", "page and its links", "page et ses liens"),
+        "sitemap": ("mappa del sito", "sitemap", "plan du site"),
+        "feed": ("feed RSS o Atom", "RSS or Atom feed", "flux RSS ou Atom"),
+    },
+    "sync": {
+        "added": ("aggiunta", "added", "ajoutée"),
+        "changed": ("cambiata", "changed", "modifiée"),
+        "unchanged": ("invariata", "unchanged", "inchangée"),
+        "failed": ("non riuscita", "failed", "échec"),
+        "refused": ("rifiutata", "refused", "refusée"),
+        "missing": ("mancante", "missing", "manquante"),
+        "retired": ("ritirata", "retired", "retirée"),
+        "ok": ("riuscita", "done", "réussie"),
+        "busy": (
+            "rimandata: indicizzazione in corso",
+            "postponed: indexing under way",
+            "reportée : indexation en cours",
+        ),
+        "not_published": ("non pubblicata", "not published", "non publiée"),
+    },
+    "counts": {
+        "fetched": ("scaricate", "fetched", "récupérées"),
+        "added": ("aggiunte", "added", "ajoutées"),
+        "changed": ("cambiate", "changed", "modifiées"),
+        "unchanged": ("invariate", "unchanged", "inchangées"),
+        "failed": ("non riuscite", "failed", "en échec"),
+        "refused": ("rifiutate", "refused", "refusées"),
+        "missing": ("mancanti", "missing", "manquantes"),
+        "retired": ("ritirate", "retired", "retirées"),
+    },
+    "page": {
+        "live": ("online", "live", "en ligne"),
+        "missing": ("mancante", "missing", "manquante"),
     },
     "event": {
         "conversation.started": ("conversazione iniziata", "conversation started", "conversation commencée"),

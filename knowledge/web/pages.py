@@ -21,8 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, defer, mapped_column, sessionmaker
 
 from knowledge.database import Base, as_utc
 from knowledge.loaders.sidecar import sidecar_path
@@ -120,8 +132,15 @@ class WebPages:
     def of(self, source_id: int) -> list[WebPage]:
         """A source's pages, by URL."""
         query = select(WebPageRow).where(WebPageRow.source_id == source_id).order_by(WebPageRow.url)
+        query = query.options(defer(WebPageRow.content))  # a listing, not the pages' bytes
         with self._sessions() as session:
             return [_page(row) for row in session.scalars(query)]
+
+    def count(self, source_id: int) -> int:
+        """How many pages a source has."""
+        with self._sessions() as session:
+            query = select(func.count()).select_from(WebPageRow).where(WebPageRow.source_id == source_id)
+            return int(session.scalar(query) or 0)
 
     def get(self, page_id: int) -> WebPage | None:
         """One page, or ``None``."""

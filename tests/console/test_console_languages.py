@@ -115,7 +115,8 @@ def pages_after_some_work(client: TestClient, services: Services, csrf: str) -> 
         "/console/escalations", "/console/escalations?view=resolved", f"/console/escalations/{taken}",
         f"/console/escalations/{waiting}", f"/console/escalations/{closed}", f"/console/escalations/{closed}/faq",
         "/console/faqs", "/console/knowledge", "/console/analytics", "/console/admin/staff", "/console/admin/audit",
-        "/console/knowledge?error=type", f"/console/escalations/{taken}?done=note_saved",
+        "/console/knowledge?error=type", f"/console/escalations/{taken}?done=note_saved", "/console/sources",
+        "/console/proposals",
     )  # fmt: skip
     pages = {}
     for path in paths:
