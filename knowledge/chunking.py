@@ -50,8 +50,14 @@ class Chunk:
 
 def search_text(title: str, section: tuple[str, ...], text: str) -> str:
     """Title, section path and body as one string (shared with index rebuilds)."""
-    heading = " > ".join(part for part in section if part != title)
+    heading = " > ".join(part for part in section if not repeats_title(part, title))
     return "\n".join(part for part in (title, heading, text) if part)
+
+
+def repeats_title(heading: str, title: str) -> bool:
+    """Whether a heading is the document's title again: equal to it, or the page heading a web
+    page's title extends with its publisher ("Bando fiere 2027 — Camera di commercio")."""
+    return heading == title or title.startswith(f"{heading} — ")
 
 
 def chunk_id_of(doc_id: str, index: int) -> str:

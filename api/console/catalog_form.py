@@ -102,7 +102,8 @@ def prefilled(fields: dict[str, Any], today: dt.date, known: CatalogEntry | None
         "opens": fields.get("opens") or "", "deadline_date": fields.get("deadline") or "",
         "countries": ", ".join(countries), "country": countries[0] if countries else "",
         "sectors": ", ".join(str(sector) for sector in fields.get("sectors") or []),
-        "funding_rate": rate or "", "max_amount": amount or "",
+        "funding_rate": rate or "", "max_amount": amount or "", "organiser": fields.get("publisher") or "",
+        "starts": fields.get("starts") or "", "ends": fields.get("ends") or "",
     }  # fmt: skip
     values |= {name: value for name, value in read.items() if value}
     values.setdefault("id", slug(values.get("title", "")))

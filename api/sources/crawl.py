@@ -48,6 +48,7 @@ class PageChange:
     before: WebPage | None
     fields: CallFields | None = None
     reason: str = ""
+    publisher: str | None = None
 
 
 @dataclass
@@ -170,16 +171,18 @@ class Crawl:
             url, "text/markdown", text.encode("utf-8"), title=page.title, language=language, kind=kind,
             deadline=fields.deadline, etag=result.etag, last_modified=result.last_modified, links=tuple(page.links),
         )  # fmt: skip
-        self._store(fetched, known, fields if kind in ("call", "mission") else None)
+        self._store(fetched, known, fields if kind in ("call", "mission") else None, page.publisher)
         for document in page.documents:  # documents of a kept page are sources of their own
             self._visit(document, follow=False, same_site=False)
         return [link for link in page.links if link not in page.documents] if follow else []
 
-    def _store(self, fetched: FetchedPage, known: WebPage | None, fields: CallFields | None) -> None:
+    def _store(
+        self, fetched: FetchedPage, known: WebPage | None, fields: CallFields | None, publisher: str | None = None
+    ) -> None:
         outcome, page = self.pages.store(self.source.id, fetched)
         self.report.note(fetched.url, outcome)
         if outcome != "unchanged" or (known is not None and known.status == "missing"):
-            self.result.changes.append(PageChange(page, outcome, known, fields))
+            self.result.changes.append(PageChange(page, outcome, known, fields, publisher=publisher))
 
     def _fetch(self, url: str, known: WebPage | None, accept: frozenset[str]) -> FetchResult | None:
         started = time.perf_counter()

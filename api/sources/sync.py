@@ -161,5 +161,7 @@ def proposal_fields(change: PageChange) -> dict[str, object]:
         "kind": change.page.kind or found.kind, "title": change.page.title, "url": change.page.url,
         "language": change.page.language, "opens": found.opens.isoformat() if found.opens else None,
         "deadline": found.deadline.isoformat() if found.deadline else None, "amounts": list(found.amounts),
-        "countries": list(found.countries), "sectors": list(found.sectors),
+        "countries": list(found.countries), "sectors": list(found.sectors), "publisher": change.publisher,
+        "starts": found.starts.isoformat() if found.starts else None,
+        "ends": found.ends.isoformat() if found.ends else None,
     }  # fmt: skip

@@ -34,6 +34,7 @@ from bot.answers.catalog_matching import (
     offer_entry,
     record_citation,
     step_text,
+    title_tokens,
     titled,
     word_stem,
     word_tokens,
@@ -73,8 +74,12 @@ class CatalogReply:
 class CatalogDesk:
     """The catalog at a moment: which entries a message names, and the answers the records give."""
 
-    def __init__(self, records: Sequence[CatalogRecord], now: dt.datetime, closing_soon_days: int = 14) -> None:
+    def __init__(
+        self, records: Sequence[CatalogRecord], now: dt.datetime, closing_soon_days: int = 14,
+        page_titles: Sequence[str] = (),
+    ) -> None:  # fmt: skip
         self._records = list(records)
+        self._page_tokens = [tokens for title in page_titles if (tokens := title_tokens(title))]
         self._now = now
         self._closing_soon_days = closing_soon_days
         self._tokens = {r.entry.id: entry_tokens(r.entry) for r in self._records if is_offer(r)}
@@ -128,7 +133,22 @@ class CatalogDesk:
         by_title = [
             r for r in self._records if isinstance(r.entry, Call) and self._distinctive.get(r.entry.id, set()) & words
         ]
+        best_page = self._best_page(words)
+        if best_page:
+            # A page that is not in the catalog (a call's own web page) and carries more of the
+            # message's words names it better: the catalog's calls sharing a word are not meant.
+            return [r for r in by_country + by_title if len(self._tokens.get(r.entry.id, set()) & words) >= best_page]
         return by_country + by_title
+
+    def _best_page(self, words: set[str]) -> int:
+        """How many of ``words`` the call or mission page outside the catalog that carries most of them carries."""
+        return max((len(tokens & words) for tokens in self._page_tokens), default=0)
+
+    def names_a_page(self, text: str) -> bool:
+        """Whether the message names a call or mission page that is not in the catalog better than any entry."""
+        words = {word_stem(w) for w in word_tokens(text)}
+        best_page = self._best_page(words)
+        return best_page > 0 and all(len(tokens & words) < best_page for tokens in self._tokens.values())
 
     def offers(self, kind: Literal["call", "mission"] | None = None) -> list[CatalogRecord]:
         """Calls and missions (of ``kind``) that are open, closing soon or upcoming, soonest deadline first."""
@@ -153,7 +173,9 @@ class CatalogDesk:
             rule_facts = self._rule_facts(text, named, language)
             if rule_facts is not None:
                 return rule_facts
-        listing_asked = LIST_CUE.search(text) or (countries and not named and MISSION_WORD.search(text))
+        listing_asked = LIST_CUE.search(text) or (
+            countries and not named and MISSION_WORD.search(text) and not self.names_a_page(text)
+        )
         # Without calls or missions in the catalog (a desk that only ingests pages), the
         # documents answer "what is open": "nothing is open" would be the catalog's silence.
         if listing_asked and any(is_offer(r) for r in self._records):
@@ -169,7 +191,7 @@ class CatalogDesk:
             facts = self._facts(text, named, language)
             if facts is not None:
                 return facts
-        if not named and not countries and STATUS_CUE.search(text):
+        if not named and not countries and STATUS_CUE.search(text) and not self.names_a_page(text):
             # "Entro quando scade la missione?" — which one? Dates differ: ask, offering those open.
             options = self.options_for(text)
             if len(options) >= 2:

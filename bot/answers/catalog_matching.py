@@ -132,5 +132,9 @@ def word_stem(word: str) -> str:
 
 
 def entry_tokens(entry: Call | Mission | ReimbursementRule) -> set[str]:
-    words = word_tokens(f"{entry.title} {entry.id}")
-    return {word_stem(w) for w in words if len(w) >= 3 and w not in GENERIC}
+    return title_tokens(f"{entry.title} {entry.id}")
+
+
+def title_tokens(title: str) -> set[str]:
+    """The stems a title names something by (no generic words such as "bando" or a year)."""
+    return {word_stem(w) for w in word_tokens(title) if len(w) >= 3 and w not in GENERIC}

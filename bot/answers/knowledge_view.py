@@ -25,6 +25,9 @@ class Snapshot:
     generation: tuple[str, tuple[int, str]]
     catalog: list[CatalogRecord]
     curated: CuratedAnswers
+    page_titles: tuple[str, ...] = ()
+    """Titles of the call and mission pages that are documents, not catalog entries (a web page of
+    a call nobody put in the catalog yet): what the catalog's naming is weighed against."""
 
 
 class KnowledgeView:
@@ -61,8 +64,10 @@ class KnowledgeView:
                 if self._staff_faqs is not None:
                     hashes = {doc.doc_id: doc.content_hash for doc in self._manifest.documents()}
                     entries = self._staff_faqs.served(hashes) + entries
+                documents = self._manifest.documents()
+                pages = tuple(d.title for d in documents if d.entry_kind is None and d.kind in ("call", "mission"))
                 self._snapshot = Snapshot(
-                    generation, self._manifest.catalog_entries(), CuratedAnswers(self._index.embedder, entries)
+                    generation, self._manifest.catalog_entries(), CuratedAnswers(self._index.embedder, entries), pages
                 )
             return self._snapshot
 

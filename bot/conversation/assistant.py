@@ -167,7 +167,8 @@ class Assistant(AnswerSteps):
 
     def catalog_desk(self) -> CatalogDesk:
         """The catalog now: its records, their status, what a message names."""
-        return CatalogDesk(self._knowledge.snapshot().catalog, self._now(), self.config.closing_soon_days)
+        snapshot = self._knowledge.snapshot()
+        return CatalogDesk(snapshot.catalog, self._now(), self.config.closing_soon_days, snapshot.page_titles)
 
     def _decide(self, context: TurnContext) -> Draft:
         turn = context.turn

@@ -58,6 +58,10 @@ _WEAK_OPENS = {"it": r"dal|dall'", "en": r"from|starting", "fr": r"du|a partir d
 _WEAK_GAP = 12
 _SENTENCE_ENDS = (". ", "! ", "? ", "; ")
 _DAY_RANGE = re.compile(r"\b\d{1,2}\s*(?:\w{1,5}|[-–])\s*$")
+_PERIOD = re.compile(
+    rf"\b(?:dal|from|du)\s+(\d{{1,2}})(?:er)?(?:\s+({_MONTH_ALT}))?\s+(?:al|to|au|[-–])\s+(\d{{1,2}})\s+"
+    rf"({_MONTH_ALT})\s+(\d{{4}})\b"
+)
 _STRONG_GAP = 70
 _SUBJECT = re.compile(
     r"\b(?:domand[ae]|candidatur[ae]s?|iscrizion[ei]|registrazion[ei]|adesion[ei]|presentazione|invio|"
@@ -129,6 +133,9 @@ class CallFields:
     countries: tuple[str, ...]
     sectors: tuple[str, ...]
     """Canonical English sector names ("textile", "ICT", "agrifood")."""
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    """An event's days ("dal 12 al 16 ottobre 2027"): a mission's or a fair's, when the page states them."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,7 @@ def detect_call_fields(title: str, text: str, language: str | None = None) -> Ca
     folded = fold_accents(prose)
     opens, deadlines = _classify(folded, _dates(folded), language)
     evidence = bool(opens or deadlines) or bool(_APPLICATIONS.search(folded))
+    starts, ends = _period(folded)
     return CallFields(
         kind=_kind(fold_accents(title), folded, evidence),
         opens=min(opens, default=None),
@@ -157,7 +165,26 @@ def detect_call_fields(title: str, text: str, language: str | None = None) -> Ca
         amounts=tuple(dict.fromkeys(" ".join(m.group(0).split()) for m in _AMOUNT.finditer(prose)))[:8],
         countries=tuple(countries_in(prose)[:10]),
         sectors=_sectors(folded),
+        starts=starts,
+        ends=ends,
     )
+
+
+def _period(folded: str) -> tuple[dt.date | None, dt.date | None]:
+    """The first event period the text states ("dal 12 al 16 ottobre 2027", "from 12 to 16 October
+    2027", "du 30 septembre au 4 octobre 2027"), or ``(None, None)``."""
+    for match in _PERIOD.finditer(folded):
+        first_day, first_month, last_day, last_month, year = match.groups()
+        end_month = _MONTHS[last_month]
+        start_month = _MONTHS[first_month] if first_month else end_month
+        try:
+            starts = dt.date(int(year) - (start_month > end_month), start_month, int(first_day))
+            ends = dt.date(int(year), end_month, int(last_day))
+        except ValueError:
+            continue
+        if starts <= ends:
+            return starts, ends
+    return None, None
 
 
 def _untable(text: str) -> str:
@@ -246,6 +273,12 @@ def _classify(folded: str, mentions: list[_Dated], language: str | None) -> tupl
         if category is None and previous_end and _LIST_CONTINUES.fullmatch(folded, previous_end, start):
             category = previous
         sentence = _sentence_end(folded[max(0, start - 200) : start], breaks=(*_SENTENCE_ENDS, "\n"))
+        if category == "deadline" and _nearest_cue(context.rsplit("\n", 1)[-1]) is None:
+            # The cue is a label on a line above ("## Scadenza e domanda"); on the date's own line,
+            # "le domande si presentano dal 1 febbraio" opens the window the label is about.
+            tail = context[-_WEAK_GAP:]
+            if _SUBJECT.search(sentence) and not _DAY_RANGE.search(tail) and weak_opens.search(tail):
+                category = "opens"
         if category is None and _SUBJECT.search(sentence):
             tail = context[-_WEAK_GAP:]
             if not _DAY_RANGE.search(tail):  # "dal 12 al 16 ottobre": the days of an event

@@ -198,3 +198,19 @@ def test_a_rule_only_past_missions_use_is_a_past_edition(desk: CatalogDesk) -> N
     assert desk.is_past("rimborso-missione-canada-2026")
     assert not desk.is_past("rimborso-missioni-eu-alliance-2027")
     assert desk.is_past("missione-canada-2026") and not desk.is_past("missione-giappone-2027")
+
+
+def test_a_call_page_outside_the_catalog_that_names_the_question_better_is_left_to_the_documents(
+    desk: CatalogDesk,
+) -> None:
+    pages = ("Voucher Fiere Internazionali 2027 — Cluster Tessile Toscano", "Missione in Canada 2027 — Cluster Tessile")
+    with_pages = CatalogDesk(desk.records, TODAY, page_titles=pages)
+    question = "Entro quando si presenta la domanda per il Voucher Fiere Internazionali 2027?"
+    assert desk.answer(question, [], "it") is not None  # the catalog's fairs call shares "fiere"
+    assert with_pages.answer(question, [], "it") is None  # the page carries more of the question's words
+    canada = "Fino a quando ci si iscrive alla missione in Canada del Cluster Tessile Toscano?"
+    assert with_pages.answer(canada, countries_in(canada), "it") is None
+    # A question naming the catalog's own entry still gets it, page or not.
+    japan = "Entro quando devo iscrivermi alla missione in Giappone?"
+    reply = with_pages.answer(japan, countries_in(japan), "it")
+    assert reply is not None and "15 marzo 2027" in reply.text

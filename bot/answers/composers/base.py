@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from knowledge.chunking import repeats_title
 from retrieval.passages import Passage
 
 
@@ -24,7 +25,7 @@ class Citation:
     @classmethod
     def of(cls, n: int, passage: Passage) -> Citation:
         """Citation number ``n`` for ``passage``."""
-        section = " > ".join(s for s in passage.section if s != passage.title)
+        section = " > ".join(s for s in passage.section if not repeats_title(s, passage.title))
         return cls(
             n=n, title=passage.title, section=section, page=passage.page, url=passage.url,
             source=passage.source, chunk_id=passage.chunk_id, language=passage.language,
