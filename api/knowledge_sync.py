@@ -43,14 +43,18 @@ def sync_knowledge(
     prune_missing: bool = False,
     on_progress: ProgressCallback | None = None,
     gate: QualityGate | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> SyncOutcome:
     """Ingest ``paths`` (one ingest at a time: ``IngestBusyError`` otherwise), then alerts and FAQ review.
 
     With a ``gate``, the knowledge base the ingest would make is evaluated first, and nothing
     is published (``PublishRefusedError``) when it answers the golden questions worse than the
-    live one.
+    live one. ``prepare`` runs first under the lock (writing a folder the ingest reads, so
+    that no other process's ingest reads it half-written).
     """
     with services.ingest_lock():
+        if prepare is not None:  # e.g. write the stored uploads or web pages into their folder
+            prepare()
         verdict = check_candidate(services, gate, paths) if gate is not None else None
         if verdict is not None and not verdict.ok:
             raise PublishRefusedError(verdict)

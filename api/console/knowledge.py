@@ -230,9 +230,11 @@ async def ingest_waiting(state: ConsoleState, paths: list[Path], gate: QualityGa
 
 
 def _materialise_and_sync(services: Services, paths: list[Path], gate: QualityGate | None) -> SyncOutcome:
-    services.uploads().materialise(services.settings.upload_dir)
-    WebPages(services.sessions, services.now).materialise(services.settings.web_dir)
-    return sync_knowledge(services, paths, gate=gate)
+    def prepare() -> None:  # under the ingest lock: no other process reads the folders half-written
+        services.uploads().materialise(services.settings.upload_dir)
+        WebPages(services.sessions, services.now).materialise(services.settings.web_dir)
+
+    return sync_knowledge(services, paths, gate=gate, prepare=prepare)
 
 
 def _faq_done(state: ConsoleState, actor: str, action: str, faq_id: RowId) -> Response:

@@ -95,14 +95,15 @@ async def confirm(
     except EntryFormError as exc:
         return _listing(request, state, failed=(proposal_id, form, exc), status=400)
     try:
-        stored = await waiting_for_ingest(state, _store_entry, state.services, entry, session.account.email)
+        stored = await waiting_for_ingest(
+            state, _store_entry, state.services, proposal_id, entry, session.account.email
+        )
     except KnowledgeError as exc:  # the file was broken by hand: say so rather than overwrite it
         return _back(error="catalog_broken", detail=str(exc))
+    except ProposalDecidedError:  # another admin, or a new reading of the page, came first
+        return _back(error="proposal_decided")
     if stored is BUSY:
         return _back(error="busy")
-    Proposals(state.services.sessions, state.services.now).decide(
-        proposal_id, "confirmed", session.account.email, entry_id=entry.id
-    )
     state.audit.record(session.account.email, "proposal_confirmed", f"proposal {proposal_id}",
                        {"entry": entry.id, "kind": kind, "url": proposal.url, **_dates(proposal, entry)})  # fmt: skip
     outcome = await ingest_waiting(state, [state.services.settings.upload_dir])
@@ -151,18 +152,30 @@ def _listing(
     return render(request, "proposals.html", context, status)
 
 
-def _store_entry(services: Services, entry: Call | Mission, by: str) -> None:
-    """Add ``entry`` to the web catalog upload (replacing the entry with its id), under the ingest
-    lock (``IngestBusyError`` while an ingest runs); the caller ingests afterwards."""
+class ProposalDecidedError(RuntimeError):
+    """The proposal is no longer pending: confirmed, dismissed or superseded meanwhile."""
+
+
+def _store_entry(services: Services, proposal_id: int, entry: Call | Mission, by: str) -> None:
+    """Mark the proposal confirmed and add ``entry`` to the web catalog upload (replacing the entry
+    with its id), both under the ingest lock (``IngestBusyError`` while an ingest runs), so two
+    confirmations never both write; the caller ingests afterwards."""
     folder = services.settings.upload_dir
     uploads = services.uploads()
+    proposals = Proposals(services.sessions, services.now)
     with services.ingest_lock():
-        uploads.materialise(folder)  # the version any process stored last, or one edited by hand here
-        target = folder / WEB_CATALOG
-        current = load_catalog(target) if target.is_file() else Catalog()
-        data = catalog_yaml(with_entry(current, entry))
-        uploads.put(WEB_CATALOG, data, by)
-        write_atomically(target, data)
+        if not proposals.decide(proposal_id, "confirmed", by, entry_id=entry.id):
+            raise ProposalDecidedError(f"proposal {proposal_id} is no longer pending")
+        try:
+            uploads.materialise(folder)  # the version any process stored last, or one edited by hand here
+            target = folder / WEB_CATALOG
+            current = load_catalog(target) if target.is_file() else Catalog()
+            data = catalog_yaml(with_entry(current, entry))
+            uploads.put(WEB_CATALOG, data, by)
+            write_atomically(target, data)
+        except BaseException:
+            proposals.reopen(proposal_id)  # nothing was written: it is still to decide
+            raise
 
 
 def _check_id(state: ConsoleState, proposal: Proposal, entry_id: str) -> None:

@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -62,16 +63,22 @@ class Crawl:
     """One sync pass of ``source``; store through ``pages``, log into ``report``."""
 
     def __init__(
-        self, source: WebSource, fetcher: Fetcher, pages: WebPages, report: RunReport, *,
-        grace_seconds: float, max_query_variants: int = 3,
+        self, source: WebSource, fetcher: Fetcher | None, pages: WebPages, report: RunReport, *,
+        grace_seconds: float, max_query_variants: int = 3, heartbeat: Callable[[], None] = lambda: None,
     ) -> None:  # fmt: skip
         self.source = source
         self.fetcher = fetcher
+        """Set before ``run`` (the sync opens it around the crawl)."""
         self.pages = pages
         self.report = report
         self.grace_seconds = grace_seconds
         self.max_query_variants = max_query_variants
         self.known = {page.url: page for page in pages.of(source.id)}
+        self.heartbeat = heartbeat
+        """Called before each fetch: keeps the source's lease (and raises when it was lost)."""
+        self.start = normalised(source.url) or source.url
+        self.site = urlsplit(self.start).netloc.lower()
+        """The site a page source stays on: the start page's host, after its redirects."""
         self.result = CrawlResult()
         self._seen: set[str] = set()
         self._variants: dict[tuple[str, str], int] = {}
@@ -79,17 +86,21 @@ class Crawl:
     def run(self) -> CrawlResult:
         """Discover, fetch and store; then re-check what was kept before and not reached."""
         if self.source.mode == "page":
-            self._walk([(self.source.url, 0)], follow=True)
+            self._walk([(self.start, 0)], follow=True)
         else:
-            listed = self._listed_urls()
-            if listed is None:
+            listing = self._listed_urls()
+            if listing is None:
                 return self.result  # the sitemap or feed itself failed: nothing is concluded
+            listed, complete = listing
             self._walk([(url, 0) for url in listed], follow=False)
-            if self.source.mode == "sitemap":
+            if self.source.mode == "sitemap" and complete:  # only a listing read whole says a page left it
                 for url in [u for u in self.known if u not in self._seen and u not in listed]:
                     self._gone(self.known[url], "no longer in the sitemap")
-        for url in [u for u in self.known if u not in self._seen]:
-            self._visit(url, follow=False, same_site=False)
+        # Pages kept before and not reached this time are asked again, whatever the page limit:
+        # only the site's answer retires a page, never a crawl that stopped early.
+        stale = sorted((p for u, p in self.known.items() if u not in self._seen), key=lambda p: p.fetched_at)
+        for page in stale:
+            self._visit(page.url, follow=False, same_site=False, recheck=True)
         return self.result
 
     def _walk(self, start: list[tuple[str, int]], *, follow: bool) -> None:
@@ -100,17 +111,19 @@ class Crawl:
             links = self._visit(url, follow=follow and depth < self.source.max_depth, same_site=same_site)
             queue.extend((link, depth + 1) for link in links)
 
-    def _admit(self, url: str, same_site: bool) -> str | None:
+    def _admit(self, url: str, same_site: bool, recheck: bool = False) -> str | None:
         """The URL normalised if this pass should fetch it, else ``None``."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        normal = normalised(url)
+        if normal is None or normal in self._seen:
             return None
-        normal = urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
-        if normal in self._seen or len(self._seen) >= self.source.max_pages:
+        if recheck:
+            return normal
+        parts = urlsplit(normal)
+        if len(self._seen) >= self.source.max_pages:
             return None
-        if same_site and parts.netloc.lower() != urlsplit(self.source.url).netloc.lower():
+        if same_site and parts.netloc != self.site:
             return None
-        if normal != self.source.url and not self.source.wants(normal):
+        if normal != self.start and not self.source.wants(normal):
             return None
         if parts.query:
             key = (parts.netloc.lower(), parts.path)
@@ -119,9 +132,9 @@ class Crawl:
             self._variants[key] = self._variants.get(key, 0) + 1
         return normal
 
-    def _visit(self, url: str, *, follow: bool, same_site: bool) -> list[str]:
+    def _visit(self, url: str, *, follow: bool, same_site: bool, recheck: bool = False) -> list[str]:
         """Fetch one URL and keep it; returns the links to follow (and fetches its documents)."""
-        normal = self._admit(url, same_site=same_site)
+        normal = self._admit(url, same_site=same_site, recheck=recheck)
         if normal is None:
             return []
         self._seen.add(normal)
@@ -129,6 +142,8 @@ class Crawl:
         result = self._fetch(normal, known, PAGE_TYPES)
         if result is None:
             return []
+        if normal == self.start and self.source.mode == "page":
+            self.site = urlsplit(result.url).netloc.lower()  # "cluster.example" redirected to "www.…"
         if result.not_modified and known is not None:
             self.pages.not_modified(known.id)
             self.report.note(normal, "unchanged", "not modified (304)")
@@ -153,12 +168,16 @@ class Crawl:
         except EmptyDocumentError:  # a hub of links: followed, not indexed
             links = page_links(result.body, result.url) if follow else ()
             self.report.seconds_extracting += time.perf_counter() - started
+            if known is not None:  # its old text is no longer on the site
+                self._gone(known, "the page no longer has text of its own")
             self.report.note(url, "skipped", "no text of its own, only links" + (" (followed)" if links else ""))
             return [link for link in links if not _is_document(link)]
         except KnowledgeError as exc:
             self.report.seconds_extracting += time.perf_counter() - started
             self.report.note(url, "failed", str(exc))
             return []
+        if page.canonical_url and urlsplit(page.canonical_url).netloc.lower() != urlsplit(result.url).netloc.lower():
+            page = dataclasses.replace(page, canonical_url=None)  # a page may not send citations to another site
         if page.title and page.publisher and page.publisher.casefold() not in page.title.casefold():
             # Whose page it is names it: "the Bergamo chamber's fair grant" must find the chamber's page.
             page = dataclasses.replace(page, title=f"{page.title} — {page.publisher}")
@@ -185,9 +204,11 @@ class Crawl:
             self.result.changes.append(PageChange(page, outcome, known, fields, publisher=publisher))
 
     def _fetch(self, url: str, known: WebPage | None, accept: frozenset[str]) -> FetchResult | None:
+        self.heartbeat()
         started = time.perf_counter()
         try:
             etag, modified = (known.etag, known.last_modified) if known is not None else (None, None)
+            assert self.fetcher is not None, "the crawl runs with a fetcher"
             result = self.fetcher.fetch(url, accept=accept, etag=etag, last_modified=modified)
         except FetchError as exc:
             self._fetch_failed(url, known, exc)
@@ -198,7 +219,9 @@ class Crawl:
         return result
 
     def _fetch_failed(self, url: str, known: WebPage | None, error: FetchError) -> None:
-        if error.code == "gone" and known is not None:
+        if known is not None and (error.code == "gone" or not error.temporary):
+            # 404/410, and what will not pass again (403, robots now disallowing, another type):
+            # missing, retired after the grace period. A timeout or a 500 says nothing of the page.
             self._gone(known, str(error))
         elif known is not None:
             self.pages.failed(known.id, str(error))
@@ -213,30 +236,47 @@ class Crawl:
         if retired or page.status != "missing":
             self.result.changes.append(PageChange(page, "retired" if retired else "missing", page, reason=reason))
 
-    def _listed_urls(self) -> list[str] | None:
-        """The URLs a sitemap (and its child sitemaps) or a feed lists, or ``None`` if it could not be read."""
+    def _listed_urls(self) -> tuple[list[str], bool] | None:
+        """The URLs a sitemap (and its child sitemaps) or a feed lists, and whether it was read whole
+        (every child sitemap read, nothing cut at a limit); ``None`` if it could not be read at all."""
         urls: list[str] = []
-        pending, visited = deque([self.source.url]), 0
-        while pending and visited <= MAX_CHILD_SITEMAPS:
+        complete = True
+        limit = self.source.max_pages * 2
+        pending, visited = deque([self.start]), 0
+        while pending:
+            if visited > MAX_CHILD_SITEMAPS:
+                complete = False
+                break
             address = pending.popleft()
             visited += 1
             result = self._fetch(address, None, FEED_TYPES | frozenset({"text/plain"}))
             if result is None:
-                if address == self.source.url:
+                if address == self.start:
                     self.report.outcome, self.report.message = "failed", f"could not read {address}"
                     return None
+                complete = False
                 continue
             try:
-                listing = parse_feed_or_sitemap(result.body, result.url, max_urls=self.source.max_pages * 2)
+                listing = parse_feed_or_sitemap(result.body, result.url, max_urls=limit)
             except KnowledgeError as exc:
                 self.report.note(address, "failed", str(exc))
-                if address == self.source.url:
+                if address == self.start:
                     self.report.outcome, self.report.message = "failed", str(exc)
                     return None
+                complete = False
                 continue
-            urls.extend(listing.urls)
+            complete = complete and len(listing.urls) < limit
+            urls.extend(url for url in map(normalised, listing.urls) if url is not None)
             pending.extend(listing.sitemaps)
-        return list(dict.fromkeys(urls))
+        return list(dict.fromkeys(urls)), complete
+
+
+def normalised(url: str) -> str | None:
+    """``url`` as pages are keyed: http(s) only, host lowercased, no fragment, "/" for an empty path."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
 def _is_document(url: str) -> bool:

@@ -1,8 +1,9 @@
 """Politeness toward a site: its robots.txt rules (RFC 9309) and the pacing of our requests to it.
 
-Parsing is the standard library's ``urllib.robotparser``; it is only ever fed text the
-fetcher already fetched through the address guard (its own ``read()`` would open the URL
-with urllib, past the guard, the timeouts and the size cap).
+Parsing is protego's (Scrapy's parser: the longest matching rule wins, ``*`` and ``$``
+wildcards, as RFC 9309 says; the standard library's ``urllib.robotparser`` takes the first
+rule that matches and ignores wildcards). It is only fed text the fetcher already fetched
+through the address guard, the timeouts and the size cap.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 MAX_ROBOTS_BYTES = 500 * 1024
 """RFC 9309 §2.5: crawlers must parse at least 500 KiB; what lies beyond is ignored, not an error."""
@@ -20,16 +22,14 @@ MAX_ROBOTS_BYTES = 500 * 1024
 class RobotsRules:
     """What a site's robots.txt allows; ``reason`` says where the rules came from, for the log."""
 
-    parser: RobotFileParser | None
+    parser: Protego | None
     allow_all: bool
     reason: str
 
     @classmethod
     def from_text(cls, text: str) -> RobotsRules:
         """Rules parsed from a robots.txt that was served (2xx)."""
-        parser = RobotFileParser()
-        parser.parse(text.splitlines())
-        return cls(parser, allow_all=False, reason="robots.txt")
+        return cls(Protego.parse(text), allow_all=False, reason="robots.txt")
 
     @classmethod
     def unavailable(cls, reason: str) -> RobotsRules:
@@ -45,7 +45,7 @@ class RobotsRules:
         """Whether ``user_agent`` may fetch ``url``; the parser matches on the product token before '/'."""
         if self.parser is None:
             return self.allow_all
-        return self.parser.can_fetch(user_agent, url)
+        return bool(self.parser.can_fetch(url, user_agent))
 
 
 class HostPacer:

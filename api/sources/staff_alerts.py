@@ -55,13 +55,14 @@ def _alert(services: Services, change: PageChange) -> tuple[str | None, str]:
     title = page.title or page.url
     if change.outcome == "changed" and before is not None and before.deadline != page.deadline:
         old, new = _day(before.deadline), _day(page.deadline)
-        return say("source_deadline_changed", "it", title=title, url=page.url, old=old, new=new), f"deadline:{new}"
+        text = say("source_deadline_changed", "it", title=title, url=page.url, old=old, new=new)
+        return text, f"deadline:{old}>{new}:{page.content_sha[:12]}"  # the same move made again is news again
     if change.outcome in ("missing", "retired") and (before is None or before.status != "missing"):
         grace = dt.timedelta(days=services.settings.sources.retire_after_days)
         retire = (services.now() + grace).date().isoformat()
         reason = change.reason[:120] or "?"
         text = say("source_page_gone", "it", title=title, url=page.url, reason=reason, retire=retire)
-        return text, f"gone:{page.changed_at.date().isoformat()}"
+        return text, f"gone:{services.now():%Y-%m-%dT%H:%M}"  # each time it goes missing (one sync holds the page)
     return None, ""
 
 

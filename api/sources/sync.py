@@ -19,6 +19,7 @@ tried again soon; since its pages are already stored, the retry publishes them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -42,6 +43,12 @@ log = logging.getLogger(__name__)
 LEASE = dt.timedelta(hours=2)
 """Longer than a sync of the largest source takes; a holder that dies on this host is replaced at once."""
 RETRY_AFTER_BUSY = dt.timedelta(minutes=2)
+RENEW_SECONDS = 60.0
+"""How often a running crawl extends its lease."""
+
+
+class LeaseLostError(RuntimeError):
+    """Another process took the source over (this one was frozen past its lease): stop crawling."""
 
 
 @dataclass(frozen=True)
@@ -89,32 +96,45 @@ class SourceSync:
         if source is None:
             return None
         report = RunReport(source.id, self.services.now())
-        changes: list[PageChange] = []
+        crawl = self._crawl(source, report, holder)
         retry_in: dt.timedelta | None = None
+        alerts = proposals = 0
         try:
             with Fetcher(fetch_policy(self.services)) as fetcher:
-                changes = self._crawl(source, fetcher, report).result.changes
+                crawl.fetcher = fetcher
+                crawl.run()
+            # What the crawl stored is told now, whatever the publish does: a retry finds the
+            # pages unchanged and would never announce them.
+            alerts = queue_page_alerts(self.services, source, crawl.result.changes)
+            proposals = self._propose(crawl.result.changes)
             if report.changed or self._unpublished(source.id):
                 retry_in = self._publish(report)
-        except Exception as exc:  # a bug or a lost database must end in a logged run, not a held lease
+        except Exception as exc:  # a bug, a lost lease or database: a logged run, never a held lease
             log.exception("sync of web source %s failed", source.id)
             report.outcome, report.message = "failed", f"{type(exc).__name__}: {exc}"
             retry_in = RETRY_AFTER_BUSY
-        alerts = queue_page_alerts(self.services, source, changes) if report.outcome == "ok" else 0
-        proposals = self._propose(changes) if report.outcome == "ok" else 0
-        run_id = self.sources.finish(report, holder, retry_in=retry_in)
+        finally:
+            run_id = self.sources.finish(report, holder, retry_in=retry_in)
         return SyncResult(run_id, report, alerts, proposals)
 
-    def _crawl(self, source: WebSource, fetcher: Fetcher, report: RunReport) -> Crawl:
+    def _crawl(self, source: WebSource, report: RunReport, holder: str) -> Crawl:
         from api.sources.crawl import Crawl
 
         settings = self.services.settings.sources
-        crawl = Crawl(
-            source, fetcher, self.pages, report, grace_seconds=settings.retire_after_days * 86400,
-            max_query_variants=settings.max_query_variants,
+        renewed = [time.monotonic()]
+
+        def heartbeat() -> None:
+            """Keep the lease while the crawl runs (a large source outlasts one lease)."""
+            if time.monotonic() - renewed[0] < RENEW_SECONDS:
+                return
+            if not self.sources.extend(source.id, holder, LEASE):
+                raise LeaseLostError(f"source {source.id} was taken over by another process")
+            renewed[0] = time.monotonic()
+
+        return Crawl(
+            source, None, self.pages, report, grace_seconds=settings.retire_after_days * 86400,
+            max_query_variants=settings.max_query_variants, heartbeat=heartbeat,
         )  # fmt: skip
-        crawl.run()
-        return crawl
 
     def _unpublished(self, source_id: int) -> bool:
         """The last run stored pages it could not publish."""
@@ -126,8 +146,9 @@ class SourceSync:
         started = time.perf_counter()
         folder = self.services.settings.web_dir
         try:
-            self.pages.materialise(folder)
-            outcome = sync_knowledge(self.services, [folder], gate=self.gate)
+            # The folder is written under the ingest lock: another process's ingest never reads it half-written.
+            prepare = functools.partial(self.pages.materialise, folder)
+            outcome = sync_knowledge(self.services, [folder], gate=self.gate, prepare=prepare)
         except IngestBusyError as exc:
             report.outcome, report.message = "busy", str(exc)
             return RETRY_AFTER_BUSY

@@ -174,8 +174,12 @@ class WebPages:
             if outcome != "unchanged":
                 row.media_type, row.content, row.content_sha, row.changed_at = page.media_type, page.content, sha, now
                 row.file_name = file_name_for(source_id, page.url, page.media_type)
-                row.title, row.language, row.kind, row.deadline = page.title, page.language, page.kind, page.deadline
-            row.etag, row.last_modified, row.fetched_at = page.etag, page.last_modified, now
+                row.title = page.title[:500] if page.title else None  # a site's title has no length limit; ours has
+                row.language, row.kind, row.deadline = page.language, page.kind, page.deadline
+            # Validators longer than the columns are dropped, not cut: a cut one would never match again.
+            row.etag = page.etag if page.etag and len(page.etag) <= 300 else None
+            row.last_modified = page.last_modified if page.last_modified and len(page.last_modified) <= 100 else None
+            row.fetched_at = now
             row.links_json = json.dumps(list(page.links[:MAX_LINKS]))
             row.status, row.missing_since, row.last_error = "live", None, None
             session.flush()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.database import Base, as_utc
@@ -63,27 +64,37 @@ class Proposals:
         self._now = now
 
     def propose(self, page_id: int, url: str, fields: dict[str, Any]) -> Proposal | None:
-        """Record the page's current reading; ``None`` when the same reading was proposed before
-        (whatever was decided about it). A different reading supersedes the page's pending one."""
+        """Record the page's current reading; ``None`` when the same reading was proposed before.
+        Any other pending reading of the page is superseded: the page no longer says it. A reading
+        seen before and superseded is pending again (the page went back to it); one confirmed or
+        dismissed stays as decided."""
         encoded = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
         sha = hashlib.sha256(encoded.encode()).hexdigest()
-        with self._sessions.begin() as session:
-            known = session.scalar(
-                select(ProposalRow.id).where(ProposalRow.page_id == page_id, ProposalRow.fields_sha == sha)
-            )
-            if known is not None:
-                return None
-            session.execute(
-                update(ProposalRow)
-                .where(ProposalRow.page_id == page_id, ProposalRow.status == "pending")
-                .values(status="superseded", decided_at=self._now())
-            )
-            row = ProposalRow(
-                page_id=page_id, url=url, fields_json=encoded, fields_sha=sha, status="pending", created_at=self._now()
-            )
-            session.add(row)
-            session.flush()
-            return _proposal(row)
+        now = self._now()
+        try:
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(ProposalRow)
+                    .where(
+                        ProposalRow.page_id == page_id, ProposalRow.status == "pending", ProposalRow.fields_sha != sha
+                    )
+                    .values(status="superseded", decided_at=now)
+                )
+                known = session.scalar(
+                    select(ProposalRow).where(ProposalRow.page_id == page_id, ProposalRow.fields_sha == sha)
+                )
+                if known is not None:
+                    if known.status == "superseded":
+                        known.status, known.decided_at = "pending", None
+                    return None
+                row = ProposalRow(
+                    page_id=page_id, url=url, fields_json=encoded, fields_sha=sha, status="pending", created_at=now
+                )
+                session.add(row)
+                session.flush()
+                return _proposal(row)
+        except IntegrityError:  # another process proposed the same reading at the same moment
+            return None
 
     def get(self, proposal_id: int) -> Proposal | None:
         """One proposal, or ``None``."""
@@ -117,6 +128,15 @@ class Proposals:
                 .values(status=status, decided_at=self._now(), decided_by=by, entry_id=entry_id)
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def reopen(self, proposal_id: int) -> None:
+        """A confirmation that could not be carried out: pending again."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(ProposalRow)
+                .where(ProposalRow.id == proposal_id, ProposalRow.status == "confirmed")
+                .values(status="pending", decided_at=None, decided_by=None, entry_id=None)
+            )
 
 
 def _proposal(row: ProposalRow) -> Proposal:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, delete, select, update
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from knowledge.database import Base, as_utc
@@ -23,6 +23,8 @@ from knowledge.documents import KINDS
 
 SourceMode = Literal["page", "sitemap", "feed"]
 SOURCE_MODES: tuple[SourceMode, ...] = ("page", "sitemap", "feed")
+KEPT_RUNS = 50
+"""Runs kept per source: the log of the last weeks, not of every run ever made."""
 MAX_LOG_ENTRIES = 500
 """A run's log keeps this many page entries (failures first): enough to act on, bounded for a huge site."""
 
@@ -244,6 +246,16 @@ class WebSources:
             row = session.get(WebSourceRow, source_id) if taken else None
             return _source(row) if row is not None else None
 
+    def extend(self, source_id: int, holder: str, lease: dt.timedelta) -> bool:
+        """Extend ``holder``'s lease from now; ``False`` when another process holds the source now."""
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(WebSourceRow)
+                .where(WebSourceRow.id == source_id, WebSourceRow.leased_by == holder)
+                .values(leased_until=self._now() + lease)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def due(self) -> list[int]:
         """Ids of enabled sources whose next sync is due (``claim`` tells whether one is free)."""
         query = select(WebSourceRow.id).where(WebSourceRow.enabled.is_(True), WebSourceRow.next_sync_at <= self._now())
@@ -262,9 +274,17 @@ class WebSources:
                 counts_json=json.dumps(report.counts()), log_json=json.dumps(entries, ensure_ascii=False),
                 outcome=report.outcome, message=report.message[:2000],
             )  # fmt: skip
-            session.add(row)
             source = session.get(WebSourceRow, report.source_id)
-            if source is not None and source.leased_by == holder:
+            if source is None:
+                return 0  # removed while it synced: its log goes with it
+            session.add(row)
+            session.flush()
+            old_runs = select(WebSyncRunRow.id).where(WebSyncRunRow.source_id == report.source_id)
+            kept = old_runs.order_by(WebSyncRunRow.id.desc()).limit(KEPT_RUNS).scalar_subquery()
+            session.execute(
+                delete(WebSyncRunRow).where(WebSyncRunRow.source_id == report.source_id, WebSyncRunRow.id.not_in(kept))
+            )
+            if source.leased_by == holder:
                 wait = retry_in or dt.timedelta(hours=source.every_hours)
                 source.next_sync_at, source.leased_by, source.leased_until = finished + wait, None, None
             session.flush()
@@ -279,7 +299,7 @@ class WebSources:
 
     def last_runs(self) -> dict[int, SyncRunRecord]:
         """Each source's latest run."""
-        latest = select(WebSyncRunRow.source_id, WebSyncRunRow.id).order_by(WebSyncRunRow.id)
+        latest = select(WebSyncRunRow.source_id, func.max(WebSyncRunRow.id)).group_by(WebSyncRunRow.source_id)
         with self._sessions() as session:
             ids = {source_id: run_id for source_id, run_id in session.execute(latest)}
             if not ids:

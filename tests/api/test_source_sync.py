@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from doubles.fake_site import BANDO_EXPORT, BANDO_FIERE, HOME, NEWS, PDF, RESERVED, FakeSite, cluster_site
+from doubles.fake_site import BANDO_EXPORT, BANDO_FIERE, HOME, NEWS, PDF, RESERVED, FakeSite, Route, cluster_site
 from doubles.sample import fake_settings
 
 from api.knowledge_sync import PublishRefusedError
@@ -17,6 +17,7 @@ from api.quality_gate import GateVerdict
 from api.services import IngestBusyError, Services, build_services
 from api.settings_channels import EmailSettings
 from api.settings_sources import SourcesSettings
+from api.sources.robots import RobotsRules
 from api.sources.sync import SourceSync, SyncResult
 from knowledge.loaders._common import split_front_matter
 from knowledge.web.pages import WebPages, file_name_for
@@ -192,6 +193,84 @@ def test_a_sitemap_source_retires_what_the_sitemap_stops_listing(
 
     assert _outcomes(result)[site.url(NEWS)] == "missing"
     assert not [hit for hit in site.requests if hit.path == NEWS][1:]  # dropped, not fetched again
+    clock.now += dt.timedelta(days=7)
+    assert _outcomes(_sync(services, source_id))[site.url(NEWS)] == "retired"
+    assert not _indexed(services, source_id, site.url(NEWS))
+
+
+def test_a_sitemap_read_in_part_retires_nothing(services: Services, site: FakeSite, clock: Clock) -> None:
+    children = "".join(f"<sitemap><loc>{site.url(p)}</loc></sitemap>" for p in ("/sitemap.xml", "/sitemap-2.xml"))
+    index = f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}</sitemapindex>'
+    site.publish("/sitemap-index.xml", index, content_type="application/xml")
+    empty = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
+    site.publish("/sitemap-2.xml", empty, content_type="application/xml")
+    source_id = _add(services, site.url("/sitemap-index.xml"), "sitemap")
+    assert _sync(services, source_id).report.counts()["added"] == 6
+    route = site.routes["/sitemap.xml"]
+    assert not callable(route)
+    site.publish("/sitemap.xml", route.body.replace(site.url(NEWS).encode(), b"http://127.0.0.1:1/x"),
+                 content_type="application/xml")  # fmt: skip
+    site.routes["/sitemap-2.xml"] = Route(b"errore", status=500)  # the other half of the listing is unread
+
+    clock.now += dt.timedelta(days=1)
+    result = _sync(services, source_id)
+
+    assert _outcomes(result)[site.url(NEWS)] == "unchanged"  # asked again, not concluded gone
+
+
+def test_pages_kept_before_are_asked_again_past_the_page_limit(
+    services: Services, site: FakeSite, clock: Clock
+) -> None:
+    source_id = _add(services, site.url(HOME), max_pages=6)
+    assert _sync(services, source_id).report.counts()["added"] == 6
+    home = site.routes[HOME]
+    assert not callable(home)
+    site.publish(HOME, home.body.replace(b"<ul>", b'<ul><li><a href="/nuova">Nuova</a></li>', 1))
+    site.publish(
+        "/nuova", "<html><body><main><h1>Nuova pagina</h1><p>Un testo nuovo del cluster.</p></main></body></html>"
+    )
+    site.remove(NEWS, status=410)
+
+    clock.now += dt.timedelta(days=1)
+    result = _sync(services, source_id)
+
+    assert _outcomes(result)[site.url(NEWS)] == "missing"  # reached although the limit was spent on new pages
+
+
+def test_a_known_page_now_forbidden_goes_missing_and_one_that_times_out_is_kept(
+    services: Services, site: FakeSite, clock: Clock
+) -> None:
+    source_id = _add(services, site.url(HOME))
+    _sync(services, source_id)
+    site.routes[BANDO_FIERE] = Route(b"vietato", status=403)
+    site.routes[NEWS] = Route(b"errore", status=503)
+
+    clock.now += dt.timedelta(days=1)
+    outcomes = _outcomes(_sync(services, source_id))
+
+    assert outcomes[site.url(BANDO_FIERE)] == "missing"
+    assert outcomes[site.url(NEWS)] == "failed"
+    assert _indexed(services, source_id, site.url(NEWS))
+
+
+def test_a_canonical_address_on_another_site_is_not_cited(services: Services, site: FakeSite) -> None:
+    page = (
+        '<html lang="it"><head><link rel="canonical" href="https://altro-sito.example/bando"></head><body><main>'
+        "<h1>Bando voucher digitale</h1><p>Le domande si presentano entro il 30 giugno 2027.</p></main></body></html>"
+    )
+    site.publish("/canonico", page)
+    _sync(services, _add(services, site.url("/canonico"), max_depth=0))
+    (stored,) = WebPages(services.sessions, services.now).of(1)
+    hints, _ = split_front_matter((WebPages(services.sessions, services.now).content(stored.id) or b"").decode(), "x")
+    assert hints.url == site.url("/canonico")
+
+
+def test_robots_rules_are_read_as_rfc_9309_says() -> None:
+    rules = RobotsRules.from_text("User-agent: *\nAllow: /\nDisallow: /riservato/\nDisallow: /*.pdf$\n")
+    agent = "SportelloBot/0.1 (+https://example.org)"
+    assert not rules.allows(agent, "https://cluster.example/riservato/verbale")  # the longest rule wins
+    assert not rules.allows(agent, "https://cluster.example/documenti/bilancio.pdf")  # wildcards
+    assert rules.allows(agent, "https://cluster.example/bandi/voucher")
 
 
 def test_a_feed_source_syncs_its_items(services: Services, site: FakeSite) -> None:
@@ -265,6 +344,25 @@ def test_the_schedule_syncs_due_sources_only(services: Services, site: FakeSite,
     clock.now += dt.timedelta(hours=25)
     assert sync.run_due() == 1
     assert len(WebSources(services.sessions, services.now).runs(source_id)) == 2
+
+
+def test_a_changed_deadline_is_announced_even_when_the_publish_must_wait(
+    services: Services, site: FakeSite, clock: Clock
+) -> None:
+    source_id = _add(services, site.url(HOME))
+    _sync(services, source_id)
+    site.edit(BANDO_EXPORT, "30 giugno 2027", "31 luglio 2027")
+    clock.now += dt.timedelta(days=1)
+    with services.ingest_lock():  # another ingest runs the whole time this sync wants to publish
+        waiting = _sync(services, source_id)
+    assert waiting.report.outcome == "busy" and waiting.alerts_queued == 1
+    proposals = Proposals(services.sessions, services.now).listing()
+    assert [p.fields["deadline"] for p in proposals if p.url == site.url(BANDO_EXPORT)] == ["2027-07-31"]
+
+    clock.now += dt.timedelta(minutes=2)
+    published = _sync(services, source_id)
+    assert published.report.outcome == "ok" and published.alerts_queued == 0
+    assert "31 luglio 2027" in _ask(services, "Entro quando si presenta la domanda del bando voucher export 2027?")
 
 
 def test_a_run_that_could_not_publish_is_published_by_the_next(

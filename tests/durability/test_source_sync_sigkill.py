@@ -63,6 +63,6 @@ def test_a_sync_killed_mid_way_is_finished_by_the_next_process(tmp_path: Path) -
     origins = [str(row[0]) for row in _rows(database, "SELECT origin FROM knowledge_source_files")]
     assert names <= {Path(origin).relative_to(tmp_path / "data" / "web").as_posix() for origin in origins
                      if "/web/" in origin}  # fmt: skip
-    started = dt.datetime.fromisoformat(str(_rows(database, "SELECT started_at FROM web_sync_runs")[0][0]))
+    started = dt.datetime.fromisoformat(str(_rows(database, "SELECT started_at FROM web_sync_runs ORDER BY id")[0][0]))
     lease_end = dt.datetime.fromisoformat(str(holder[1]))
     assert started < lease_end  # taken over at once, not after the dead holder's lease
