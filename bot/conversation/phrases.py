@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.claims.phrases import CLAIM_PHRASES
 from bot.conversation.phrases_catalog import CATALOG_PHRASES
 
 _PHRASES: dict[str, tuple[str, str, str]] = {
@@ -339,6 +340,7 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
         "Message automatique du guichet : les réponses à cet e-mail ne parviennent pas à l'entreprise.",
     ),
     **CATALOG_PHRASES,
+    **CLAIM_PHRASES,
 }
 
 LANGUAGE_NAMES = {
