@@ -34,11 +34,11 @@ from docx.table import Table
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject
 
 from bot.claims.documents import Readable
 from knowledge.errors import KnowledgeError
 from knowledge.loaders.budget import Deadline, ParseBudget, check_archive
+from knowledge.loaders.pdf import count_pages
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -144,7 +144,9 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _opens_without_password(reader):
             return Extracted("pdf", "", "unreadable", ("encrypted",))
-        pages = _count_pages(reader, max_pages)
+        pages = count_pages(reader, max_pages)
+        if pages > max_pages:
+            raise ClaimFileError("too_large", f"the PDF has over {max_pages} pages; send the receipts one by one")
         if pages == 0:
             raise ClaimFileError("corrupt", "the PDF has no pages")
         deadline = Deadline("pdf", budget)
@@ -174,31 +176,6 @@ def _opens_without_password(reader: PdfReader) -> bool:
         return bool(reader.decrypt(""))
     except (DependencyError, PdfReadError, NotImplementedError, ValueError):
         return False  # AES without a crypto library, or a broken encryption dictionary
-
-
-def _count_pages(reader: PdfReader, max_pages: int) -> int:
-    """Pages by a walk of the page tree that stops one past the limit, before pypdf flattens it:
-    a 100,000-page file (or one whose ``/Count`` lies) is refused in milliseconds."""
-    pending = [reader.root_object.get("/Pages")]
-    seen: set[int] = set()
-    pages = 0
-    while pending:
-        reference = pending.pop()
-        node = reference.get_object() if reference is not None else None
-        if not isinstance(node, DictionaryObject) or id(node) in seen:
-            continue
-        seen.add(id(node))
-        kids = node.get("/Kids")
-        if node.get("/Type") == "/Pages" and isinstance(kids, ArrayObject):
-            pending.extend(kids)
-            continue
-        pages += 1
-        if pages > max_pages:
-            raise ClaimFileError("too_large", f"the PDF has over {max_pages} pages; send the receipts one by one")
-    return pages
-
-
-# --- DOCX ----------------------------------------------------------------------------------------
 
 
 def _docx(data: bytes) -> Extracted:

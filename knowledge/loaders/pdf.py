@@ -55,13 +55,18 @@ def load_pdf(path: Path, max_bytes: int, budget: ParseBudget) -> Document:
 
 
 def _check_page_count(reader: PdfReader, source: str, budget: ParseBudget) -> None:
-    """Count the pages by walking the page tree, stopping one past the limit, before pypdf flattens
-    it (flattening 100,000 pages takes seconds and hundreds of MB). The tree, not its ``/Count``: a
-    file can declare one page and hold a hundred thousand."""
+    if count_pages(reader, budget.max_pdf_pages) > budget.max_pdf_pages:
+        raise _too_many_pages(source, budget)
+
+
+def count_pages(reader: PdfReader, limit: int) -> int:
+    """The pages, counted by walking the page tree and stopping one past ``limit``, before pypdf
+    flattens it (flattening 100,000 pages takes seconds and hundreds of MB). The tree, not its
+    ``/Count``: a file can declare one page and hold a hundred thousand."""
     pending = [reader.root_object.get("/Pages")]
     seen: set[int] = set()
     pages = 0
-    while pending:
+    while pending and pages <= limit:
         reference = pending.pop()
         node = reference.get_object() if reference is not None else None
         if not isinstance(node, DictionaryObject) or id(node) in seen:
@@ -72,8 +77,7 @@ def _check_page_count(reader: PdfReader, source: str, budget: ParseBudget) -> No
             pending.extend(kids)
         else:
             pages += 1
-            if pages > budget.max_pdf_pages:
-                raise _too_many_pages(source, budget)
+    return pages
 
 
 def _page_texts(reader: PdfReader, source: str, budget: ParseBudget, deadline: Deadline) -> list[str]:
