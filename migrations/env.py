@@ -12,6 +12,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
+import bot.claims.store
 import bot.conversation.tables
 import bot.desk.accounts
 import bot.desk.audit

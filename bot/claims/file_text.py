@@ -51,7 +51,7 @@ OCR_MAX_SIDE = 2000
 """Photos are shrunk to this before OCR (the detector works at ~1,000 px anyway): time and memory."""
 PARSE_SECONDS = 30.0
 
-ClaimFileCode = Literal["too_large", "empty", "unsupported_type", "corrupt"]
+ClaimFileCode = Literal["too_large", "empty", "unsupported_type", "corrupt", "over_memory", "too_slow"]
 ImageTextReader = Callable[[bytes], "str | None"]
 """Reads a JPEG/PNG's text; ``None`` when no OCR engine is available. May raise ``ClaimFileError``."""
 
@@ -61,7 +61,9 @@ _DOCX_PARTS = ("[Content_Types].xml", "word/document.xml")
 class ClaimFileError(Exception):
     """A file that is not a readable claim document; ``code`` is one of ``ClaimFileCode``:
     ``too_large`` (bytes, pages, pixels or unpacked size over a limit), ``empty``,
-    ``unsupported_type`` (not a PDF, DOCX, JPEG or PNG by its content) or ``corrupt``."""
+    ``unsupported_type`` (not a PDF, DOCX, JPEG or PNG by its content) or ``corrupt``; read in a
+    child process (``bot.claims.isolated``), also ``over_memory`` or ``too_slow`` (over its ceiling
+    or its clock)."""
 
     def __init__(self, code: ClaimFileCode, message: str) -> None:
         super().__init__(f"{code}: {message}")

@@ -21,6 +21,10 @@ bot_subscriptions      alert topics                                contact_id
 bot_alert_log          which alerts it was sent                    contact_id
 bot_staff_faqs         FAQs staff promoted from an escalation      escalation_id (see
                        (added with the FAQ feature)                ``_derived_faqs``)
+claims                 a reimbursement claim: mission, status,     conversation_id
+                       the staff's outcome note
+claim_files            the receipts sent for it (bytes), what was  conversation_id
+                       read from them, the staff's corrections
 =====================  ==========================================  =========================
 
 Nothing else holds conversation text: ``bot_telegram_updates`` keeps bare update ids; the
@@ -39,14 +43,17 @@ checks all three.
   outbox rows go, and the conversation moves to a contact of its own with no name and no
   address (``anonymised-<conversation id>``): what stays — times, decisions, reasons,
   confidence, ratings, citations (they name documents, not people), staff authors — is no
-  longer linked to anyone, and feeds the analytics. Then contacts left with no
-  conversation and created before the cutoff are deleted, unless they keep alert
-  subscriptions: those are SMEs that asked to be written to, and stay reachable until they
-  unsubscribe, erase, or Telegram reports the chat blocked (which drops the subscriptions).
-  Sent alerts older than the cutoff leave the outbox too.
+  longer linked to anyone, and feeds the analytics. Claims and their files are deleted in
+  both modes: a receipt names the company, the traveller and their card, and nothing of it
+  is anonymous. Then contacts left with no conversation and created before the cutoff are
+  deleted, unless they keep alert subscriptions: those are SMEs that asked to be written
+  to, and stay reachable until they unsubscribe, erase, or Telegram reports the chat
+  blocked (which drops the subscriptions). Sent alerts older than the cutoff leave the
+  outbox too.
 - ``export``: everything of one contact as JSON-ready data; no other contact's data and no
   server internals (a web session's token hash, a citation's file path, the staff group's
-  address, delivery errors).
+  address, delivery errors). A claim's files are listed with what was read from them, not
+  their bytes (the export says so; the desk sends copies on request).
 
 On SQLite, deletion and anonymisation run with ``PRAGMA secure_delete`` and end with a WAL
 checkpoint, so the erased bytes do not linger in free pages or in the write-ahead log.
@@ -62,6 +69,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.claims.store import ClaimFileRow, ClaimRow
 from bot.conversation.changes import DESK, conversation_topic, note_change
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow
@@ -226,6 +234,7 @@ def _delete_conversation_rows(session: Session, conversations: Select[int], *, e
     notes = _execute(session, delete(EscalationNoteRow).where(EscalationNoteRow.escalation_id.in_(escalations)))
     feedback = _execute(session, delete(FeedbackRow).where(FeedbackRow.message_id.in_(messages)))
     unanswered = _execute(session, delete(UnansweredRow).where(UnansweredRow.conversation_id.in_(conversations)))
+    _delete_claims(session, conversations)
     escalation_count = _execute(session, delete(EscalationRow).where(EscalationRow.conversation_id.in_(conversations)))
     message_count = _execute(session, delete(MessageRow).where(MessageRow.conversation_id.in_(conversations)))
     conversation_count = _execute(session, delete(ConversationRow).where(ConversationRow.id.in_(conversations)))
@@ -233,6 +242,12 @@ def _delete_conversation_rows(session: Session, conversations: Select[int], *, e
         conversations=conversation_count, messages=message_count, escalations=escalation_count, notes=notes,
         feedback=feedback, unanswered=unanswered, faqs=faqs,
     )  # fmt: skip
+
+
+def _delete_claims(session: Session, conversations: Select[int]) -> None:
+    """The conversations' claims and their files, bytes and all (retention anonymises nothing of a receipt)."""
+    _execute(session, delete(ClaimFileRow).where(ClaimFileRow.conversation_id.in_(conversations)))
+    _execute(session, delete(ClaimRow).where(ClaimRow.conversation_id.in_(conversations)))
 
 
 def _derived_faqs(session: Session, escalations: Select[int], *, erase: bool) -> int:
@@ -261,6 +276,7 @@ def _anonymise_conversations(session: Session, cutoff: dt.datetime, now: dt.date
     escalations = select(EscalationRow.id).where(EscalationRow.conversation_id.in_(stale))
     outbox = _execute(session, delete(OutboxRow).where(_outbox_of_conversations(stale)))
     faqs = _derived_faqs(session, escalations, erase=False)
+    _delete_claims(session, stale)
     message_count = _execute(
         session, update(MessageRow).where(MessageRow.conversation_id.in_(stale)).values(text=ANONYMISED_TEXT)
     )

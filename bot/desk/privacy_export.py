@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.claims.store import ClaimFileRow, ClaimRow
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow
 from bot.outbound.outbox import OutboxRow
@@ -18,6 +19,10 @@ EXPORT_FORMAT = "sportello.contact-export/1"
 OPAQUE_IDS = frozenset({"web"})
 """Channels whose external id is a credential's hash rather than the SME's own address: not exported."""
 _PUBLIC_CITATION = ("n", "title", "section", "page", "url", "language")
+CLAIM_FILES_NOTE = (
+    "Each file is listed with what Sportello read from it and what the staff decided; the files themselves "
+    "are not included in this export. Ask the desk for copies."
+)
 
 
 def export_contact(row: ContactRow) -> dict[str, Any]:
@@ -85,6 +90,32 @@ def export_conversation(session: Session, row: ConversationRow) -> dict[str, Any
             {"question": u.question, "language": u.language, "reason": u.reason, "confidence": u.confidence,
              "created_at": iso_time(u.created_at)}
             for u in unanswered
+        ],
+        "claim": export_claim(session, row.id),
+    }  # fmt: skip
+
+
+def export_claim(session: Session, conversation_id: int) -> dict[str, Any] | None:
+    """The conversation's reimbursement claim and its files: metadata and readings, not the bytes."""
+    claim = session.scalars(select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)).first()
+    if claim is None:
+        return None
+    files = session.scalars(
+        select(ClaimFileRow).where(ClaimFileRow.conversation_id == conversation_id).order_by(ClaimFileRow.id)
+    )
+    return {
+        "status": claim.status, "mission_id": claim.mission_id, "submitted_at": iso_time(claim.submitted_at),
+        "created_at": iso_time(claim.created_at), "updated_at": iso_time(claim.updated_at),
+        "resolved_by": claim.resolved_by, "outcome_note": claim.outcome_note, "files_note": CLAIM_FILES_NOTE,
+        "files": [
+            {
+                "name": f.name, "media_type": f.media_type, "size": f.size, "sha256": f.sha256,
+                "uploaded_at": iso_time(f.uploaded_at), "read_at": iso_time(f.read_at),
+                "reading": json.loads(f.read_json) if f.read_json else None,
+                "correction": json.loads(f.correction_json) if f.correction_json else None,
+                "decision": f.decision, "decided_by": f.decided_by, "decided_at": iso_time(f.decided_at),
+            }
+            for f in files
         ],
     }  # fmt: skip
 

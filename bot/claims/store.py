@@ -1,0 +1,406 @@
+"""Where claims live: every file an SME sends for its reimbursement, and the claim it belongs to
+(one per conversation), with all of their queries.
+
+A file is stored, bytes and all, with its channel's idempotency key (the widget's client id,
+Telegram's file id and message id) and committed before the channel acknowledges it; the
+same key again finds the first row. Reading comes after, because OCR takes half a second and
+the process may die meanwhile: ``unread`` lists what was stored and never read, for the
+recovery loop to read after a crash. The bytes live in the database, not in a folder, so
+every process finds them and erasure and retention reach them (``bot.desk.privacy``).
+
+What the staff add stays beside the reading, never over it: a correction of a field is kept
+apart and applied on top (``documents``), so the console can show both and a later re-read
+does not undo the staff's work; a rejected file stays stored but leaves the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from bot.claims.documents import ReadDocument
+from bot.claims.records import (
+    corrected,
+    correction_fields,
+    correction_values,
+    document_from_json,
+    document_to_json,
+    json_object,
+    safe_file_name,
+)
+from bot.conversation.tables import ConversationRow, storable
+from knowledge.database import Base, as_utc
+
+ClaimStatus = Literal["open", "submitted", "resolved"]
+Decision = Literal["accepted", "rejected"]
+RefusalCode = Literal["too_many_files", "too_large", "claim_too_large", "empty"]
+MIB = 1024 * 1024
+MAX_KEY_CHARS = 200
+MAX_NOTE_CHARS = 20_000
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$")
+
+
+class ClaimRow(Base):
+    """A conversation's reimbursement claim: which mission, and how far the staff have got."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("conversation_id", name="uq_claims_conversation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"))
+    mission_id: Mapped[str | None] = mapped_column(String(80))
+    """The catalog entry of the mission, once known."""
+    status: Mapped[str] = mapped_column(String(10))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the SME first submitted it: the claim's date for the deadline check."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ClaimFileRow(Base):
+    """One file sent for a claim: its bytes, what was read from it and what the staff made of it."""
+
+    __tablename__ = "claim_files"
+    __table_args__ = (UniqueConstraint("channel", "idempotency_key", name="uq_claim_files_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(MAX_KEY_CHARS))
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    """As the channel declared it; what the file really is, the reader decides from its bytes."""
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    """Loaded only when asked for (``ClaimStore.content``): listings never carry megabytes."""
+    read_json: Mapped[str | None] = mapped_column(Text)
+    correction_json: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(10))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A claim, as the desk sees it."""
+
+    id: int
+    conversation_id: int
+    mission_id: str | None
+    status: ClaimStatus
+    submitted_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_by: str | None
+    outcome_note: str | None
+
+
+@dataclass(frozen=True)
+class StoredClaimFile:
+    """A stored file without its bytes; ``reading`` is ``None`` until it has been read."""
+
+    id: int
+    conversation_id: int
+    channel: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    reading: ReadDocument | None
+    read_at: dt.datetime | None
+    correction: dict[str, Any] | None
+    """The staff's corrections (``date``, ``amount``, ``currency``, ``kind``, ``nights``) as values."""
+    corrected_by: str | None
+    decision: Decision | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+
+class ClaimFileRefusedError(Exception):
+    """A file refused before anything was stored; ``code`` says why, for the channel to word it."""
+
+    def __init__(self, code: RefusalCode, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code: RefusalCode = code
+        self.message = message
+
+
+class ClaimStore:
+    """The claims and their files; every call commits before it returns."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], now: Callable[[], dt.datetime], *, max_files: int = 30,
+        max_file_bytes: int = 10 * MIB, max_claim_bytes: int = 60 * MIB,
+    ) -> None:  # fmt: skip
+        self._sessions = sessions
+        self._now = now
+        self._max_files = max_files
+        self._max_file_bytes = max_file_bytes
+        self._max_claim_bytes = max_claim_bytes
+
+    # -- files --------------------------------------------------------------------------------
+
+    def add_file(
+        self, conversation_id: int, channel: str, key: str, *, name: str, media_type: str, data: bytes
+    ) -> tuple[StoredClaimFile, bool]:
+        """Store a file sent in the conversation (committed on return), opening its claim if need be.
+
+        Returns the file and whether it is new: a second delivery under the same ``(channel,
+        key)`` stores nothing and returns the first. Raises ``ClaimFileRefusedError`` before
+        storing anything when a limit would be passed, ``KeyError`` for an unknown conversation.
+        """
+        if not key or len(key) > MAX_KEY_CHARS:
+            raise ValueError(f"an idempotency key has 1 to {MAX_KEY_CHARS} characters")
+        if len(data) > self._max_file_bytes:
+            raise ClaimFileRefusedError("too_large", f"{len(data):,} bytes; a file may have {self._max_file_bytes:,}")
+        if not data.strip():
+            raise ClaimFileRefusedError("empty", "the file is empty")
+        values = {
+            "conversation_id": conversation_id, "channel": channel, "idempotency_key": key,
+            "name": safe_file_name(name), "media_type": _media_type(media_type), "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "content": data, "uploaded_at": self._now(),
+        }  # fmt: skip
+        for _ in range(3):
+            try:
+                with self._sessions.begin() as session:
+                    return self._add(session, ClaimFileRow(**values))
+            except IntegrityError:
+                # Another process opened the claim, or stored this very key, between our read and our
+                # write: the next attempt finds its row.
+                continue
+        raise RuntimeError(f"could not store the file {channel}:{key}")
+
+    def _add(self, session: Session, row: ClaimFileRow) -> tuple[StoredClaimFile, bool]:
+        now = self._now()
+        # A write first, changing nothing: it locks the claim's row on PostgreSQL, and takes SQLite's
+        # write lock before anything is read, so two deliveries of one claim's files queue here and
+        # the second sees what the first stored (the limits and the key are checked under the lock).
+        lock = session.execute(
+            update(ClaimRow)
+            .where(ClaimRow.conversation_id == row.conversation_id)
+            .values(status=ClaimRow.status)
+            .execution_options(synchronize_session=False)
+        )
+        if not lock.rowcount:  # type: ignore[attr-defined]
+            if session.get(ConversationRow, row.conversation_id) is None:
+                raise KeyError(f"no conversation {row.conversation_id}")
+            session.add(ClaimRow(conversation_id=row.conversation_id, status="open", created_at=now, updated_at=now))
+            session.flush()
+        known = session.scalars(
+            select(ClaimFileRow).where(
+                ClaimFileRow.channel == row.channel, ClaimFileRow.idempotency_key == row.idempotency_key
+            )
+        ).first()
+        if known is not None:
+            return _stored(known), False
+        count, total = session.execute(
+            select(func.count(ClaimFileRow.id), func.coalesce(func.sum(ClaimFileRow.size), 0)).where(
+                ClaimFileRow.conversation_id == row.conversation_id
+            )
+        ).one()
+        if count >= self._max_files:
+            raise ClaimFileRefusedError("too_many_files", f"a claim may have {self._max_files} files")
+        if total + row.size > self._max_claim_bytes:
+            raise ClaimFileRefusedError(
+                "claim_too_large", f"the claim's files may have {self._max_claim_bytes:,} bytes in all"
+            )
+        session.add(row)
+        session.execute(
+            update(ClaimRow)
+            .where(ClaimRow.conversation_id == row.conversation_id)
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.flush()
+        return _stored(row), True
+
+    def files(self, claim_id: int | None = None, *, conversation_id: int | None = None) -> list[StoredClaimFile]:
+        """The files of a claim, or of a conversation, in the order they came."""
+        if (claim_id is None) == (conversation_id is None):
+            raise TypeError("files() takes a claim id or a conversation id")
+        with self._sessions() as session:
+            query = select(ClaimFileRow).order_by(ClaimFileRow.id)
+            if claim_id is not None:
+                query = query.where(ClaimFileRow.conversation_id == _conversation_of(session, claim_id))
+            else:
+                query = query.where(ClaimFileRow.conversation_id == conversation_id)
+            return [_stored(row) for row in session.scalars(query)]
+
+    def content(self, file_id: int) -> bytes:
+        """A file's bytes; ``KeyError`` when it is gone."""
+        with self._sessions() as session:
+            data = session.scalar(select(ClaimFileRow.content).where(ClaimFileRow.id == file_id))
+        if data is None:
+            raise KeyError(f"no claim file {file_id}")
+        return data
+
+    def unread(self, limit: int = 20) -> list[StoredClaimFile]:
+        """Files stored but never read, oldest first: what the recovery loop reads after a crash.
+
+        A file the reader refuses, or that kills it, must still be recorded (an ``unreadable``
+        reading with the reason in ``problems``), or it would come back here every time.
+        """
+        with self._sessions() as session:
+            query = select(ClaimFileRow).where(ClaimFileRow.read_at.is_(None)).order_by(ClaimFileRow.id).limit(limit)
+            return [_stored(row) for row in session.scalars(query)]
+
+    def record_reading(self, file_id: int, document: ReadDocument) -> bool:
+        """Keep what was read from the file (replacing an earlier reading, never the staff's
+        corrections); ``False`` when the file is gone meanwhile (erased, purged)."""
+        reading = document_to_json(document)
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(ClaimFileRow)
+                .where(ClaimFileRow.id == file_id)
+                .values(read_json=storable(reading, len(reading)), read_at=self._now())
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- the staff's work on a file -----------------------------------------------------------
+
+    def correct(self, file_id: int, fields: dict[str, Any], by: str) -> StoredClaimFile:
+        """Correct fields of the file's reading (added to earlier corrections; ``None`` says the
+        field is absent). ``ValueError`` for a field that cannot be corrected or a wrong value."""
+        checked = correction_fields(fields)
+        with self._sessions.begin() as session:
+            row = _file(session, file_id)
+            earlier = json_object(row.correction_json) or {}
+            merged = {**earlier.get("fields", {}), **checked}
+            row.correction_json = json.dumps(
+                {"fields": merged, "by": storable(by, 200), "at": self._now().isoformat()}, ensure_ascii=False
+            )
+            return _stored(row)
+
+    def decide(self, file_id: int, decision: Decision | None, by: str) -> StoredClaimFile:
+        """Accept or reject the file for the claim (``None`` withdraws the decision); a rejected
+        file stays stored, for the record, but leaves the checks."""
+        if decision not in ("accepted", "rejected", None):
+            raise ValueError(f"unknown decision {decision!r}")
+        with self._sessions.begin() as session:
+            row = _file(session, file_id)
+            row.decision = decision
+            row.decided_by = None if decision is None else storable(by, 200)
+            row.decided_at = None if decision is None else self._now()
+            return _stored(row)
+
+    def documents(self, claim_id: int) -> list[ReadDocument]:
+        """What the checks take: each read file's reading with the staff's corrections on top, in
+        the order the files came; rejected files are left out, and so are unread ones (wait for
+        ``unread`` to be empty before reviewing, or a document would look missing)."""
+        documents = []
+        for file in self.files(claim_id):
+            if file.reading is None or file.decision == "rejected":
+                continue
+            documents.append(file.reading if file.correction is None else corrected(file.reading, file.correction))
+        return documents
+
+    # -- the claim ----------------------------------------------------------------------------
+
+    def claim_of(self, conversation_id: int) -> StoredClaim | None:
+        """The conversation's claim, if a file was ever sent in it."""
+        with self._sessions() as session:
+            row = session.scalars(select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)).first()
+            return None if row is None else _claim(row)
+
+    def open_claims(self) -> list[StoredClaim]:
+        """Claims not resolved yet, oldest first: the staff's queue."""
+        with self._sessions() as session:
+            query = select(ClaimRow).where(ClaimRow.status != "resolved").order_by(ClaimRow.id)
+            return [_claim(row) for row in session.scalars(query)]
+
+    def set_mission(self, claim_id: int, mission_id: str) -> StoredClaim:
+        """Say which catalog mission the claim is for."""
+        if not mission_id or len(mission_id) > 80:
+            raise ValueError(f"not a catalog entry id: {mission_id!r}")
+        return self._change(claim_id, mission_id=mission_id)
+
+    def submit(self, claim_id: int) -> StoredClaim:
+        """The SME says the claim is complete; the first submission's time is the claim's date."""
+        with self._sessions.begin() as session:
+            row = _claim_row(session, claim_id)
+            if row.status == "resolved":
+                raise ValueError(f"claim {claim_id} is resolved")
+            now = self._now()
+            row.status, row.updated_at = "submitted", now
+            row.submitted_at = row.submitted_at or now
+            return _claim(row)
+
+    def resolve(self, claim_id: int, by: str, note: str) -> StoredClaim:
+        """The staff close the claim, saying how it ended."""
+        return self._change(
+            claim_id, status="resolved", resolved_by=storable(by, 200), outcome_note=storable(note, MAX_NOTE_CHARS)
+        )
+
+    def _change(self, claim_id: int, **values: Any) -> StoredClaim:
+        with self._sessions.begin() as session:
+            row = _claim_row(session, claim_id)
+            for name, value in {**values, "updated_at": self._now()}.items():
+                setattr(row, name, value)
+            return _claim(row)
+
+
+def _conversation_of(session: Session, claim_id: int) -> int:
+    conversation = session.scalar(select(ClaimRow.conversation_id).where(ClaimRow.id == claim_id))
+    if conversation is None:
+        raise KeyError(f"no claim {claim_id}")
+    return conversation
+
+
+def _claim_row(session: Session, claim_id: int) -> ClaimRow:
+    row = session.get(ClaimRow, claim_id, with_for_update=True)
+    if row is None:
+        raise KeyError(f"no claim {claim_id}")
+    return row
+
+
+def _file(session: Session, file_id: int) -> ClaimFileRow:
+    row = session.get(ClaimFileRow, file_id, with_for_update=True)
+    if row is None:
+        raise KeyError(f"no claim file {file_id}")
+    return row
+
+
+def _media_type(declared: str) -> str:
+    """The declared media type if it looks like one (it is shown and sent back), else the generic one."""
+    value = declared.split(";", 1)[0].strip().lower()
+    return value if _MEDIA_TYPE.match(value) else "application/octet-stream"
+
+
+def _stored(row: ClaimFileRow) -> StoredClaimFile:
+    correction = json_object(row.correction_json)
+    return StoredClaimFile(
+        id=row.id, conversation_id=row.conversation_id, channel=row.channel, name=row.name,
+        media_type=row.media_type, size=row.size, sha256=row.sha256, uploaded_at=as_utc(row.uploaded_at),
+        reading=None if row.read_json is None else document_from_json(row.read_json),
+        read_at=None if row.read_at is None else as_utc(row.read_at),
+        correction=None if correction is None else correction_values(correction["fields"]),
+        corrected_by=None if correction is None else correction.get("by"),
+        decision=row.decision if row.decision in ("accepted", "rejected") else None,  # type: ignore[arg-type]
+        decided_by=row.decided_by, decided_at=None if row.decided_at is None else as_utc(row.decided_at),
+    )  # fmt: skip
+
+
+def _claim(row: ClaimRow) -> StoredClaim:
+    return StoredClaim(
+        id=row.id, conversation_id=row.conversation_id, mission_id=row.mission_id,
+        status=row.status,  # type: ignore[arg-type]
+        submitted_at=None if row.submitted_at is None else as_utc(row.submitted_at),
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at), resolved_by=row.resolved_by,
+        outcome_note=row.outcome_note,
+    )  # fmt: skip
