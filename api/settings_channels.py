@@ -13,6 +13,16 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from bot.conversation.events import EVENT_TYPES
 
 
+def ip_networks(values: list[str], setting: str) -> list[str]:
+    """``values`` if each is an IP address or network ("10.0.0.0/8", "127.0.0.1"); else which is not, and where."""
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{setting}: {value!r} is not an IP address or network") from exc
+    return values
+
+
 class WebSettings(BaseModel):
     """The chat API and the widget (``sportello serve``)."""
 
@@ -54,12 +64,7 @@ class WebSettings(BaseModel):
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, proxies: list[str]) -> list[str]:
-        for proxy in proxies:
-            try:
-                ipaddress.ip_network(proxy, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"web.trusted_proxies: {proxy!r} is not an IP address or network") from exc
-        return proxies
+        return ip_networks(proxies, "web.trusted_proxies")
 
 
 class TelegramSettings(BaseModel):

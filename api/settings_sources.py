@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
+
+from api.settings_channels import ip_networks
 
 
 class SourcesSettings(BaseModel):
@@ -53,9 +54,4 @@ class SourcesSettings(BaseModel):
     @field_validator("allow_networks")
     @classmethod
     def _networks(cls, networks: list[str]) -> list[str]:
-        for network in networks:
-            try:
-                ipaddress.ip_network(network, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"{network!r} is not an address or network: {exc}") from exc
-        return networks
+        return ip_networks(networks, "sources.allow_networks")
