@@ -13,8 +13,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -26,6 +28,10 @@ from api.settings import Settings, office_day_numbers
 from bot.answers.composers.extractive import ExtractiveComposer
 from bot.answers.composers.llm import LlmComposer, LlmConfig
 from bot.answers.knowledge_view import KnowledgeView
+from bot.claims.desk import ClaimDesk
+from bot.claims.isolated import read_isolated
+from bot.claims.missions import catalog_of
+from bot.claims.store import MIB, ClaimStore
 from bot.conversation.assistant import Assistant, AssistantConfig
 from bot.conversation.changes import ChangeHub
 from bot.conversation.events import EVENT_TYPES, EventType
@@ -133,6 +139,26 @@ class Services:
     def uploads(self) -> UploadStore:
         """Documents uploaded in the console, kept where every process finds them."""
         return self._once("uploads", lambda: UploadStore(self.sessions, self.now))
+
+    def claims(self) -> ClaimDesk:
+        """Reimbursement claims: files stored, read in a child process, checked, handed to staff."""
+        return self._once("claims", self._claim_desk)
+
+    def _claim_desk(self) -> ClaimDesk:
+        claims = self.settings.claims
+        store = ClaimStore(
+            self.sessions, self.now, max_files=claims.max_files, max_file_bytes=claims.max_file_mb * MIB,
+            max_claim_bytes=claims.max_claim_mb * MIB,
+        )  # fmt: skip
+        read = partial(
+            read_isolated, max_bytes=claims.max_file_mb * MIB, memory_mb=claims.read_memory_mb,
+            seconds=claims.read_seconds, ocr=claims.ocr,
+        )  # fmt: skip
+        zone = ZoneInfo(self.settings.assistant.office_timezone)
+        return ClaimDesk(
+            store, self.assistant().store, self.outbox(), lambda: catalog_of(self.manifest.catalog_entries()), read,
+            zone=zone, audit=self.audit(), max_file_mb=claims.max_file_mb,
+        )  # fmt: skip
 
     def limits(self) -> Limits:
         """Rate-limit counters: in this process's memory, or in Redis when ``redis_url`` is set."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.settings_channels import ConsoleSettings, EmailSettings, TelegramSettings, WebhookSettings, WebSettings
+from api.settings_claims import ClaimSettings
 from api.settings_sources import SourcesSettings
 from knowledge.loaders import ParseBudget
 
@@ -283,6 +284,7 @@ class Settings(BaseSettings):
     quality: QualitySettings = Field(default_factory=QualitySettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
+    claims: ClaimSettings = Field(default_factory=ClaimSettings)
     redis_url: str | None = Field(
         default=None,
         pattern=r"^rediss?://",

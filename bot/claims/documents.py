@@ -26,7 +26,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     "invoice", "boarding_pass", "ticket", "hotel_bill", "registration_fee", "local_transport", "payment_proof",
     "expense_form", "de_minimis", "attendance", "company_register", "bank_details", "other",
 )  # fmt: skip
-Readable = Literal["text", "ocr", "unreadable"]
+Readable = Literal["text", "ocr", "staff", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class ReadDocument:
     kind: DocumentKind
     readable: Readable
     """How the text was obtained: the file's own text layer, OCR, or not at all (a photo without
-    OCR, a scan, an encrypted PDF): an unreadable file goes to the staff as it is."""
+    OCR, a scan, an encrypted PDF): an unreadable file goes to the staff as it is. ``staff``: the
+    staff read an unreadable file themselves and corrected its reading (``records.corrected``)."""
     date: dt.date | None = None
     """The date of the expense: the invoice's date, the flight's, the first night's."""
     end_date: dt.date | None = None

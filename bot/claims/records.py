@@ -61,7 +61,7 @@ def document_from_json(text: str) -> ReadDocument:
     kind = data.get("kind")
     return ReadDocument(
         name=str(data["name"]), kind=kind if kind in DOCUMENT_KINDS else "other",
-        readable="text" if data.get("readable") == "text" else "ocr" if data.get("readable") == "ocr" else "unreadable",
+        readable=readable if (readable := data.get("readable")) in ("text", "ocr", "staff") else "unreadable",
         date=_date(data.get("date")), end_date=_date(data.get("end_date")), amount=_amount(data.get("amount")),
         currency=data.get("currency"), supplier=data.get("supplier"), nights=data.get("nights"),
         language=data.get("language"), text=str(data.get("text") or ""),
@@ -93,6 +93,8 @@ def corrected(document: ReadDocument, values: dict[str, Any]) -> ReadDocument:
     those corrections settle dropped: the staff have looked at the file."""
     fields = {name: value for name, value in values.items() if name in CORRECTABLE}
     problems = tuple(p for p in document.problems if _SETTLED_BY.get(p) not in fields)
+    if document.readable == "unreadable" and fields:  # the staff opened the file and read it themselves
+        return replace(document, **fields, readable="staff", problems=())
     return replace(document, **fields, problems=problems)
 
 

@@ -38,7 +38,7 @@ from bot.claims.records import (
     safe_file_name,
 )
 from bot.conversation.tables import ConversationRow, storable
-from knowledge.database import Base, as_utc
+from knowledge.database import Base, as_utc, transaction
 
 ClaimStatus = Literal["open", "submitted", "resolved"]
 Decision = Literal["accepted", "rejected"]
@@ -249,26 +249,38 @@ class ClaimStore:
             raise KeyError(f"no claim file {file_id}")
         return data
 
-    def unread(self, limit: int = 20) -> list[StoredClaimFile]:
-        """Files stored but never read, oldest first: what the recovery loop reads after a crash.
+    def unread(
+        self, limit: int = 20, *, stored_before: dt.datetime | None = None, conversation_id: int | None = None
+    ) -> list[StoredClaimFile]:
+        """Files stored but never read, oldest first: what the recovery loop reads after a crash
+        (``stored_before``: leave alone what a live request is reading right now).
 
         A file the reader refuses, or that kills it, must still be recorded (an ``unreadable``
         reading with the reason in ``problems``), or it would come back here every time.
         """
         with self._sessions() as session:
-            query = select(ClaimFileRow).where(ClaimFileRow.read_at.is_(None)).order_by(ClaimFileRow.id).limit(limit)
-            return [_stored(row) for row in session.scalars(query)]
+            query = select(ClaimFileRow).where(ClaimFileRow.read_at.is_(None))
+            if stored_before is not None:
+                query = query.where(ClaimFileRow.uploaded_at < stored_before)
+            if conversation_id is not None:
+                query = query.where(ClaimFileRow.conversation_id == conversation_id)
+            return [_stored(row) for row in session.scalars(query.order_by(ClaimFileRow.id).limit(limit))]
 
-    def record_reading(self, file_id: int, document: ReadDocument) -> bool:
+    def record_reading(
+        self, file_id: int, document: ReadDocument, *, first: bool = False, within: Session | None = None
+    ) -> bool:
         """Keep what was read from the file (replacing an earlier reading, never the staff's
-        corrections); ``False`` when the file is gone meanwhile (erased, purged)."""
+        corrections); ``False`` when the file is gone meanwhile (erased, purged) or, with
+        ``first``, already read (by another process: only one records it, and says so once)."""
         reading = document_to_json(document)
-        with self._sessions.begin() as session:
+        query = update(ClaimFileRow).where(ClaimFileRow.id == file_id)
+        if first:
+            query = query.where(ClaimFileRow.read_at.is_(None))
+        with transaction(self._sessions, within) as session:
             result = session.execute(
-                update(ClaimFileRow)
-                .where(ClaimFileRow.id == file_id)
-                .values(read_json=storable(reading, len(reading)), read_at=self._now())
-                .execution_options(synchronize_session=False)
+                query.values(read_json=storable(reading, len(reading)), read_at=self._now()).execution_options(
+                    synchronize_session=False
+                )
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -318,6 +330,12 @@ class ClaimStore:
             row = session.scalars(select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)).first()
             return None if row is None else _claim(row)
 
+    def claim(self, claim_id: int) -> StoredClaim | None:
+        """The claim, if it (still) exists."""
+        with self._sessions() as session:
+            row = session.get(ClaimRow, claim_id)
+            return None if row is None else _claim(row)
+
     def open_claims(self) -> list[StoredClaim]:
         """Claims not resolved yet, oldest first: the staff's queue."""
         with self._sessions() as session:
@@ -328,11 +346,11 @@ class ClaimStore:
         """Say which catalog mission the claim is for."""
         if not mission_id or len(mission_id) > 80:
             raise ValueError(f"not a catalog entry id: {mission_id!r}")
-        return self._change(claim_id, mission_id=mission_id)
+        return self._change(claim_id, None, mission_id=mission_id)
 
-    def submit(self, claim_id: int) -> StoredClaim:
+    def submit(self, claim_id: int, *, within: Session | None = None) -> StoredClaim:
         """The SME says the claim is complete; the first submission's time is the claim's date."""
-        with self._sessions.begin() as session:
+        with transaction(self._sessions, within) as session:
             row = _claim_row(session, claim_id)
             if row.status == "resolved":
                 raise ValueError(f"claim {claim_id} is resolved")
@@ -341,14 +359,15 @@ class ClaimStore:
             row.submitted_at = row.submitted_at or now
             return _claim(row)
 
-    def resolve(self, claim_id: int, by: str, note: str) -> StoredClaim:
+    def resolve(self, claim_id: int, by: str, note: str, *, within: Session | None = None) -> StoredClaim:
         """The staff close the claim, saying how it ended."""
         return self._change(
-            claim_id, status="resolved", resolved_by=storable(by, 200), outcome_note=storable(note, MAX_NOTE_CHARS)
-        )
+            claim_id, within, status="resolved", resolved_by=storable(by, 200),
+            outcome_note=storable(note, MAX_NOTE_CHARS),
+        )  # fmt: skip
 
-    def _change(self, claim_id: int, **values: Any) -> StoredClaim:
-        with self._sessions.begin() as session:
+    def _change(self, claim_id: int, within: Session | None, **values: Any) -> StoredClaim:
+        with transaction(self._sessions, within) as session:
             row = _claim_row(session, claim_id)
             for name, value in {**values, "updated_at": self._now()}.items():
                 setattr(row, name, value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.claims.desk_phrases import CLAIM_DESK_PHRASES
 from bot.claims.phrases import CLAIM_PHRASES
 from bot.conversation.phrases_catalog import CATALOG_PHRASES
 
@@ -341,6 +342,7 @@ _PHRASES: dict[str, tuple[str, str, str]] = {
     ),
     **CATALOG_PHRASES,
     **CLAIM_PHRASES,
+    **CLAIM_DESK_PHRASES,
 }
 
 LANGUAGE_NAMES = {

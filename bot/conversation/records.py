@@ -14,10 +14,12 @@ Role = Literal["user", "assistant", "staff", "system"]
 Decision = Literal["answer", "clarify", "handoff"]
 HandoffReason = Literal[
     "user_request", "low_confidence", "personal_case", "staff_task", "frustration", "policy_topic", "error",
+    "expense_claim",
 ]  # fmt: skip
 EscalationStatus = Literal["open", "assigned", "answered", "resolved"]
 HANDOFF_REASONS: tuple[HandoffReason, ...] = (
     "user_request", "low_confidence", "personal_case", "staff_task", "frustration", "policy_topic", "error",
+    "expense_claim",
 )  # fmt: skip
 
 

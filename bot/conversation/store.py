@@ -227,12 +227,18 @@ class ConversationStore:
         return [_message(row) for row in reversed(rows)]
 
     def open_escalation(
-        self, conversation_id: int, reason: HandoffReason, summary: str, details: dict[str, str] | None = None
+        self,
+        conversation_id: int,
+        reason: HandoffReason,
+        summary: str,
+        details: dict[str, str] | None = None,
+        *,
+        within: Session | None = None,
     ) -> int:
         """Hand the conversation to staff; an escalation already open is returned instead of a second one."""
         if reason not in HANDOFF_REASONS:
             raise ValueError(f"unknown handoff reason {reason!r}")
-        with self._sessions.begin() as session:
+        with transaction(self._sessions, within) as session:
             existing = session.scalars(
                 select(EscalationRow).where(
                     EscalationRow.conversation_id == conversation_id, EscalationRow.status != "resolved"

@@ -36,6 +36,7 @@ WORDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "frustration": ("impresa insoddisfatta", "dissatisfied company", "entreprise mécontente"),
         "policy_topic": ("questione legale o fiscale", "legal or tax question", "question juridique ou fiscale"),
         "error": ("errore tecnico", "technical error", "erreur technique"),
+        "expense_claim": ("pratica di rimborso", "reimbursement claim", "demande de remboursement"),
         "no_source": ("nessuna fonte", "no source", "aucune source"),
     },
     "channel": {

@@ -43,7 +43,14 @@ from bot.conversation import leases
 from knowledge.database import Base, as_utc, transaction
 
 OutboxKind = Literal[
-    "staff_reply", "alert", "staff_notice", "staff_followup", "staff_reminder", "webhook", "source_alert"
+    "staff_reply",
+    "alert",
+    "staff_notice",
+    "staff_followup",
+    "staff_reminder",
+    "webhook",
+    "source_alert",
+    "claim_update",
 ]
 OutboxStatus = Literal["pending", "sent", "undeliverable"]
 MAX_OUTBOX_TEXT = 20_000

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doubles.claim_samples import write_samples
 
 from bot.claims.file_text import ClaimFileError
 from bot.claims.isolated import MAX_ANSWER_BYTES, _answer_document, read_isolated
@@ -24,15 +25,7 @@ PDF = "complete/hotel-sakura-shinjuku.pdf"
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample claims of scripts/make_sample_claims.py (loaded from its file: scripts/ is no package)."""
-    spec = importlib.util.spec_from_file_location("make_sample_claims", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # registered, for its dataclass
-    spec.loader.exec_module(module)
-    folder = tmp_path_factory.mktemp("claims")
-    module.generate(folder)
-    return folder
+    return write_samples(tmp_path_factory.mktemp("claims"))
 
 
 # First in the file: the in-process comparison below loads the models into this process.

@@ -8,38 +8,26 @@ import hashlib
 import importlib.util
 import io
 import struct
-import sys
 import zlib
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from doubles.claim_samples import generator
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from bot.claims.file_text import ClaimFileError, ocr_image, without_ocr
 from bot.claims.reading import read_claim_file, read_text
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_sample_claims.py"
 HAS_OCR = importlib.util.find_spec("rapidocr_onnxruntime") is not None
-
-
-def _script() -> ModuleType:
-    """scripts/ is not a package: load the generator from its file (registered, for its dataclass)."""
-    spec = importlib.util.spec_from_file_location("make_sample_claims", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("claims")
-    truths = _script().generate(folder)
+    truths = generator().generate(folder)
     return folder, {truth.file: truth for truth in truths}
 
 
@@ -212,7 +200,7 @@ def test_a_pixel_bomb_or_a_broken_photo_is_refused_before_ocr() -> None:
 
 def test_the_samples_are_the_same_on_every_run(tmp_path: Path, samples: tuple[Path, dict[str, Any]]) -> None:
     folder, _ = samples
-    _script().generate(tmp_path)
+    generator().generate(tmp_path)
     assert _digests(tmp_path) == _digests(folder)
 
 

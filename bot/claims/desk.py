@@ -1,0 +1,394 @@
+"""A reimbursement claim as a conversation: files in, what was read said back, the checklist on
+request, the dossier sent to the staff, their outcome back to the SME on the same channel.
+
+Every channel (the widget, Telegram) goes through here, so each step is durable the same way:
+
+- ``receive`` stores the file under its channel's idempotency key and commits; only then may
+  the channel acknowledge it. A second delivery finds the first.
+- ``read`` reads a stored file (in a child process: ``read_isolated``) and, in **one**
+  transaction, records the reading and the message that tells the SME what was read (queued
+  in the outbox for a push channel). Only the first reading of a file is recorded, so a file
+  read by a request and by the recovery loop at once is announced once.
+- ``recover`` reads what a stopped process stored and never read.
+- ``check``, ``choose_mission`` and ``submit`` store their message under the request's key, so
+  a resend (a retried POST, a Telegram button pressed twice) gets the stored message back.
+- The staff's ``correct``, ``decide``, ``assign_mission`` and ``resolve`` are audited; the
+  outcome is a staff message in the conversation, with its outbox row, in the claim's
+  resolving transaction.
+
+Desk messages are the assistant's (role ``assistant``, key ``claim:…``): they come from no
+turn, so a channel shows them as they are stored (the widget's live events, Telegram's outbox).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.claims.checklist import claim_message
+from bot.claims.checks import ClaimReview, review_claim
+from bot.claims.documents import ReadDocument
+from bot.claims.file_text import ClaimFileError
+from bot.claims.missions import claimable_missions, mission_of, rule_of
+from bot.claims.store import ClaimStore, Decision, StoredClaim, StoredClaimFile
+from bot.conversation.phrases import say
+from bot.conversation.records import StoredConversation, StoredEscalation
+from bot.conversation.store import ConversationStore
+from bot.desk.audit import AuditLog
+from bot.outbound.alerts import PUSH_CHANNELS
+from bot.outbound.outbox import Outbox
+from knowledge.catalog import Catalog, Mission, ReimbursementRule
+from knowledge.catalog_text import format_amount, format_date
+
+FileReader = Callable[[str, bytes], ReadDocument]
+"""Reads a file's bytes (``read_isolated``); raises ``ClaimFileError`` for a file it refuses."""
+RECOVERY_GRACE = dt.timedelta(seconds=60)
+"""A file stored this recently may be in a live request's hands: recovery leaves it a minute."""
+MAX_STAFF_NOTE = 4000
+
+
+@dataclass(frozen=True)
+class Told:
+    """A message the desk stored for the SME, and what the channel offers under it."""
+
+    message_id: int
+    text: str
+    language: str
+    actions: tuple[str, ...] = ()
+    """Buttons: ``check`` (review the claim now), ``submit`` (send it to the staff)."""
+    missions: tuple[tuple[str, str], ...] = ()
+    """When the desk asks which mission: ``(entry id, title)`` choices."""
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything the staff look at for one claim."""
+
+    claim: StoredClaim
+    conversation: StoredConversation
+    files: list[StoredClaimFile]
+    mission: Mission | None
+    rule: ReimbursementRule | None
+    candidates: list[Mission]
+    review: ClaimReview | None
+    """``None`` until the mission is known (and while files are still being read)."""
+    escalation: StoredEscalation | None
+    unread: int = 0
+    """Files still being read."""
+
+
+class ClaimDesk:
+    """Claims on every channel, for the SME and the staff."""
+
+    def __init__(
+        self, claims: ClaimStore, conversations: ConversationStore, outbox: Outbox, catalog: Callable[[], Catalog],
+        read: FileReader, *, zone: ZoneInfo, audit: AuditLog | None = None, max_file_mb: int = 10,
+    ) -> None:  # fmt: skip
+        self.claims = claims
+        self.conversations = conversations
+        self.outbox = outbox
+        self._catalog = catalog
+        self._read = read
+        self._zone = zone
+        self._audit = audit
+        self._now = conversations.clock
+        self.max_file_mb = max_file_mb
+
+    # -- the SME's side -----------------------------------------------------------------------
+
+    def receive(
+        self, conversation_id: int, channel: str, key: str, *, name: str, media_type: str, data: bytes
+    ) -> tuple[StoredClaimFile, bool]:
+        """Store a file (committed on return: the channel may acknowledge it now). Raises
+        ``ClaimFileRefusedError`` past a limit, before anything is stored."""
+        return self.claims.add_file(conversation_id, channel, key, name=name, media_type=media_type, data=data)
+
+    def read(self, file: StoredClaimFile) -> Told | None:
+        """Read a stored file and tell the SME what was read (``None``: erased meanwhile). A file read
+        before is not read again: its stored message is returned."""
+        key = f"claim:file:{file.id}"
+        if file.reading is None:
+            document = self._reading(file)
+            conversation = self.conversations.conversation(file.conversation_id)
+            language = conversation.language or "it"
+            text = _file_message(document, language, self.max_file_mb)
+            with self.conversations.sessions.begin() as session:
+                if self.claims.record_reading(file.id, document, first=True, within=session):
+                    return self._tell(session, conversation, text, key, actions=("check",))
+        return self._stored(file.conversation_id, key, ("check",))
+
+    def recover(self, limit: int = 20) -> int:
+        """Read files stored by a process that stopped before reading them; how many were read."""
+        pending = self.claims.unread(limit, stored_before=self._now() - RECOVERY_GRACE)
+        for file in pending:
+            self.read(file)
+        return len(pending)
+
+    def check(self, conversation_id: int, key: str) -> Told:
+        """Review the claim and tell the SME: the checklist, or which mission, or that nothing came yet."""
+        known = self._stored(conversation_id, key, ("check", "submit"))
+        if known is not None:
+            return known
+        conversation = self.conversations.conversation(conversation_id)
+        language = conversation.language or "it"
+        claim = self.claims.claim_of(conversation_id)
+        if claim is None or not self.claims.files(claim.id):
+            return self._say(conversation, say("claim_no_files", language), key)
+        if claim.status == "resolved":
+            return self._say(conversation, say("claim_already_resolved", language), key)
+        self._read_waiting(conversation_id)
+        catalog = self._catalog()
+        mission, candidates = self._mission(catalog, claim)
+        submit = say("claim_button_submit", language)
+        if mission is None and candidates:
+            choices = tuple((m.id, m.title) for m in candidates[:8])
+            return self._say(conversation, say("claim_which_mission", language), key, missions=choices)
+        review = None if mission is None else self._review(catalog, claim, mission)
+        if review is None:
+            return self._say(conversation, say("claim_no_mission", language, submit=submit), key, ("submit",))
+        actions: tuple[str, ...] = ("check",) if claim.status == "submitted" else ("check", "submit")
+        text = claim_message(review, language)
+        if "submit" in actions:
+            text = f"{text}\n\n{say('claim_ready_to_submit', language, submit=submit)}"
+        return self._say(conversation, text, key, actions)
+
+    def choose_mission(self, conversation_id: int, mission_id: str, key: str) -> Told:
+        """The SME says which mission (one of the choices ``check`` offered), then the checklist."""
+        claim = self.claims.claim_of(conversation_id)
+        today = self._today()
+        if (
+            claim is not None
+            and claim.status != "resolved"
+            and mission_id in {m.id for m in claimable_missions(self._catalog(), today)}
+        ):
+            self.claims.set_mission(claim.id, mission_id)
+        return self.check(conversation_id, key)
+
+    def submit(self, conversation_id: int, key: str) -> Told:
+        """Send the claim to the staff: submitted, an escalation for the queue and the SME told, at once."""
+        known = self._stored(conversation_id, key, ())
+        if known is not None:
+            return known
+        conversation = self.conversations.conversation(conversation_id)
+        language = conversation.language or "it"
+        claim = self.claims.claim_of(conversation_id)
+        files = [] if claim is None else self.claims.files(claim.id)
+        if claim is None or not files:
+            return self._say(conversation, say("claim_no_files", language), key)
+        if claim.status == "resolved":
+            return self._say(conversation, say("claim_already_resolved", language), key)
+        self._read_waiting(conversation_id)
+        catalog = self._catalog()
+        mission, _candidates = self._mission(catalog, claim)
+        review = None if mission is None else self._review(catalog, claim, mission)
+        summary = _staff_summary(claim, len(files), mission, review)
+        with self.conversations.sessions.begin() as session:
+            self.claims.submit(claim.id, within=session)
+            self.conversations.open_escalation(
+                conversation_id, "expense_claim", summary, {"claim": str(claim.id)}, within=session
+            )
+            return self._tell(session, conversation, say("claim_submitted", language, n=len(files)), key)
+
+    # -- the staff's side ---------------------------------------------------------------------
+
+    def dossier(self, claim_id: int) -> Dossier:
+        """The claim with its files, mission, review and escalation; ``KeyError`` when it is gone."""
+        claim = self.claims.claim(claim_id)
+        if claim is None:
+            raise KeyError(f"no claim {claim_id}")
+        catalog = self._catalog()
+        mission, candidates = self._mission(catalog, claim)
+        files = self.claims.files(claim_id)
+        unread = sum(1 for f in files if f.reading is None)
+        review = None if mission is None or unread else self._review(catalog, claim, mission)
+        return Dossier(
+            claim, self.conversations.conversation(claim.conversation_id), files, mission,
+            None if mission is None else rule_of(catalog, mission), candidates, review,
+            self._escalation(claim), unread,
+        )  # fmt: skip
+
+    def correct(self, file_id: int, fields: dict[str, Any], actor: str) -> StoredClaimFile:
+        """Correct a reading (``ValueError`` for a wrong field or value); audited."""
+        file = self.claims.correct(file_id, fields, actor)
+        self._audited(actor, "claim_correct", file, {"fields": ",".join(sorted(fields))})
+        return file
+
+    def decide(self, file_id: int, decision: Decision | None, actor: str) -> StoredClaimFile:
+        """Accept or reject a file for the claim (``None`` withdraws it); audited."""
+        file = self.claims.decide(file_id, decision, actor)
+        self._audited(actor, "claim_decide", file, {"decision": decision or "withdrawn"})
+        return file
+
+    def assign_mission(self, claim_id: int, mission_id: str, actor: str) -> StoredClaim:
+        """The staff say which mission the claim is for (any mission of the catalog with a rule)."""
+        catalog = self._catalog()
+        mission = next((m for m in catalog.missions if m.id == mission_id), None)
+        if mission is None or rule_of(catalog, mission) is None:
+            raise ValueError(f"no reimbursed mission {mission_id!r} in the catalog")
+        claim = self.claims.set_mission(claim_id, mission_id)
+        if self._audit is not None:
+            self._audit.record(actor, "claim_mission", f"claim {claim_id}", {"mission": mission_id})
+        return claim
+
+    def resolve(self, claim_id: int, note: str, *, author: str, actor: str) -> int:
+        """Close the claim and send the SME the staff's outcome, in one transaction; the stored message's id."""
+        note = note.strip()
+        if not note or len(note) > MAX_STAFF_NOTE:
+            raise ValueError(f"the outcome for the company needs 1 to {MAX_STAFF_NOTE} characters")
+        claim = self.claims.claim(claim_id)
+        if claim is None:
+            raise KeyError(f"no claim {claim_id}")
+        if claim.status == "resolved":
+            raise ValueError(f"claim {claim_id} is already resolved")
+        conversation = self.conversations.conversation(claim.conversation_id)
+        escalation = self._escalation(claim)
+        with self.conversations.sessions.begin() as session:
+            self.claims.resolve(claim_id, actor, note, within=session)
+            message_id = self.conversations.add_message(
+                conversation.id, "staff", note, author=author, client_key=f"claim:outcome:{claim_id}", within=session
+            )
+            if escalation is not None and escalation.status != "resolved":
+                self.conversations.set_escalation_status(escalation.id, "resolved", within=session)
+            if conversation.channel in PUSH_CHANNELS:
+                self.outbox.enqueue(
+                    conversation.channel, conversation.external_id, "staff_reply", note,
+                    payload={"author": author, "language": conversation.language}, contact_id=conversation.contact_id,
+                    conversation_id=conversation.id, escalation_id=escalation.id if escalation else None,
+                    message_id=message_id, within=session,
+                )  # fmt: skip
+        if self._audit is not None:
+            self._audit.record(actor, "claim_resolve", f"claim {claim_id}", {"message": message_id})
+        return message_id
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _reading(self, file: StoredClaimFile) -> ReadDocument:
+        try:
+            data = self.claims.content(file.id)
+        except KeyError:  # erased meanwhile: recorded as nothing to read, never retried
+            return ReadDocument(name=file.name, kind="other", readable="unreadable", problems=("gone",))
+        try:
+            return self._read(file.name, data)
+        except ClaimFileError as exc:
+            return ReadDocument(name=file.name, kind="other", readable="unreadable", problems=(f"refused:{exc.code}",))
+
+    def _read_waiting(self, conversation_id: int) -> None:
+        """Read the conversation's files not read yet (stored a moment ago, or left by a crash)."""
+        for file in self.claims.unread(50, conversation_id=conversation_id):
+            self.read(file)
+
+    def _mission(self, catalog: Catalog, claim: StoredClaim) -> tuple[Mission | None, list[Mission]]:
+        candidates = claimable_missions(catalog, self._today())
+        if claim.mission_id is not None:
+            chosen = next((m for m in catalog.missions if m.id == claim.mission_id), None)
+            if chosen is not None and rule_of(catalog, chosen) is not None:
+                return chosen, candidates
+        documents = self.claims.documents(claim.id)
+        return mission_of(candidates, documents), candidates
+
+    def _review(self, catalog: Catalog, claim: StoredClaim, mission: Mission) -> ClaimReview | None:
+        rule = rule_of(catalog, mission)
+        if rule is None:
+            return None
+        submitted = claim.submitted_at or self._now()
+        documents = self.claims.documents(claim.id)
+        return review_claim(mission, rule, documents, submitted_on=submitted.astimezone(self._zone).date())
+
+    def _escalation(self, claim: StoredClaim) -> StoredEscalation | None:
+        mine = [
+            e
+            for e in self.conversations.escalations_of(claim.conversation_id)
+            if e.reason == "expense_claim" and e.details.get("claim") == str(claim.id)
+        ]
+        return mine[-1] if mine else None
+
+    def _today(self) -> dt.date:
+        return self._now().astimezone(self._zone).date()
+
+    def _stored(self, conversation_id: int, key: str, actions: tuple[str, ...]) -> Told | None:
+        message_id = self.conversations.message_with_key(conversation_id, key)
+        if message_id is None:
+            return None
+        message = next(m for m in self.conversations.messages(conversation_id, after=message_id - 1))
+        return Told(message.id, message.text, message.language or "it", actions)
+
+    def _say(
+        self, conversation: StoredConversation, text: str, key: str, actions: tuple[str, ...] = (),
+        missions: tuple[tuple[str, str], ...] = (),
+    ) -> Told:  # fmt: skip
+        with self.conversations.sessions.begin() as session:
+            return self._tell(session, conversation, text, key, actions=actions, missions=missions)
+
+    def _tell(
+        self, session: Session, conversation: StoredConversation, text: str, key: str, *,
+        actions: tuple[str, ...] = (), missions: tuple[tuple[str, str], ...] = (),
+    ) -> Told:  # fmt: skip
+        """Store the desk's message (and queue it for a push channel) within the caller's transaction."""
+        language = conversation.language or "it"
+        message_id = self.conversations.add_message(
+            conversation.id, "assistant", text, language=language, client_key=key, within=session
+        )
+        if conversation.channel in PUSH_CHANNELS:
+            self.outbox.enqueue(
+                conversation.channel, conversation.external_id, "claim_update", text,
+                payload={"language": language, "actions": list(actions), "missions": [list(m) for m in missions]},
+                contact_id=conversation.contact_id, conversation_id=conversation.id, message_id=message_id,
+                key=f"claim_update:{message_id}", within=session,
+            )  # fmt: skip
+        return Told(message_id, text, language, actions, missions)
+
+    def _audited(self, actor: str, action: str, file: StoredClaimFile, detail: dict[str, str]) -> None:
+        if self._audit is not None:
+            self._audit.record(actor, action, f"claim file {file.id}", detail)
+
+
+def _file_message(document: ReadDocument, language: str, max_file_mb: int) -> str:
+    """What the SME is told about one file: what it was read as, or why it could not be."""
+    name = _shown_name(document.name)
+    refusal = next((p.removeprefix("refused:") for p in document.problems if p.startswith("refused:")), None)
+    if refusal is not None:
+        reason = _reason(refusal, language)
+        return say("claim_file_refused", language, name=name, reason=reason, mb=max_file_mb)
+    if document.readable == "unreadable":
+        problem = document.problems[0] if document.problems else "other"
+        return say("claim_file_unreadable", language, name=name, reason=_reason(problem, language))
+    details = [say(f"claim_kind_{document.kind}", language)]
+    if document.date is not None:
+        details[0] += " " + say("claim_file_dated", language, date=format_date(document.date, language))
+    if document.amount is not None:
+        details.append(format_amount(document.amount, document.currency or "EUR", language))
+    if document.supplier:
+        details.append(_shown_name(document.supplier))
+    check = say("claim_button_check", language)
+    read = say("claim_file_read", language, name=name, details=", ".join(details))
+    return f"{read} {say('claim_next_step', language, check=check)}"
+
+
+def _reason(code: str, language: str) -> str:
+    key = f"claim_reason_{code}"
+    try:
+        return say(key, language)
+    except KeyError:
+        return say("claim_reason_other", language)
+
+
+def _shown_name(value: str) -> str:
+    """A name from a file, short and without the quotes and controls the messages use."""
+    cleaned = "".join(c for c in value if c.isprintable() and c not in '«»"<>')
+    return cleaned[:60] + ("…" if len(cleaned) > 60 else "")
+
+
+def _staff_summary(claim: StoredClaim, files: int, mission: Mission | None, review: ClaimReview | None) -> str:
+    """The escalation's one line for the queue (the dossier has the rest)."""
+    parts = [f"Pratica di rimborso #{claim.id}", f"{files} file"]
+    if mission is not None:
+        parts.append(mission.title)
+    if review is not None:
+        state = "completa" if review.complete else "da completare"
+        parts.append(f"{state}, stima {format_amount(review.reimbursable_total, 'EUR', 'it')}")
+    return " — ".join(parts)
