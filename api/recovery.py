@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from bot.claims.desk import ClaimDesk
 from bot.conversation.front_door import FrontDoor
 
 log = logging.getLogger(__name__)
@@ -54,3 +55,8 @@ class Periodic:
 def recovery(front_door: FrontDoor, channel: str, every_seconds: float = RECOVERY_SECONDS) -> Periodic:
     """The loop answering ``channel``'s messages left unanswered by a stopped process."""
     return Periodic(f"recovery-{channel}", lambda: front_door.recover(channel), lambda: every_seconds)
+
+
+def claim_recovery(claims: ClaimDesk, every_seconds: float = RECOVERY_SECONDS) -> Periodic:
+    """The loop reading claim files a stopped process stored and never read (and telling the SME)."""
+    return Periodic("recovery-claims", claims.recover, lambda: every_seconds)

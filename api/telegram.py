@@ -66,6 +66,7 @@ def telegram_deps(services: Services) -> TelegramDeps:
         held=HeldQuestions(services.sessions, services.now),
         privacy=services.privacy(),
         accounts=services.accounts(),
+        claims=services.claims(),
     )
 
 

@@ -12,15 +12,27 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import telegram
-from api.console import admin, analytics, auth, escalations, exports, knowledge, live, proposals, sources, webhooks
+from api.console import (
+    admin,
+    analytics,
+    auth,
+    claims,
+    escalations,
+    exports,
+    knowledge,
+    live,
+    proposals,
+    sources,
+    webhooks,
+)
 from api.console.state import build_console_state
 from api.console.templating import STATIC as CONSOLE_STATIC
 from api.desk_tasks import DeskTasks
 from api.knowledge_sync import load_sample_if_empty
-from api.recovery import recovery
+from api.recovery import claim_recovery, recovery
 from api.services import SAMPLE_KNOWLEDGE_DIR, Services, build_services
 from api.settings import Settings
-from api.web import chat, pages
+from api.web import chat, claim_files, pages
 from api.web.protection import BodyLimit, SecurityHeaders, install_error_handlers, install_proxy_headers
 from bot.conversation.changes import listener_for
 
@@ -45,6 +57,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             tasks.start()
         answering = recovery(app.state.web.front_door, chat.CHANNEL)
         answering.start()
+        reading = claim_recovery(ready.claims())  # files a stopped process stored and never read
+        reading.start()
         listener = listener_for(ready.engine, ready.changes())  # live events from every process
         if listener is not None:
             listener.start()
@@ -56,6 +70,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             yield
         finally:
             await answering.stop()
+            await reading.stop()
             if listener is not None:
                 await listener.stop()
             if tasks is not None:
@@ -77,9 +92,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     chat.install_errors(app)
     auth.install_console_errors(app)
     app.include_router(chat.router)
+    app.include_router(claim_files.router)
     app.include_router(pages.router)
     app.include_router(telegram.router)
-    for console in (auth, escalations, live, knowledge, sources, proposals, analytics, exports, admin, webhooks):
+    for console in (
+        auth,
+        escalations,
+        claims,
+        live,
+        knowledge,
+        sources,
+        proposals,
+        analytics,
+        exports,
+        admin,
+        webhooks,
+    ):
         app.include_router(console.router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
     # Outermost last: headers on everything, bodies counted before anything reads them.
@@ -92,9 +120,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         max_age=600,
     )
     upload_bytes = int(settings.console.max_upload_mb * 1024 * 1024) + 64 * 1024  # the multipart envelope
+    claim_bytes = settings.claims.max_file_mb * 1024 * 1024  # one raw file per request (api/web/claim_files.py)
     app.add_middleware(
-        BodyLimit, max_bytes=settings.web.max_body_bytes, larger={"/console/knowledge/upload": upload_bytes}
-    )
+        BodyLimit, max_bytes=settings.web.max_body_bytes,
+        larger={"/console/knowledge/upload": upload_bytes, "/api/claim/files": claim_bytes},
+    )  # fmt: skip
     app.add_middleware(SecurityHeaders)
     install_proxy_headers(app, settings.web.trusted_proxies)  # outermost: the address is known before limits
     return app

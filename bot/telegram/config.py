@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.claims.desk import ClaimDesk
 from bot.conversation.assistant import Assistant
 from bot.conversation.front_door import FrontDoor
 from bot.desk.accounts import StaffAccounts
@@ -60,3 +61,5 @@ class TelegramDeps:
     """Erasure on ``/cancella``."""
     accounts: StaffAccounts | None = None
     """Console accounts: one linked to a Telegram user id may answer from the staff group."""
+    claims: ClaimDesk | None = None
+    """Reimbursement claims: documents and photos an SME sends in its private chat."""
