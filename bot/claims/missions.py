@@ -1,9 +1,9 @@
 """Which mission a claim is for, when nobody said: the catalog's reimbursed missions, and the
 one the documents' dates point at.
 
-A claim comes after its mission, so the candidates are the missions with a reimbursement rule
-that have started and ended less than a year ago (a late claim is still checked, and refused
-by its clause, not by a wrong guess). One candidate is the claim's mission; among several,
+The candidates are the missions with a reimbursement rule that ended less than a year ago or
+have not ended yet (a late claim is still checked, and refused by its clause, not by a wrong
+guess; an SME may gather its receipts during the mission). One candidate is the claim's mission; among several,
 the one whose days (with two days of travel either side) hold the most dated documents, when
 one holds more than any other. Otherwise the SME is asked, with the candidates as choices:
 a claim checked against the wrong mission's rule would be wrong in every line.
@@ -34,13 +34,12 @@ def catalog_of(records: Sequence[CatalogRecord]) -> Catalog:
 
 
 def claimable_missions(catalog: Catalog, today: dt.date) -> list[Mission]:
-    """Missions with a rule in the catalog, started and ended within ``RECENT``; latest first."""
+    """Missions with a rule in the catalog, not ended or ended within ``RECENT``; latest first."""
     found = [
         mission
         for mission in catalog.missions
         if mission.reimbursement_rule is not None
         and catalog.rule(mission.reimbursement_rule) is not None
-        and mission.starts <= today
         and mission.ends >= today - RECENT
     ]
     return sorted(found, key=lambda m: (m.ends, m.id), reverse=True)
