@@ -69,7 +69,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.claims.store import ClaimFileRow, ClaimRow
+from bot.claims.tables import ClaimFileRow, ClaimRow
 from bot.conversation.changes import DESK, conversation_topic, note_change
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.claims.store import ClaimFileRow, ClaimRow
+from bot.claims.tables import ClaimFileRow, ClaimRow
 from bot.conversation.tables import ContactRow, ConversationRow, EscalationRow, FeedbackRow, MessageRow, UnansweredRow
 from bot.desk.escalation_notes import EscalationNoteRow
 from bot.outbound.outbox import OutboxRow

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.services import migrate
 from bot.claims.documents import ReadDocument
 from bot.claims.records import MAX_NAME_CHARS, document_from_json, document_to_json, safe_file_name
-from bot.claims.store import ClaimFileRefusedError, ClaimFileRow, ClaimRow, ClaimStore
+from bot.claims.store import ClaimFileRefusedError, ClaimStore
+from bot.claims.tables import ClaimFileRow, ClaimRow
 from bot.conversation.store import ConversationStore
 from bot.conversation.tables import ContactRow
 from bot.desk.privacy import PrivacyDesk
