@@ -190,7 +190,9 @@ def test_which_mission_is_asked_when_the_dates_do_not_say(desk: ClaimDesk, sampl
     conversation = start(desk, language="en")
     send(desk, conversation, samples / "complete" / "coordinate-bancarie.pdf")  # no date: no hint
     told = desk.check(conversation, "claim:check:web:a")
-    candidates = [m for m in catalog.missions if m.reimbursement_rule and m.ends >= JULY.date() - dt.timedelta(days=365)]
+    candidates = [
+        m for m in catalog.missions if m.reimbursement_rule and m.ends >= JULY.date() - dt.timedelta(days=365)
+    ]
     if len(candidates) < 2:
         pytest.skip("the sample catalog has a single reimbursed mission")
     assert told.text == "Which mission is this reimbursement claim for?" and told.missions
