@@ -234,20 +234,21 @@ def _delete_conversation_rows(session: Session, conversations: Select[int], *, e
     notes = _execute(session, delete(EscalationNoteRow).where(EscalationNoteRow.escalation_id.in_(escalations)))
     feedback = _execute(session, delete(FeedbackRow).where(FeedbackRow.message_id.in_(messages)))
     unanswered = _execute(session, delete(UnansweredRow).where(UnansweredRow.conversation_id.in_(conversations)))
-    _delete_claims(session, conversations)
+    claims, claim_files = _delete_claims(session, conversations)
     escalation_count = _execute(session, delete(EscalationRow).where(EscalationRow.conversation_id.in_(conversations)))
     message_count = _execute(session, delete(MessageRow).where(MessageRow.conversation_id.in_(conversations)))
     conversation_count = _execute(session, delete(ConversationRow).where(ConversationRow.id.in_(conversations)))
     return Removed(
         conversations=conversation_count, messages=message_count, escalations=escalation_count, notes=notes,
-        feedback=feedback, unanswered=unanswered, faqs=faqs,
+        feedback=feedback, unanswered=unanswered, faqs=faqs, claims=claims, claim_files=claim_files,
     )  # fmt: skip
 
 
-def _delete_claims(session: Session, conversations: Select[int]) -> None:
-    """The conversations' claims and their files, bytes and all (retention anonymises nothing of a receipt)."""
-    _execute(session, delete(ClaimFileRow).where(ClaimFileRow.conversation_id.in_(conversations)))
-    _execute(session, delete(ClaimRow).where(ClaimRow.conversation_id.in_(conversations)))
+def _delete_claims(session: Session, conversations: Select[int]) -> tuple[int, int]:
+    """The conversations' claims and their files, bytes and all (retention anonymises nothing of a
+    receipt); how many of each."""
+    files = _execute(session, delete(ClaimFileRow).where(ClaimFileRow.conversation_id.in_(conversations)))
+    return _execute(session, delete(ClaimRow).where(ClaimRow.conversation_id.in_(conversations))), files
 
 
 def _derived_faqs(session: Session, escalations: Select[int], *, erase: bool) -> int:
@@ -276,7 +277,7 @@ def _anonymise_conversations(session: Session, cutoff: dt.datetime, now: dt.date
     escalations = select(EscalationRow.id).where(EscalationRow.conversation_id.in_(stale))
     outbox = _execute(session, delete(OutboxRow).where(_outbox_of_conversations(stale)))
     faqs = _derived_faqs(session, escalations, erase=False)
-    _delete_claims(session, stale)
+    claims, claim_files = _delete_claims(session, stale)
     message_count = _execute(
         session, update(MessageRow).where(MessageRow.conversation_id.in_(stale)).values(text=ANONYMISED_TEXT)
     )
@@ -321,7 +322,7 @@ def _anonymise_conversations(session: Session, cutoff: dt.datetime, now: dt.date
         row.state_json = ANONYMISED_STATE
     return Removed(
         conversations=len(conversations), messages=message_count, escalations=escalation_count, notes=notes,
-        feedback=feedback, unanswered=unanswered, outbox=outbox, faqs=faqs,
+        feedback=feedback, unanswered=unanswered, outbox=outbox, faqs=faqs, claims=claims, claim_files=claim_files,
     )  # fmt: skip
 
 

@@ -24,6 +24,8 @@ class Removed:
     subscriptions: int = 0
     alerts: int = 0
     faqs: int = 0
+    claims: int = 0
+    claim_files: int = 0
 
     @property
     def total(self) -> int:

@@ -339,8 +339,10 @@ def test_erasure_removes_the_contacts_claims_and_files(
     if sqlite:
         assert secret in database_bytes(sessions)  # the scan finds what is there
 
-    PrivacyDesk(sessions, clock).erase(contact)
+    report = PrivacyDesk(sessions, clock).erase(contact)
 
+    assert report.removed.claims == 1 and report.removed.claim_files == 1
+    assert "1 claims, 1 claim_files" in str(report)
     assert claims.claim_of(talk) is None and claims.files(conversation_id=talk) == []
     with pytest.raises(KeyError):
         claims.content(file.id)
@@ -381,6 +383,7 @@ def test_retention_removes_the_claims_of_old_conversations(
     report = PrivacyDesk(sessions, clock).purge(YEAR, mode)  # type: ignore[arg-type]
 
     assert report.conversations.conversations == 1
+    assert report.conversations.claims == 1 and report.conversations.claim_files == 1
     assert claims.claim_of(old) is None and claims.files(conversation_id=old) == []  # anonymised: nothing kept
     assert [f.name for f in claims.files(conversation_id=recent)] == ["new.pdf"]
     if sessions.kw["bind"].dialect.name == "sqlite":
