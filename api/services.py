@@ -158,6 +158,7 @@ class Services:
         return ClaimDesk(
             store, self.assistant().store, self.outbox(), lambda: catalog_of(self.manifest.catalog_entries()), read,
             zone=zone, audit=self.audit(), max_file_mb=claims.max_file_mb,
+            recovery_grace=dt.timedelta(seconds=claims.recovery_grace_seconds),
         )  # fmt: skip
 
     def limits(self) -> Limits:

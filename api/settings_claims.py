@@ -17,4 +17,8 @@ class ClaimSettings(BaseModel):
         default=900, ge=200, le=8000, description="Memory reading one file may take, above the reader's models."
     )
     ocr: bool = Field(default=True, description="Read photos by OCR; false = photos go to the staff unread.")
+    recovery_grace_seconds: float = Field(
+        default=60.0, gt=0, le=3600,
+        description="A file stored this long ago and still unread was left by a stopped process: read it.",
+    )  # fmt: skip
     uploads_per_minute: int = Field(default=20, ge=1, le=1000, description="Files one web session may send a minute.")

@@ -47,8 +47,6 @@ from knowledge.catalog_text import format_amount, format_date
 
 FileReader = Callable[[str, bytes], ReadDocument]
 """Reads a file's bytes (``read_isolated``); raises ``ClaimFileError`` for a file it refuses."""
-RECOVERY_GRACE = dt.timedelta(seconds=60)
-"""A file stored this recently may be in a live request's hands: recovery leaves it a minute."""
 MAX_STAFF_NOTE = 4000
 
 
@@ -88,6 +86,7 @@ class ClaimDesk:
     def __init__(
         self, claims: ClaimStore, conversations: ConversationStore, outbox: Outbox, catalog: Callable[[], Catalog],
         read: FileReader, *, zone: ZoneInfo, audit: AuditLog | None = None, max_file_mb: int = 10,
+        recovery_grace: dt.timedelta = dt.timedelta(seconds=60),
     ) -> None:  # fmt: skip
         self.claims = claims
         self.conversations = conversations
@@ -98,6 +97,8 @@ class ClaimDesk:
         self._audit = audit
         self._now = conversations.clock
         self.max_file_mb = max_file_mb
+        self._recovery_grace = recovery_grace
+        """A file stored this recently may be in a live request's hands: recovery leaves it alone."""
 
     # -- the SME's side -----------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class ClaimDesk:
 
     def recover(self, limit: int = 20) -> int:
         """Read files stored by a process that stopped before reading them; how many were read."""
-        pending = self.claims.unread(limit, stored_before=self._now() - RECOVERY_GRACE)
+        pending = self.claims.unread(limit, stored_before=self._now() - self._recovery_grace)
         for file in pending:
             self.read(file)
         return len(pending)
