@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/claim_reading.py [--rounds 3] [--no-ocr] [--json [PATH]]
+    .venv/bin/python benchmarks/claim_reading.py [--rounds 3] [--no-ocr] [--folder PATH] [--json [PATH]]
 
 Generates the sample claims (``scripts/make_sample_claims.py``) into a temporary folder, reads
 each file with ``bot.claims.reading.read_claim_file`` and compares what it read with the
@@ -10,12 +10,15 @@ each file with ``bot.claims.reading.read_claim_file`` and compares what it read 
 all four together, overall and per format (PDF / DOCX / image), whether each hostile file got the
 refusal or problem it deserves, the time per document (median and p95 over ``--rounds``, the
 first OCR call's model load apart) and the process's peak RSS. ``--no-ocr`` reads photos without
-OCR, to see the cost and the accuracy the OCR engine brings.
+OCR, to see the cost and the accuracy the OCR engine brings. ``--folder`` reads another set with its
+own ``truth.jsonl`` instead (the blind set: ``benchmarks/blind_receipts/``, written by someone who
+never saw the reader).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -64,12 +67,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=3, help="reads of every file, for the timings (default 3)")
     parser.add_argument("--no-ocr", action="store_true", help="read photos without OCR")
+    parser.add_argument("--folder", type=Path, help="a folder of documents with its truth.jsonl (default: the samples)")
     _common.add_json_option(parser, "claim_reading")
     args = parser.parse_args()
     ocr = without_ocr if args.no_ocr else ocr_image
     with tempfile.TemporaryDirectory(prefix="sportello-claims-") as tmp:
-        folder = Path(tmp)
-        truths = generate(folder)
+        folder = args.folder or Path(tmp)
+        truths = _truths(folder) if args.folder else generate(folder)
         first: dict[str, ReadDocument | str] = {}
         first_round_seconds = 0.0
         monitor = _common.CpuMonitor().start()
@@ -120,6 +124,14 @@ def main() -> None:
         figures["ms"] = {group: _common.summary_ms(values) for group, values in timings.items()}
         results = {"figures": figures, "ocr": not args.no_ocr, "cpu": window, "machine": _common.machine_info()}
         print(f"written to {_common.write_json(Path(args.json), results)}", file=sys.stderr)
+
+
+def _truths(folder: Path) -> list[Truth]:
+    """The documents of a folder as its ``truth.jsonl`` describes them."""
+    lines = (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines()
+    return [
+        Truth(**{**row, "problems": tuple(row.get("problems") or ())}) for row in map(json.loads, filter(None, lines))
+    ]
 
 
 def _hostile_right(truth: Truth, outcome: ReadDocument | str) -> bool:
