@@ -137,6 +137,8 @@ def _truths(folder: Path) -> list[Truth]:
 def _hostile_right(truth: Truth, outcome: ReadDocument | str) -> bool:
     if truth.refusal is not None:
         right = outcome == str(truth.refusal)
+    elif truth.readable == "ocr":  # a scan: read as any document
+        right = compare(truth, outcome)["all four"]
     elif isinstance(outcome, str):
         right = False
     else:

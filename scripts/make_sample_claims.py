@@ -423,8 +423,9 @@ def _hostile(folder: Path, start: dt.date, end: dt.date) -> list[Truth]:
         scan.save(png, format="PNG")
         pdf.image(png, x=20, y=20, w=120)
     t.append(_write_bytes(out, "scansione-ricevuta.pdf", bytes(pdf.output()), Truth(
-        "", "pdf", "hostile", readable="unreadable", problems=("scanned_pdf",),
-        note="a scan: an image in a PDF, no text layer")))  # fmt: skip
+        "", "pdf", "hostile", kind="local_transport", date=_iso(start), amount="7820", currency="JPY",
+        supplier="NIHON KOTSU TAXI", language="en", readable="ocr",
+        note="a scan: an image in a PDF, no text layer; read by OCR (unreadable without it)")))  # fmt: skip
 
     junk = b"%PDF-1.7\n" + rnd.randbytes(4000)
     t.append(_write_bytes(out, "fattura-rovinata.pdf", junk, Truth("", "pdf", "hostile", refusal="corrupt")))

@@ -32,7 +32,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from lxml import etree
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
 from bot.claims.documents import Readable
@@ -49,6 +49,8 @@ MAX_IMAGE_PIXELS = 50_000_000
 """A 48-megapixel phone photo passes; a 50,000 × 50,000 "pixel bomb" is refused before decoding."""
 OCR_MAX_SIDE = 2000
 """Photos are shrunk to this before OCR (the detector works at ~1,000 px anyway): time and memory."""
+MAX_SCANNED_PAGES = 4
+"""Pages of a scanned PDF read by OCR: a receipt is a page or two, and each page costs ~0.5 s."""
 PARSE_SECONDS = 30.0
 
 ClaimFileCode = Literal["too_large", "empty", "unsupported_type", "corrupt", "over_memory", "too_slow"]
@@ -89,7 +91,7 @@ def extract_text(data: bytes, *, max_bytes: int, max_pages: int, ocr: ImageTextR
         raise ClaimFileError("empty", "the file is empty")
     file_type = sniff(data)
     if file_type == "pdf":
-        return _pdf(data, max_pages)
+        return _pdf(data, max_pages, ocr)
     if file_type == "docx":
         return _docx(data)
     text = ocr(data)
@@ -140,7 +142,7 @@ def _bounded(text: str) -> str:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _pdf(data: bytes, max_pages: int) -> Extracted:
+def _pdf(data: bytes, max_pages: int, ocr: ImageTextReader) -> Extracted:
     budget = ParseBudget(max_pdf_pages=max_pages, max_seconds=PARSE_SECONDS)
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -161,15 +163,58 @@ def _pdf(data: bytes, max_pages: int) -> Extracted:
             chars += len(text)
             if chars >= MAX_TEXT_CHARS:
                 break
+        text = "\n".join(texts).strip()
+        if text:
+            return Extracted("pdf", _bounded(text), "text")
+        scanned = _scan_text(reader, ocr, deadline)
     except KnowledgeError as exc:  # the deadline
         raise ClaimFileError("too_large", exc.reason) from exc
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, NotImplementedError,
-            RecursionError, zlib.error) as exc:  # fmt: skip
+            RecursionError, zlib.error, OSError) as exc:  # fmt: skip
         raise ClaimFileError("corrupt", f"the PDF cannot be read ({type(exc).__name__})") from exc
-    text = "\n".join(texts).strip()
-    if not text:
+    if not scanned:  # no OCR engine, or nothing found on the scans
         return Extracted("pdf", "", "unreadable", ("scanned_pdf",))
-    return Extracted("pdf", _bounded(text), "text")
+    return Extracted("pdf", _bounded(scanned), "ocr")
+
+
+def _scan_text(reader: PdfReader, ocr: ImageTextReader, deadline: Deadline) -> str | None:
+    """A scanned PDF's text by OCR: each page's largest image (a scanner puts the page in one), up to
+    ``MAX_SCANNED_PAGES`` pages; ``None`` without an OCR engine."""
+    texts = []
+    for page in reader.pages[:MAX_SCANNED_PAGES]:
+        deadline.check()
+        scan = _page_scan(page)
+        if scan is None:
+            continue
+        text = ocr(scan)
+        if text is None:
+            return None
+        texts.append(text)
+    return "\n".join(texts).strip()
+
+
+def _page_scan(page: PageObject) -> bytes | None:
+    """The page's largest image as JPEG bytes, its size checked from its dictionary before anything
+    decodes it (an image of a billion pixels takes a few bytes of deflate)."""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    sizes = []
+    for name, reference in xobjects.get_object().items() if xobjects is not None else ():
+        image = reference.get_object()
+        if image.get("/Subtype") != "/Image":
+            continue
+        pixels = int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+        if pixels > MAX_IMAGE_PIXELS:
+            raise ClaimFileError("too_large", f"a scanned page has {pixels:,} pixels")
+        sizes.append((pixels, str(name)))
+    if not sizes:
+        return None
+    decoded = page.images[max(sizes)[1]].image
+    if decoded is None:
+        return None
+    with io.BytesIO() as out:
+        decoded.convert("RGB").save(out, format="JPEG", quality=92)
+        return out.getvalue()
 
 
 def _opens_without_password(reader: PdfReader) -> bool:

@@ -81,13 +81,23 @@ def read_isolated(
     also ``over_memory`` past ``memory_mb`` and ``too_slow`` past ``seconds`` (start included)."""
     if len(data) > max_bytes:  # refused before a child is started, in read_claim_file's words
         raise ClaimFileError("too_large", f"{len(data):,} bytes is over the limit of {max_bytes:,} bytes")
-    header = {"name": name, "max_bytes": max_bytes, "max_pages": max_pages, "memory_mb": memory_mb, "ocr": ocr}
+    header = {"name": name, "max_bytes": max_bytes, "max_pages": max_pages, "memory_mb": memory_mb, "ocr": ocr,
+              "scans": False}  # fmt: skip
+    document = _read_in_child(header, data, seconds)
+    if ocr and "scanned_pdf" in document.problems:
+        # A PDF of scans: again, with the OCR engine loaded before the ceiling, as for a photo. Only
+        # scans pay for the engine's load; a PDF with text never does.
+        document = _read_in_child({**header, "scans": True}, data, seconds)
+    return document
+
+
+def _read_in_child(header: dict[str, Any], data: bytes, seconds: float) -> ReadDocument:
     with _SLOTS:
         answer, status = _run(json.dumps(header).encode() + b"\n" + data, seconds)
     if status is None:
         raise ClaimFileError("too_slow", f"reading it takes longer than {seconds:g} s")
     if not answer and status < 0:  # killed by a signal: the kernel, or a C library failing an allocation
-        raise ClaimFileError("over_memory", _over_memory(memory_mb))
+        raise ClaimFileError("over_memory", _over_memory(int(header["memory_mb"])))
     if not answer:
         raise ClaimFileError("corrupt", f"the reader stopped without an answer (exit status {status})")
     return _answer_document(answer)
@@ -167,10 +177,11 @@ def _over_memory(memory_mb: int) -> str:
 
 def _child(header: dict[str, Any], data: bytes) -> bytes:
     """In the child: get ready, cap the address space, read the file, say how it went."""
-    ocr = bool(header["ocr"])
-    # Models loaded the same for every file are not the file's cost: lingua's (any text), the OCR's (a photo).
+    # Models loaded the same for every file are not the file's cost: lingua's (any text), the OCR's (a
+    # photo, or a PDF the parent knows is scanned). A PDF is read without OCR first: most have text.
+    ocr = bool(header["ocr"]) and (data.startswith(_PHOTO_MAGIC) or bool(header.get("scans")))
     detect_language("fattura")
-    if ocr and data.startswith(_PHOTO_MAGIC):
+    if ocr:
         _ocr_engine()
     _cap_address_space(int(header["memory_mb"]))
     try:

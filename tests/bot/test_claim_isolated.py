@@ -42,8 +42,9 @@ def test_the_parent_never_holds_the_ocr_models(samples: Path) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [PDF, "complete/dichiarazione-de-minimis.docx", pytest.param(PHOTO, marks=needs_ocr)],
-)
+    [PDF, "complete/dichiarazione-de-minimis.docx", pytest.param(PHOTO, marks=needs_ocr),
+     pytest.param("hostile/scansione-ricevuta.pdf", marks=needs_ocr)],  # a scan: read again with the OCR loaded
+)  # fmt: skip
 def test_a_file_read_isolated_is_the_document_read_in_process(samples: Path, name: str) -> None:
     data = (samples / name).read_bytes()
     isolated = read_isolated(name, data)

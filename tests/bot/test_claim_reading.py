@@ -17,6 +17,7 @@ import pytest
 from doubles.claim_samples import generator
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, NumberObject
 
 from bot.claims.file_text import ClaimFileError, ocr_image, without_ocr
 from bot.claims.reading import read_claim_file, read_text
@@ -130,10 +131,42 @@ def test_files_that_are_no_claim_document_are_refused(
 def test_real_documents_that_cannot_be_read_reach_the_staff_unread(
     samples: tuple[Path, dict[str, Any]], name: str, problem: str
 ) -> None:
+    """Without OCR a scan is the staff's too (with it, the next test reads it)."""
     folder, _ = samples
-    document = read_claim_file(name, (folder / name).read_bytes())
+    document = read_claim_file(name, (folder / name).read_bytes(), ocr=without_ocr)
     assert (document.readable, document.kind, document.problems, document.text) == ("unreadable", "other",
                                                                                     (problem,), "")  # fmt: skip
+
+
+@pytest.mark.skipif(not HAS_OCR, reason="rapidocr-onnxruntime is not installed")
+def test_a_scanned_pdf_is_read_by_ocr(samples: tuple[Path, dict[str, Any]]) -> None:
+    folder, truths = samples
+    name = "hostile/scansione-ricevuta.pdf"
+    document = read_claim_file(name, (folder / name).read_bytes())
+    truth = truths[name]
+    assert (document.readable, document.kind, document.date, document.amount, document.currency) == (
+        "ocr",
+        truth.kind,
+        dt.date.fromisoformat(truth.date),
+        Decimal(truth.amount),
+        truth.currency,
+    )
+
+
+def test_a_scanned_page_too_large_to_decode_is_refused_before_decoding(samples: tuple[Path, dict[str, Any]]) -> None:
+    """The scan's page image declared 30,000 × 30,000 pixels (a few bytes of deflate can say so):
+    refused from its dictionary, before anything decodes it."""
+    folder, _ = samples
+    writer = PdfWriter(clone_from=PdfReader(folder / "hostile" / "scansione-ricevuta.pdf"))
+    for image in writer.pages[0]["/Resources"]["/XObject"].values():
+        image.get_object()[NameObject("/Width")] = NumberObject(30_000)
+        image.get_object()[NameObject("/Height")] = NumberObject(30_000)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    calls: list[bytes] = []
+    with pytest.raises(ClaimFileError) as refused:
+        read_claim_file("scan.pdf", buffer.getvalue(), ocr=lambda data: calls.append(data) or "text")
+    assert refused.value.code == "too_large" and calls == []
 
 
 def test_an_instruction_inside_a_document_is_kept_as_text_and_nothing_else(
