@@ -74,13 +74,23 @@ def telegram(ctx: typer.Context) -> None:
         return
     import asyncio
 
+    from api.recovery import claim_recovery
     from api.telegram import build_channel
 
     with command_services(serving=True) as services:
         load_sample_if_empty(services)
         channel = _telegram(lambda: build_channel(services, polling=True))
+
+        async def run() -> None:
+            reading = claim_recovery(services.claims())  # claim files a stopped bot stored and never read
+            reading.start()
+            try:
+                await channel.run_until_stopped()
+            finally:
+                await reading.stop()
+
         out.print("The Telegram bot is running (long polling). Ctrl+C stops it.")
-        _telegram(lambda: asyncio.run(channel.run_until_stopped()))
+        _telegram(lambda: asyncio.run(run()))
 
 
 @telegram_app.command("set-webhook")

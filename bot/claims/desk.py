@@ -35,7 +35,7 @@ from bot.claims.checks import ClaimReview, review_claim
 from bot.claims.documents import ReadDocument
 from bot.claims.file_text import ClaimFileError
 from bot.claims.missions import claimable_missions, mission_of, rule_of
-from bot.claims.store import ClaimStore, Decision, StoredClaim, StoredClaimFile
+from bot.claims.store import MIB, ClaimFileRefusedError, ClaimStore, Decision, StoredClaim, StoredClaimFile
 from bot.conversation.phrases import say
 from bot.conversation.records import StoredConversation, StoredEscalation
 from bot.conversation.store import ConversationStore
@@ -44,6 +44,8 @@ from bot.outbound.alerts import PUSH_CHANNELS
 from bot.outbound.outbox import Outbox
 from knowledge.catalog import Catalog, Mission, ReimbursementRule
 from knowledge.catalog_text import format_amount, format_date
+
+__all__ = ["MIB", "ClaimDesk", "ClaimFileRefusedError", "Dossier", "FileReader", "Told"]
 
 FileReader = Callable[[str, bytes], ReadDocument]
 """Reads a file's bytes (``read_isolated``); raises ``ClaimFileError`` for a file it refuses."""
@@ -108,6 +110,17 @@ class ClaimDesk:
         """Store a file (committed on return: the channel may acknowledge it now). Raises
         ``ClaimFileRefusedError`` past a limit, before anything is stored."""
         return self.claims.add_file(conversation_id, channel, key, name=name, media_type=media_type, data=data)
+
+    def refusal_message(self, error: ClaimFileRefusedError, language: str, *, max_file_mb: int | None = None) -> str:
+        """What the SME reads about a file ``receive`` refused (nothing was stored: nothing to record);
+        ``max_file_mb``: a channel's own lower limit (Telegram lets bots download 20 MB)."""
+        if error.code == "too_many_files":
+            return say("claim_refused_too_many_files", language, n=self.claims.max_files)
+        if error.code == "claim_too_large":
+            return say("claim_refused_claim_too_large", language, mb=self.claims.max_claim_bytes // MIB)
+        if error.code == "too_large":
+            return say("claim_refused_too_large", language, mb=min(self.max_file_mb, max_file_mb or self.max_file_mb))
+        return say(f"claim_refused_{error.code}", language)
 
     def read(self, file: StoredClaimFile) -> Told | None:
         """Read a stored file and tell the SME what was read (``None``: erased meanwhile). A file read
@@ -193,7 +206,12 @@ class ClaimDesk:
             self.conversations.open_escalation(
                 conversation_id, "expense_claim", summary, {"claim": str(claim.id)}, within=session
             )
-            return self._tell(session, conversation, say("claim_submitted", language, n=len(files)), key)
+            submitted = (
+                say("claim_submitted_one", language)
+                if len(files) == 1
+                else say("claim_submitted", language, n=len(files))
+            )
+            return self._tell(session, conversation, submitted, key)
 
     # -- the staff's side ---------------------------------------------------------------------
 
@@ -360,11 +378,13 @@ def _file_message(document: ReadDocument, language: str, max_file_mb: int) -> st
         return say("claim_file_unreadable", language, name=name, reason=_reason(problem, language))
     details = [say(f"claim_kind_{document.kind}", language)]
     if document.date is not None:
-        details[0] += " " + say("claim_file_dated", language, date=format_date(document.date, language))
+        # Italian elides before a vowel sound: "dell'1", "dell'8", "dell'11 giugno".
+        dated = "claim_file_dated_elided" if document.date.day in (1, 8, 11) else "claim_file_dated"
+        details[0] += " " + say(dated, language, date=format_date(document.date, language))
     if document.amount is not None:
         details.append(format_amount(document.amount, document.currency or "EUR", language))
     if document.supplier:
-        details.append(_shown_name(document.supplier))
+        details.append(_shown_name(document.supplier).rstrip(". "))  # the message's own full stop follows
     check = say("claim_button_check", language)
     read = say("claim_file_read", language, name=name, details=", ".join(details))
     return f"{read} {say('claim_next_step', language, check=check)}"

@@ -29,6 +29,7 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "J'ai reçu « {name} » : {details}.",
     ),
     "claim_file_dated": ("del {date}", "dated {date}", "du {date}"),
+    "claim_file_dated_elided": ("dell'{date}", "dated {date}", "du {date}"),
     "claim_file_unreadable": (
         "Ho ricevuto «{name}», ma non riesco a leggerne il testo ({reason}): lo leggerà lo staff. Se ne hai una "
         "versione PDF con il testo, mandala pure.",
@@ -89,6 +90,14 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "Les fichiers de ce dossier dépassent ensemble la limite de {mb} Mo : envoyez des versions plus légères.",
     ),
     "claim_refused_empty": ("Il file è vuoto.", "The file is empty.", "Le fichier est vide."),
+    "claim_refused_claim_resolved": (
+        "Lo staff ha già chiuso la tua pratica di rimborso, quindi non posso aggiungere documenti. Per una nuova "
+        "pratica, o se manca qualcosa, scrivi allo staff.",
+        "The staff have already closed your reimbursement claim, so I cannot add documents to it. For a new claim, "
+        "or if something is missing, write to the staff.",
+        "L'équipe a déjà clôturé votre demande de remboursement : je ne peux plus y ajouter de documents. Pour un "
+        "nouveau dossier, ou s'il manque quelque chose, écrivez à l'équipe.",
+    ),
     "claim_refused_not_private": (
         "Mandami i documenti della pratica in chat privata, non nel gruppo.",
         "Please send the claim's documents in a private chat, not in the group.",
@@ -135,6 +144,14 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "does not confirm any payment.",
         "J'ai envoyé le dossier à l'équipe avec {n} documents : elle le vérifiera et vous répondra ici. Ce message "
         "ne confirme aucun paiement.",
+    ),
+    "claim_submitted_one": (
+        "Ho inviato la pratica allo staff con il suo unico documento: la controlleranno e ti risponderanno qui. "
+        "Questo messaggio non è una conferma di pagamento.",
+        "I sent the claim to the staff with its one document: they will check it and reply to you here. This "
+        "message does not confirm any payment.",
+        "J'ai envoyé le dossier à l'équipe avec son unique document : elle le vérifiera et vous répondra ici. Ce "
+        "message ne confirme aucun paiement.",
     ),
     "claim_already_resolved": (
         "Questa pratica è già stata chiusa dallo staff. Per una nuova pratica, scrivi allo staff.",

@@ -43,7 +43,7 @@ from knowledge.database import as_utc, transaction
 
 ClaimStatus = Literal["open", "submitted", "resolved"]
 Decision = Literal["accepted", "rejected"]
-RefusalCode = Literal["too_many_files", "too_large", "claim_too_large", "empty"]
+RefusalCode = Literal["too_many_files", "too_large", "claim_too_large", "empty", "claim_resolved"]
 MIB = 1024 * 1024
 
 MAX_NOTE_CHARS = 20_000
@@ -164,6 +164,9 @@ class ClaimStore:
         ).first()
         if known is not None:
             return _stored(known), False
+        status = session.scalar(select(ClaimRow.status).where(ClaimRow.conversation_id == row.conversation_id))
+        if status == "resolved":
+            raise ClaimFileRefusedError("claim_resolved", "the staff closed this conversation's claim")
         count, total = session.execute(
             select(func.count(ClaimFileRow.id), func.coalesce(func.sum(ClaimFileRow.size), 0)).where(
                 ClaimFileRow.conversation_id == row.conversation_id
@@ -184,6 +187,21 @@ class ClaimStore:
         )
         session.flush()
         return _stored(row), True
+
+    @property
+    def max_files(self) -> int:
+        """Files one claim may have."""
+        return self._max_files
+
+    @property
+    def max_file_bytes(self) -> int:
+        """Bytes one file may have."""
+        return self._max_file_bytes
+
+    @property
+    def max_claim_bytes(self) -> int:
+        """Bytes all of a claim's files may have together."""
+        return self._max_claim_bytes
 
     def files(self, claim_id: int | None = None, *, conversation_id: int | None = None) -> list[StoredClaimFile]:
         """The files of a claim, or of a conversation, in the order they came."""

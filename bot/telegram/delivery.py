@@ -15,6 +15,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -29,7 +30,7 @@ from bot.telegram.texts import text
 
 log = logging.getLogger(__name__)
 
-_TO_SME = ("staff_reply", "alert")
+_TO_SME = ("staff_reply", "alert", "claim_update")
 """Kinds addressed to an SME's chat (a 403 there means the SME blocked the bot)."""
 
 
@@ -140,6 +141,8 @@ class OutboxSender:
 
 def render(item: OutboxItem) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """An outbox message as Telegram HTML parts and the buttons under the last one."""
+    if item.kind == "claim_update":
+        return plain_messages(item.text), claim_buttons(item.payload)
     if item.kind == "staff_reply":
         language = str(item.payload.get("language") or "it")
         author = str(item.payload.get("author") or "")
@@ -148,3 +151,19 @@ def render(item: OutboxItem) -> tuple[list[str], InlineKeyboardMarkup | None]:
     posts = ("staff_notice", "staff_reminder")
     markup = keyboards.staff_notice(item.escalation_id) if item.kind in posts and item.escalation_id else None
     return plain_messages(item.text), markup
+
+
+def claim_buttons(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    """The buttons the claim desk stored with its message (``Told.actions`` and ``.missions``).
+
+    The payload was written by our own desk, but it is read back from the database: anything
+    not shaped as expected is left out rather than failing the delivery.
+    """
+    language = str(payload.get("language") or "it")
+    actions = [a for a in payload.get("actions") or () if isinstance(a, str)]
+    missions = [
+        (str(choice[0]), str(choice[1]))
+        for choice in payload.get("missions") or ()
+        if isinstance(choice, list | tuple) and len(choice) == 2
+    ]
+    return keyboards.claim_actions(language, actions, missions)

@@ -2,7 +2,8 @@
 
 Registered once by ``application.build_application`` for both polling and webhook mode.
 Each handler is thin: it reads the update, then calls ``Conversations`` (SME turns), the
-staff group, or the front door (contacts, feedback) — never the conversation store.
+staff group, the claim desk (``claim_files``: documents, photos, ``/pratica``, claim buttons)
+or the front door (contacts, feedback) — never the conversation store.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.answers.catalog_answers import CatalogDesk
 from bot.conversation.phrases import say
 from bot.outbound.alerts import matches, topic_choices, topic_label
 from bot.telegram import keyboards
+from bot.telegram.claim_files import ClaimFiles
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.conversation import Conversations, user_language
 from bot.telegram.formatting import escape, plain_messages
@@ -50,17 +52,22 @@ class TelegramHandlers:
         self.config = config
         self.chats = Conversations(deps, config)
         self.staff = StaffGroup(deps, config)
+        self.claim_files = ClaimFiles(deps, self.chats, self.staff)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers (a duplicate update never reaches them: ``receiving`` handles each once)."""
         commands = {
             "start": self.start, "help": self.help, "bandi": self.offers, "operatore": self.person,
-            "avvisi": self.alerts, "lingua": self.choose_language, "privacy": self.privacy, "cancella": self.erase,
+            "avvisi": self.alerts, "pratica": self.claim_files.on_command, "lingua": self.choose_language,
+            "privacy": self.privacy, "cancella": self.erase,
         }  # fmt: skip
         assert set(commands) == set(COMMANDS)
         for name, callback in commands.items():
             application.add_handler(CommandHandler(name, callback))
         application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.message))
+        if self.deps.claims is not None:  # receipts for a claim; a GIF is no receipt (``not_text`` answers it)
+            application.add_handler(MessageHandler((filters.Document.ALL | filters.PHOTO) & ~filters.ANIMATION,
+                                                   self.claim_files.on_file))  # fmt: skip
         application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
                                                self.not_text))  # fmt: skip
         application.add_handler(CallbackQueryHandler(self.button))
@@ -88,7 +95,7 @@ class TelegramHandlers:
         )
 
     async def not_text(self, update: Update, context: Context) -> None:
-        """A photo, a sticker, a file: say what the bot reads (only in private chats)."""
+        """A sticker, a voice note, a video…: say what the bot reads (only in private chats)."""
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
             return
@@ -254,6 +261,9 @@ class TelegramHandlers:
         if contact is None or contact.consent_at is None:
             await query.answer()
             await self.chats.ask_consent(context.bot, chat, language)
+            return
+        if pressed.verb == "claim":
+            await self.claim_files.on_button(update, context, pressed, language)
             return
         if pressed.verb == "fb":
             notice = await self._feedback(chat, pressed, language)

@@ -2,6 +2,7 @@
 
 Callback data is ``verb`` or ``verb:argument[:argument]``; long names (entry ids,
 sectors) travel as a ten-digit key and are looked up again when the button is pressed.
+Claim buttons are ``claim:check``, ``claim:submit`` and ``claim:m:<mission key>``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers.catalog_answers import Option
+from bot.conversation.phrases import say
 from bot.outbound.alerts import Subscription, TopicChoice, TopicKind, topic_label
 from bot.telegram.texts import LANGUAGES, text
 
@@ -20,6 +22,8 @@ FOLLOW_UPS = ("deadline", "documents", "costs")
 LANGUAGE_NAMES = {"it": "🇮🇹 Italiano", "en": "🇬🇧 English", "fr": "🇫🇷 Français"}
 MAX_BUTTON_LABEL = 60
 KIND_CODES: dict[str, TopicKind] = {"c": "country", "s": "sector", "p": "programme"}
+CLAIM_ACTIONS = ("check", "submit")
+"""What a claim message may offer under it (``Told.actions``), in the order the buttons show."""
 
 
 @dataclass(frozen=True)
@@ -128,3 +132,15 @@ def staff_notice(escalation_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton(text("staff_claim_button", "it"), callback_data=f"esc:claim:{escalation_id}"),
         InlineKeyboardButton(text("staff_resolve_button", "it"), callback_data=f"esc:resolve:{escalation_id}"),
     ]])  # fmt: skip
+
+
+def claim_actions(
+    language: str, actions: Sequence[str], missions: Sequence[tuple[str, str]] = ()
+) -> InlineKeyboardMarkup | None:
+    """Under a claim message: the missions to choose from (``(entry id, title)``), then "check my
+    claim" and "send it to the staff" when the desk offers them."""
+    rows = [[InlineKeyboardButton(_label(title), callback_data=f"claim:m:{entry_key(mission_id)}")]
+            for mission_id, title in missions]  # fmt: skip
+    rows.extend([InlineKeyboardButton(say(f"claim_button_{action}", language), callback_data=f"claim:{action}")]
+                for action in CLAIM_ACTIONS if action in actions)  # fmt: skip
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "operatore": ("Parla con una persona", "Talk to a person", "Parler à une personne"),
     "avvisi": ("Avvisi su nuovi bandi e scadenze", "Alerts on new calls and deadlines",
                "Alertes sur les nouveaux appels et échéances"),
+    "pratica": ("Pratica di rimborso: verifica i documenti", "Reimbursement claim: check your documents",
+                "Dossier de remboursement : vérifier vos documents"),
     "lingua": ("Cambia lingua", "Change language", "Changer de langue"),
     "privacy": ("Informativa privacy", "Privacy notice", "Confidentialité"),
     "cancella": ("Cancella i miei dati", "Erase my data", "Effacer mes données"),
@@ -51,17 +53,23 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "help": (
         "Scrivimi una domanda, per esempio «Entro quando mi iscrivo alla missione in Giappone?».\n\n"
+        "Dopo una missione, mandami qui le ricevute per il rimborso (PDF, DOCX o foto): le leggo e ti dico cosa "
+        "manca prima di passarle allo staff.\n\n"
         "/bandi – bandi e missioni aperti\n/operatore – parla con una persona dello sportello\n"
-        "/avvisi – avvisi su nuovi bandi e scadenze\n/lingua – cambia lingua\n/privacy – informativa\n"
-        "/cancella – cancella i tuoi dati",
+        "/avvisi – avvisi su nuovi bandi e scadenze\n/pratica – verifica la pratica di rimborso\n"
+        "/lingua – cambia lingua\n/privacy – informativa\n/cancella – cancella i tuoi dati",
         'Write me a question, for example "When does registration close for the Japan mission?".\n\n'
+        "After a mission, send me your receipts for the reimbursement here (PDF, DOCX or photos): I read them "
+        "and tell you what is missing before passing them to the staff.\n\n"
         "/bandi – open calls and missions\n/operatore – talk to a person at the desk\n"
-        "/avvisi – alerts on new calls and deadlines\n/lingua – change language\n/privacy – privacy notice\n"
-        "/cancella – erase your data",
+        "/avvisi – alerts on new calls and deadlines\n/pratica – check your reimbursement claim\n"
+        "/lingua – change language\n/privacy – privacy notice\n/cancella – erase your data",
         "Écrivez-moi une question, par exemple « Quelle est la date limite pour la mission au Japon ? ».\n\n"
+        "Après une mission, envoyez-moi ici vos justificatifs pour le remboursement (PDF, DOCX ou photos) : je "
+        "les lis et vous dis ce qui manque avant de les transmettre à l'équipe.\n\n"
         "/bandi – appels et missions ouverts\n/operatore – parler à une personne du guichet\n"
-        "/avvisi – alertes sur les nouveaux appels et échéances\n/lingua – changer de langue\n"
-        "/privacy – confidentialité\n/cancella – effacer vos données",
+        "/avvisi – alertes sur les nouveaux appels et échéances\n/pratica – vérifier votre dossier de "
+        "remboursement\n/lingua – changer de langue\n/privacy – confidentialité\n/cancella – effacer vos données",
     ),
     "offers": (
         "Bandi e missioni aperti o in arrivo: tocca per i dettagli.",
@@ -81,12 +89,12 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Désormais je vous écris en français.",
     ),
     "privacy_stored": (
-        "Conserviamo: i messaggi di questa chat, il tuo nome Telegram, la lingua, le valutazioni e gli avvisi "
-        "scelti. Con /cancella li elimini tutti.",
-        "We keep: the messages of this chat, your Telegram name, your language, your ratings and the alerts you "
-        "chose. /cancella erases all of it.",
-        "Nous conservons : les messages de ce chat, votre nom Telegram, la langue, vos évaluations et les alertes "
-        "choisies. /cancella efface tout.",
+        "Conserviamo: i messaggi di questa chat, i documenti mandati per le pratiche di rimborso, il tuo nome "
+        "Telegram, la lingua, le valutazioni e gli avvisi scelti. Con /cancella li elimini tutti.",
+        "We keep: the messages of this chat, the documents you sent for reimbursement claims, your Telegram name, "
+        "your language, your ratings and the alerts you chose. /cancella erases all of it.",
+        "Nous conservons : les messages de ce chat, les documents envoyés pour les dossiers de remboursement, votre "
+        "nom Telegram, la langue, vos évaluations et les alertes choisies. /cancella efface tout.",
     ),
     "erase_confirm": (
         "Vuoi davvero cancellare tutti i tuoi dati (conversazioni, richieste allo sportello, avvisi)? Non si può "
@@ -157,6 +165,11 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Questa scelta non è più valida: scrivimi la domanda.",
         "This choice is no longer valid: please write your question.",
         "Ce choix n'est plus valable : écrivez-moi votre question.",
+    ),
+    "claim_file_not_kept": (
+        "Non ho conservato il file: prima accetta l'informativa qui sotto, poi mandamelo di nuovo.",
+        "I have not kept the file: please accept the privacy notice below first, then send it again.",
+        "Je n'ai pas conservé le fichier : acceptez d'abord la notice ci-dessous, puis renvoyez-le.",
     ),
     "staff_reply_heading": ("{author} (sportello)", "{author} (help desk)", "{author} (guichet)"),
     "error": (

@@ -23,7 +23,7 @@ from bot.claims.desk import ClaimDesk
 from bot.claims.documents import ReadDocument
 from bot.claims.file_text import ClaimFileError, without_ocr
 from bot.claims.reading import read_claim_file
-from bot.claims.store import ClaimStore
+from bot.claims.store import ClaimFileRefusedError, ClaimStore
 from bot.conversation.store import ConversationStore
 from bot.desk.audit import AuditLog
 from bot.outbound.outbox import Outbox, OutboxRow
@@ -171,6 +171,13 @@ def test_a_complete_claim_is_checked_submitted_and_resolved(
     with pytest.raises(ValueError, match="already resolved"):
         desk.resolve(claim.id, "again", author="Anna", actor="anna@cluster.example")
     assert "chiusa dallo staff" in desk.check(conversation, "claim:check:tg:3").text
+    with pytest.raises(ClaimFileRefusedError) as refused:  # a file after the outcome joins no closed claim
+        desk.receive(conversation, "telegram", "tg:late", name="late.pdf", media_type="application/pdf",
+                     data=files[0].read_bytes())  # fmt: skip
+    assert desk.refusal_message(refused.value, "it").startswith("Lo staff ha già chiuso la tua pratica")
+    known, new = desk.receive(conversation, "telegram", f"tg:{files[0].name}", name=files[0].name,
+                              media_type="application/pdf", data=files[0].read_bytes())  # fmt: skip
+    assert not new and known.id == ids[0]  # a resend of a file it had is still its file
     actions = [entry.action for entry in AuditLog(sessions, desk.conversations.clock).recent()]
     assert actions.count("claim_correct") == 2 and "claim_decide" in actions and "claim_resolve" in actions
 
@@ -202,6 +209,20 @@ def test_which_mission_is_asked_when_the_dates_do_not_say(desk: ClaimDesk, sampl
     assert bogus.text  # ignored: the stored choice stands
     claim = desk.claims.claim_of(conversation)
     assert claim is not None and claim.mission_id == "missione-giappone-2027"
+
+
+def test_one_file_is_said_in_the_singular_and_a_name_keeps_one_full_stop(desk: ClaimDesk, samples: Path) -> None:
+    conversation = start(desk)
+    file_id = send(desk, conversation, samples / "complete" / "allegato-b-modulo-rimborso.pdf")
+    told = desk.conversations.messages(conversation)[-1].text
+    assert "S.r.l.." not in told
+    assert desk.claims.files(conversation_id=conversation)[0].id == file_id
+    submitted = desk.submit(conversation, "claim:submit:tg:1")
+    assert submitted.text.startswith("Ho inviato la pratica allo staff con il suo unico documento")
+    refused = ClaimFileRefusedError("too_many_files", "")
+    assert desk.refusal_message(refused, "en") == (
+        "This claim already has 30 files, the most it can have: I cannot add more. If you need to, ask the staff."
+    )
 
 
 def test_nothing_sent_yet_and_nothing_to_submit(desk: ClaimDesk) -> None:

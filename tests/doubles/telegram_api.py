@@ -15,7 +15,9 @@ fails on request with 429/403/… the way Telegram does::
     assert api.sent(42)[0].text.startswith("Ciao")
 
 Requests are ``POST {root}/bot{token}/{method}`` with form-encoded, multipart or JSON
-parameters; it is served by starlette under uvicorn in a daemon thread.
+parameters; files users sent (``document_update``, ``photo_update``) are fetched with ``getFile``
+and ``GET {root}/file/bot{token}/{file_path}`` (``doubles.telegram_files``). It is served by
+starlette under uvicorn in a daemon thread.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from doubles.network import free_port
+from doubles.telegram_files import MAX_DOWNLOAD_BYTES, TelegramFiles
 
 MAX_POLL_WAIT = 0.5
 """Long polling waits at most this long (Telegram waits ``timeout`` seconds), to keep tests fast."""
@@ -145,6 +148,8 @@ class BotApiDouble:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers = self._method_handlers()
+        self.files = TelegramFiles()
+        """What users sent: ``getFile`` finds it, the file route serves it."""
         self.confirmed: set[int] = set()
         """Update ids Telegram has forgotten: a later ``getUpdates`` offset passed them after delivery."""
         self.before_call: Callable[[str, dict[str, Any]], None] | None = None
@@ -163,7 +168,12 @@ class BotApiDouble:
     def start(self) -> None:
         """Serve on a free port of 127.0.0.1 from a daemon thread; return once it accepts connections."""
         port = free_port()
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{file_path:path}", self._download, methods=["GET"]),
+            ]
+        )
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -270,8 +280,61 @@ class BotApiDouble:
         chat_type: str = "private",
         reply_to: SentMessage | dict[str, Any] | None = None,
         update_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """An update with a user's text message, its command and mention entities as Telegram adds them."""
+        content: dict[str, Any] = {"text": text}
+        if entities := _user_entities(text):
+            content["entities"] = entities
+        return self._user_message(chat_id, content, user_id, first_name, chat_type, reply_to, update_id, language_code)
+
+    def document_update(
+        self,
+        chat_id: int,
+        data: bytes,
+        file_name: str,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        user_id: int | None = None,
+        first_name: str = "Anna",
+        chat_type: str = "private",
+        reply_to: SentMessage | dict[str, Any] | None = None,
+        update_id: int | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
+        """An update with a file sent as a document (kept in ``files``: the bot can fetch it)."""
+        content = {"document": self.files.document(data, file_name, mime_type), **_caption(caption)}
+        return self._user_message(chat_id, content, user_id, first_name, chat_type, reply_to, update_id, language_code)
+
+    def photo_update(
+        self,
+        chat_id: int,
+        image: bytes,
+        *,
+        caption: str | None = None,
+        user_id: int | None = None,
+        first_name: str = "Anna",
+        chat_type: str = "private",
+        reply_to: SentMessage | dict[str, Any] | None = None,
+        update_id: int | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
+        """An update with a photo (a JPEG or PNG picture), in the sizes Telegram makes of it."""
+        content = {"photo": self.files.photo(image), **_caption(caption)}
+        return self._user_message(chat_id, content, user_id, first_name, chat_type, reply_to, update_id, language_code)
+
+    def _user_message(
+        self,
+        chat_id: int,
+        content: dict[str, Any],
+        user_id: int | None,
+        first_name: str,
+        chat_type: str,
+        reply_to: SentMessage | dict[str, Any] | None,
+        update_id: int | None,
+        language_code: str | None,
+    ) -> dict[str, Any]:
         with self._lock:
             self._last_user_message_id += 1
             message_id = self._last_user_message_id
@@ -280,11 +343,9 @@ class BotApiDouble:
             "message_id": message_id,
             "date": int(time.time()),
             "chat": chat,
-            "from": _user(user_id, chat_id, chat_type, first_name),
-            "text": text,
+            "from": _user(user_id, chat_id, chat_type, first_name, language_code),
+            **content,
         }
-        if entities := _user_entities(text):
-            message["entities"] = entities
         if isinstance(reply_to, SentMessage):
             message["reply_to_message"] = self._bot_message_json(reply_to, chat)
         elif reply_to is not None:
@@ -300,6 +361,7 @@ class BotApiDouble:
         user_id: int | None = None,
         first_name: str = "Anna",
         update_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """An update with a user's press of an inline button carrying ``data`` under the bot's ``message``."""
         with self._lock:
@@ -308,7 +370,7 @@ class BotApiDouble:
             chat = self._chats.get(chat_id) or _user_chat(chat_id, "private" if chat_id > 0 else "group", first_name)
         query = {
             "id": callback_id,
-            "from": _user(user_id, chat_id, chat["type"], first_name),
+            "from": _user(user_id, chat_id, chat["type"], first_name, language_code),
             "chat_instance": "ci",
             "data": data,
             "message": self._bot_message_json(message, chat),
@@ -351,7 +413,20 @@ class BotApiDouble:
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
+            "getfile": self._get_file,
         }
+
+    async def _download(self, request: Request) -> Response:
+        """``GET /file/bot<token>/<file_path>``: the file's bytes, as Telegram's file server sends them
+        (recorded in ``calls`` as method ``download``: a test checks what the bot fetched, and what not)."""
+        with self._lock:
+            self.calls.append(ApiCall("download", {"file_path": request.path_params["file_path"]}, time.monotonic()))
+        if request.path_params["token"] != self.token:
+            return ApiError(401, "Unauthorized").response()
+        stored = self.files.by_path(request.path_params["file_path"])
+        if stored is None:
+            return ApiError(404, "Not Found").response()
+        return Response(stored.data, media_type="application/octet-stream")
 
     def _raise_scripted_failure(self, method: str, params: dict[str, Any]) -> None:
         with self._lock:
@@ -413,6 +488,14 @@ class BotApiDouble:
         kept_ids = {id(q) for q in kept}
         self.confirmed.update(q.update["update_id"] for q in self._queue if id(q) not in kept_ids)
         self._queue = kept
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self.files.by_id(params.get("file_id"))
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(stored.data) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return stored.as_file()
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         html, parse_mode = _text_param(params), params.get("parse_mode")
@@ -797,10 +880,25 @@ def _user_chat(chat_id: int, chat_type: str, first_name: str) -> dict[str, Any]:
     return {"id": chat_id, "type": chat_type, "title": "Group"}
 
 
-def _user(user_id: int | None, chat_id: int, chat_type: str, first_name: str) -> dict[str, Any]:
+def _user(
+    user_id: int | None, chat_id: int, chat_type: str, first_name: str, language_code: str | None = None
+) -> dict[str, Any]:
     if user_id is None:
         user_id = chat_id if chat_type == "private" else DEFAULT_GROUP_USER_ID
-    return {"id": user_id, "is_bot": False, "first_name": first_name}
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if language_code:
+        user["language_code"] = language_code  # the user's app language, as Telegram adds it
+    return user
+
+
+def _caption(caption: str | None) -> dict[str, Any]:
+    """A file's caption with the entities Telegram detects in it (a mention of the bot, in a group)."""
+    if not caption:
+        return {}
+    content: dict[str, Any] = {"caption": caption}
+    if entities := _user_entities(caption):
+        content["caption_entities"] = entities
+    return content
 
 
 def _user_entities(text: str) -> list[dict[str, Any]]:

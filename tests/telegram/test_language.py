@@ -36,9 +36,13 @@ ITALIAN_WORDS = ("Fonti:", "Parla con una persona", "Operatore", "richiesta n.",
 
 
 def italian_phrases() -> list[str]:
-    """The opening words of each of the assistant's Italian phrases that differ from the other languages."""
+    """The opening words of each of the assistant's Italian phrases that differ from the other languages
+    (not the names of claim documents: "dichiarazione de minimis" is also in the Italian clauses an
+    answer quotes from its source)."""
     openings = []
-    for italian, english, french in _PHRASES.values():
+    for key, (italian, english, french) in _PHRASES.items():
+        if key.startswith("claim_kind_"):
+            continue
         head = italian.split("{", 1)[0].strip()[:30]
         if len(head) >= 12 and head not in english and head not in french:
             openings.append(head)
