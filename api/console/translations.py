@@ -18,14 +18,15 @@ for one without English and French. To add a string: mark it, then add its line 
 catalogue part of its page area (this module for the frame, the login and error pages and
 Python messages; ``translations_requests`` for the queue, a request and the FAQs;
 ``translations_management`` for knowledge, analytics, staff and the log; ``translations_sources``
-for the web sources and the catalog proposals). A key lives in one
-part only: the parts are merged at import and a duplicate is an error.
+for the web sources and the catalog proposals; ``translations_claims`` for the reimbursement
+claims). A key lives in one part only: the parts are merged at import and a duplicate is an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from api.console.translations_claims import CLAIMS
 from api.console.translations_management import MANAGEMENT
 from api.console.translations_requests import REQUESTS
 from api.console.translations_sources import SOURCES
@@ -230,5 +231,5 @@ def _merged(*parts: Mapping[str, dict[str, str]]) -> Translations:
     return catalogue
 
 
-CATALOGUE: Translations = _merged(FRAME, REQUESTS, MANAGEMENT, SOURCES)
+CATALOGUE: Translations = _merged(FRAME, REQUESTS, MANAGEMENT, SOURCES, CLAIMS)
 """Every console string: Italian source text → {"en": …, "fr": …}."""

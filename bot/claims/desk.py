@@ -203,9 +203,12 @@ class ClaimDesk:
         summary = _staff_summary(claim, len(files), mission, review)
         with self.conversations.sessions.begin() as session:
             self.claims.submit(claim.id, within=session)
-            self.conversations.open_escalation(
+            escalation = self.conversations.open_escalation(
                 conversation_id, "expense_claim", summary, {"claim": str(claim.id)}, within=session
             )
+            # An escalation already open (the SME asked for a person before) is returned as it is: it
+            # takes the claim, so the staff find the dossier from it and its close closes both.
+            self.conversations.complete_escalation_details(escalation, {"claim": str(claim.id)}, within=session)
             submitted = (
                 say("claim_submitted_one", language)
                 if len(files) == 1
@@ -322,7 +325,7 @@ class ClaimDesk:
         mine = [
             e
             for e in self.conversations.escalations_of(claim.conversation_id)
-            if e.reason == "expense_claim" and e.details.get("claim") == str(claim.id)
+            if e.details.get("claim") == str(claim.id)
         ]
         return mine[-1] if mine else None
 

@@ -316,6 +316,13 @@ class ClaimStore:
             query = select(ClaimRow).where(ClaimRow.status != "resolved").order_by(ClaimRow.id)
             return [_claim(row) for row in session.scalars(query)]
 
+    def resolved_claims(self, limit: int = 200) -> list[StoredClaim]:
+        """Claims the staff closed, latest first."""
+        with self._sessions() as session:
+            query = select(ClaimRow).where(ClaimRow.status == "resolved")
+            rows = session.scalars(query.order_by(ClaimRow.updated_at.desc(), ClaimRow.id.desc()).limit(limit))
+            return [_claim(row) for row in rows]
+
     def set_mission(self, claim_id: int, mission_id: str) -> StoredClaim:
         """Say which catalog mission the claim is for."""
         if not mission_id or len(mission_id) > 80:

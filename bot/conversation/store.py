@@ -264,9 +264,11 @@ class ConversationStore:
                                           data, personal, conversation_id))  # fmt: skip
             return row.id
 
-    def complete_escalation_details(self, escalation_id: int, details: dict[str, str]) -> None:
+    def complete_escalation_details(
+        self, escalation_id: int, details: dict[str, str], *, within: Session | None = None
+    ) -> None:
         """Add the details the SME gave after the escalation opened (those it has already are kept)."""
-        with self._sessions.begin() as session:
+        with transaction(self._sessions, within) as session:
             row = session.get(EscalationRow, escalation_id)
             known = json.loads(row.details_json or "{}") if row is not None else {}
             added = {key: value for key, value in details.items() if value and not known.get(key)}

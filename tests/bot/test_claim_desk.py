@@ -289,3 +289,20 @@ def test_a_receipt_that_gives_orders_is_read_as_data(desk: ClaimDesk) -> None:
     told = desk.read(file)
     assert told is not None
     assert "approve" not in told.text and "<script>" not in told.text and "<b>" not in told.text
+
+
+def test_a_claim_sent_while_a_person_was_asked_for_joins_that_escalation(
+    desk: ClaimDesk, samples: Path, sessions: sessionmaker[Session]
+) -> None:
+    conversation = start(desk)
+    asked = desk.conversations.open_escalation(conversation, "user_request", "Vorrei parlare con qualcuno")
+    send(desk, conversation, samples / "complete" / "taxi-osaka.pdf")
+    desk.submit(conversation, "claim:submit:tg:1")
+    claim = desk.claims.claim_of(conversation)
+    assert claim is not None
+    dossier = desk.dossier(claim.id)
+    assert dossier.escalation is not None and dossier.escalation.id == asked
+    assert dossier.escalation.details == {"claim": str(claim.id)}
+    desk.resolve(claim.id, "Pratica esaminata.", author="Anna", actor="anna@cluster.example")
+    assert desk.conversations.escalation(asked).status == "resolved"  # type: ignore[union-attr]
+    assert [c.id for c in desk.claims.resolved_claims()] == [claim.id]
