@@ -245,7 +245,8 @@ def erase(body: ErasureRequest, state: StateDep, conversation: ConversationDep) 
 async def events(
     state: StateDep, conversation: ConversationDep, after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0
 ) -> EventSourceResponse:
-    """New messages (staff replies) and escalation changes as they happen (closed at shutdown: widgets reconnect)."""
+    """New messages (staff replies, the claim desk's) and escalation changes as they happen (closed at
+    shutdown: widgets reconnect)."""
     return _event_stream(_live_events(state, conversation, after), grace=0)
 
 
@@ -305,9 +306,10 @@ def _reply_events(state: WebState, inbound: Inbound, client_id: str | None) -> I
 
 
 async def _live_events(state: WebState, conversation: int, after: int) -> AsyncIterator[SseEvent]:
-    """Staff and desk messages newer than ``after``, and the escalation's moves, read from the
-    database whenever the conversation changes (``bot.conversation.changes``) or, short of a
-    notice, after the hub's patience: never a tight poll, never a missed message."""
+    """Messages newer than ``after`` that came from no turn of the widget's (``_live``), and the
+    escalation's moves, read from the database whenever the conversation changes
+    (``bot.conversation.changes``) or, short of a notice, after the hub's patience: never a tight
+    poll, never a missed message."""
     door = state.front_door
     hub = state.changes
     last_seen = after
@@ -318,7 +320,7 @@ async def _live_events(state: WebState, conversation: int, after: int) -> AsyncI
             fresh = await run_in_threadpool(door.messages, conversation, last_seen)
             for message in fresh:
                 last_seen = message.id
-                if message.role in ("staff", "system"):
+                if _live(message):
                     yield _sse("message", _message(message))
             escalation = await run_in_threadpool(door.active_escalation, conversation)
             status = escalation.status if escalation else None
@@ -336,6 +338,14 @@ async def _live_events(state: WebState, conversation: int, after: int) -> AsyncI
                 quiet = 0.0
                 if await run_in_threadpool(door.conversation, conversation) is None:
                     return
+
+
+def _live(message: StoredMessage) -> bool:
+    """What the live events carry: staff and system messages, and the claim desk's (``claim:…``),
+    which come from no turn of the widget's (a file read by the recovery loop after a crash)."""
+    if message.role in ("staff", "system"):
+        return True
+    return message.role == "assistant" and (message.client_key or "").startswith("claim:")
 
 
 def _language(state: WebState, conversation: int) -> str:

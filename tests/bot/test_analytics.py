@@ -234,7 +234,7 @@ def test_time_to_the_first_staff_reply(store: ConversationStore, clock: Clock, a
     )
     assert report.handoffs_by_reason == {
         "user_request": 3, "low_confidence": 1, "personal_case": 1, "staff_task": 0, "frustration": 1,
-        "policy_topic": 0, "error": 0,
+        "policy_topic": 0, "error": 0, "expense_claim": 0,
     }  # fmt: skip
     assert (report.engaged, report.resolved) == (5, 0)
 

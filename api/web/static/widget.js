@@ -2,7 +2,9 @@
  * <script src=".../widget.js" data-sportello-url="..." data-lang="it" async></script>
  * (attributes: data-sportello-url, data-lang, data-title, data-color, data-mode="launcher"|"inline",
  * data-target="#id"). Everything lives in an open shadow root, so the host page's CSS cannot reach
- * it and its CSS cannot leak. Untrusted text is only ever set with textContent: no innerHTML. */
+ * it and its CSS cannot leak. Untrusted text is only ever set with textContent: no innerHTML.
+ * Receipts for a reimbursement claim are sent as files (the paperclip, or dropped on the panel):
+ * docs/web.md, "Claims". */
 (function () {
   "use strict";
 
@@ -27,7 +29,15 @@
       conversation: "Conversazione", erase: "Cancella i miei dati", eraseHeading: "Cancellare i tuoi dati?",
       eraseText: "Cancelleremo questa conversazione, le tue richieste allo sportello e i tuoi riscontri. Non si può annullare.",
       eraseYes: "Sì, cancella", eraseNo: "Annulla", erased: "I tuoi dati sono stati cancellati.",
-      retrying: "Non ancora inviato: riprovo appena possibile…"
+      retrying: "Non ancora inviato: riprovo appena possibile…",
+      attach: "Allega documenti (PDF, DOCX, JPG, PNG)", dropHere: "Rilascia qui i documenti della pratica",
+      claim: "Pratica di rimborso", claimFiles: "{n} documenti", claimFile: "1 documento", claimReading: "{n} in arrivo",
+      claimSent: "inviata allo staff", claimClosed: "chiusa", checking: "Controllo la pratica…", missions: "Scegli la missione",
+      waiting: "In attesa di invio", sending: "Invio in corso…", sendingPct: "Invio in corso… {n}%",
+      reading: "Lettura in corso…", received: "Ricevuto", uploadWait: "In attesa: riprovo tra {n} secondi…",
+      wrongType: "«{name}»: posso ricevere solo file PDF, DOCX, JPG o PNG.",
+      tooBig: "«{name}» supera il limite di {mb} MB per file.", emptyFile: "«{name}» è vuoto.",
+      lost: "«{name}» non è stato inviato: allegalo di nuovo.", kb: "KB", mb: "MB"
     },
     en: {
       title: "Help desk", open: "Open the chat", close: "Close the chat", agree: "I agree",
@@ -49,7 +59,15 @@
       conversation: "Conversation", erase: "Delete my data", eraseHeading: "Delete your data?",
       eraseText: "We will delete this conversation, your requests to the help desk and your feedback. This cannot be undone.",
       eraseYes: "Yes, delete", eraseNo: "Cancel", erased: "Your data has been deleted.",
-      retrying: "Not sent yet: trying again as soon as possible…"
+      retrying: "Not sent yet: trying again as soon as possible…",
+      attach: "Attach documents (PDF, DOCX, JPG, PNG)", dropHere: "Drop the claim's documents here",
+      claim: "Reimbursement claim", claimFiles: "{n} documents", claimFile: "1 document", claimReading: "{n} on the way",
+      claimSent: "sent to the staff", claimClosed: "closed", checking: "Checking the claim…", missions: "Choose the mission",
+      waiting: "Waiting to be sent", sending: "Sending…", sendingPct: "Sending… {n}%",
+      reading: "Reading…", received: "Received", uploadWait: "Waiting: trying again in {n} seconds…",
+      wrongType: "«{name}»: I can only receive PDF, DOCX, JPG or PNG files.",
+      tooBig: "«{name}» is over the limit of {mb} MB per file.", emptyFile: "«{name}» is empty.",
+      lost: "«{name}» was not sent: please attach it again.", kb: "KB", mb: "MB"
     },
     fr: {
       title: "Guichet", open: "Ouvrir le chat", close: "Fermer le chat", agree: "J'accepte",
@@ -71,9 +89,21 @@
       conversation: "Conversation", erase: "Effacer mes données", eraseHeading: "Effacer vos données ?",
       eraseText: "Nous effacerons cette conversation, vos demandes au guichet et vos avis. C'est irréversible.",
       eraseYes: "Oui, effacer", eraseNo: "Annuler", erased: "Vos données ont été effacées.",
-      retrying: "Pas encore envoyé : nouvel essai dès que possible…"
+      retrying: "Pas encore envoyé : nouvel essai dès que possible…",
+      attach: "Joindre des documents (PDF, DOCX, JPG, PNG)", dropHere: "Déposez ici les documents du dossier",
+      claim: "Demande de remboursement", claimFiles: "{n} documents", claimFile: "1 document", claimReading: "{n} en cours d'envoi",
+      claimSent: "envoyée à l'équipe", claimClosed: "clôturée", checking: "Vérification du dossier…", missions: "Choisissez la mission",
+      waiting: "En attente d'envoi", sending: "Envoi en cours…", sendingPct: "Envoi en cours… {n} %",
+      reading: "Lecture en cours…", received: "Reçu", uploadWait: "En attente : nouvel essai dans {n} secondes…",
+      wrongType: "« {name} » : je ne peux recevoir que des fichiers PDF, DOCX, JPG ou PNG.",
+      tooBig: "« {name} » dépasse la limite de {mb} Mo par fichier.", emptyFile: "« {name} » est vide.",
+      lost: "« {name} » n'a pas été envoyé : joignez-le à nouveau.", kb: "Ko", mb: "Mo"
     }
   };
+
+  // What a claim's documents may be (the server checks again, from the bytes), and the paperclip.
+  var FILE_TYPES = [".pdf", ".docx", ".jpg", ".jpeg", ".png"];
+  var CLIP = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z";
 
   // ---- configuration from the script tag -------------------------------------------------
   var script = document.currentScript;
@@ -172,7 +202,7 @@
     ".panel{display:flex;flex-direction:column;background:#fff;overflow:hidden}",
     ".floating{position:fixed;right:20px;bottom:92px;z-index:2147483000;width:380px;max-width:calc(100vw - 40px);",
     "height:600px;max-height:calc(100vh - 112px);border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.28)}",
-    ".inline{width:100%;height:560px;max-height:90vh;border:1px solid #c4c9d0;border-radius:12px}",
+    ".inline{position:relative;width:100%;height:560px;max-height:90vh;border:1px solid #c4c9d0;border-radius:12px}",
     "@media (max-width:480px){.floating{left:0;right:0;top:0;bottom:0;width:100%;max-width:100%;height:100%;max-height:100%;border-radius:0}",
     ".inline{height:80vh}}",
     ".head{display:flex;align-items:center;gap:6px;padding:10px 10px 10px 16px;background:var(--accent);color:var(--on-accent)}",
@@ -222,6 +252,22 @@
     ".erase-confirm .row{align-items:center}",
     ".danger{background:#b00020;color:#fff;border:0;border-radius:8px;padding:10px 18px;font-weight:700;min-height:44px}",
     ".secondary{background:#fff;color:var(--ink);border:1px solid var(--ink);border-radius:8px;padding:10px 18px;min-height:44px}",
+    ".attach{flex:none;width:44px;height:44px;padding:0;border:1px solid #6b7280;border-radius:8px;background:#fff;color:var(--ink);",
+    "display:flex;align-items:center;justify-content:center}",
+    ".attach svg{width:22px;height:22px;fill:currentColor}",
+    ".file .name{font-weight:600}.file .size{opacity:.85}",
+    ".file svg{width:16px;height:16px;fill:currentColor;vertical-align:-3px;margin-right:4px}",
+    ".file-state{display:block;margin-top:4px;font-size:12px;font-style:italic;opacity:.9}",
+    ".file.failed{background:#fdecee;color:#8a0015;border:1px solid #f3b8c0}",
+    ".file.failed .file-state{font-style:normal;opacity:1}",
+    ".claimbar{display:flex;flex-wrap:wrap;align-items:center;gap:6px 8px;padding:8px 12px;border-top:1px solid #c4c9d0;background:#f7f9fc;font-size:14px}",
+    ".claimbar .summary{flex:1 1 100%}",
+    ".claimbar .acts{flex:1 1 100%;display:flex;flex-wrap:wrap;gap:6px}",
+    ".claimbar .acts:empty{display:none}",
+    ".claimbar button{min-height:36px;padding:6px 9px;border-radius:8px;font-size:13px}",
+    ".claimbar button[aria-disabled=true],.missions button[aria-disabled=true]{opacity:.55;cursor:default}",
+    ".drop{position:absolute;inset:0;z-index:2;display:flex;align-items:center;justify-content:center;padding:24px;text-align:center;",
+    "background:rgba(255,255,255,.93);border:3px dashed var(--ink);border-radius:inherit;color:var(--ink);font-weight:700;pointer-events:none}",
     "@media (prefers-reduced-motion:no-preference){.launcher{transition:transform .15s}.launcher:hover{transform:scale(1.05)}}"
   ].join("\n");
 
@@ -243,6 +289,9 @@
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function fmt(s, n) { return s.replace("{n}", String(n)); }
+  function fill(s, values) {
+    return s.replace(/\{(\w+)\}/g, function (all, k) { return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : all; });
+  }
 
   function safeUrl(raw) {
     try {
@@ -409,7 +458,9 @@
   var state = {
     token: load(STORE_KEY), consented: false, busy: false, lastId: 0, seen: {}, open: false,
     config: null, unread: 0, events: null, backoff: 1000, retryTimer: null, asked: false,
-    resendTimer: null, resendBackoff: 1000, escalation: null
+    resendTimer: null, resendBackoff: 1000, escalation: null,
+    claim: null, claimActions: null, claimBusy: false, maxFileMb: 10,
+    uploads: [], uploading: false, uploadTimer: null, uploadBackoff: 1000, uploadXhr: null, resumed: false
   };
   if (state.token) state.consented = true;
 
@@ -449,8 +500,23 @@
   ui.human = el("button", { type: "button", class: "link human", text: T.human, on: { click: handoff } });
   // Shown while this browser holds a session: there is something stored to erase.
   ui.erase = el("button", { type: "button", class: "link erase", text: T.erase, hidden: !state.token, on: { click: askErase } });
+  // Receipts for a reimbursement claim: the paperclip opens the file chooser (the input itself is
+  // out of the tab order: the button is what keyboards and screen readers use), or drop them on the panel.
+  ui.files = el("input", {
+    type: "file", class: "files", multiple: "", accept: FILE_TYPES.join(","), tabindex: "-1", "aria-hidden": "true", hidden: true,
+    on: { change: function () { attachFiles(ui.files.files); ui.files.value = ""; } }
+  });
+  ui.attach = el("button", { type: "button", class: "attach", "aria-label": T.attach, title: T.attach, on: { click: function () { ui.files.click(); } } },
+    [svgIcon(CLIP)]);
   ui.form = el("form", { class: "composer", hidden: true, on: { submit: function (e) { e.preventDefault(); submit(); } } },
-    [el("div", { class: "row" }, [ui.input, ui.send]), el("div", { class: "links" }, [ui.human, ui.erase])]);
+    [el("div", { class: "row" }, [ui.input, ui.attach, ui.send, ui.files]), el("div", { class: "links" }, [ui.human, ui.erase])]);
+  // The claim: how many documents, and what may be pressed now (the desk's "check" and "submit").
+  ui.claimSummary = el("span", { class: "summary" });
+  ui.claimActs = el("div", { class: "acts" });
+  ui.claim = el("div", { class: "claimbar", role: "group", "aria-label": T.claim, hidden: true }, [ui.claimSummary, ui.claimActs]);
+  ui.drop = el("div", { class: "drop", "aria-hidden": "true", hidden: true, text: T.dropHere });
+  // Where each file is (sending, reading), for screen readers; the desk's messages go through ui.live.
+  ui.uploadLive = el("div", { class: "sr uploads", role: "status" });
   // Erasure asks first, in the panel itself (no browser dialog): what goes, and that it cannot be undone.
   ui.eraseYes = el("button", { type: "button", class: "danger erase-yes", text: T.eraseYes, on: { click: erase } });
   ui.eraseNo = el("button", { type: "button", class: "secondary erase-no", text: T.eraseNo, on: { click: cancelErase } });
@@ -462,8 +528,8 @@
   ui.panel = el("div", {
     class: "panel " + (MODE === "launcher" ? "floating" : "inline"), id: "sp-panel",
     role: MODE === "launcher" ? "dialog" : "region", "aria-label": TITLE, hidden: MODE === "launcher"
-  }, [el("div", { class: "head" }, [ui.title, ui.newChat, ui.close]), ui.banner, ui.log, ui.suggest, ui.consent, ui.form,
-    ui.eraseConfirm]);
+  }, [el("div", { class: "head" }, [ui.title, ui.newChat, ui.close]), ui.banner, ui.log, ui.claim, ui.suggest, ui.consent, ui.form,
+    ui.eraseConfirm, ui.drop]);
 
   if (MODE === "launcher") {
     ui.badge = el("span", { class: "badge", hidden: true, "aria-hidden": "true" });
@@ -478,6 +544,7 @@
   }
   root.appendChild(ui.panel);
   root.appendChild(ui.live);
+  root.appendChild(ui.uploadLive);
 
   ui.input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); submit(); }
@@ -599,6 +666,7 @@
       scrollDown();
       listen();
       setTimeout(resendPending, 0);
+      return refreshClaim(true).then(resumeUploads);
     }, function (err) {
       if (err.status === 401) { forget(); notice(T.expired); }
       else notice(messageFor(err));
@@ -615,6 +683,7 @@
     save(STORE_KEY, null);
     setPending([]);
     clearTimeout(state.resendTimer);
+    forgetClaim();
     ui.consent.hidden = false;
     ui.form.hidden = true;
     ui.suggest.hidden = true;
@@ -698,6 +767,7 @@
     save(STORE_KEY, null);
     setPending([]);
     clearTimeout(state.resendTimer);
+    forgetClaim();
     clear(ui.log);
     showEscalation(null);
     showSuggestions(suggestionsFrom(state.config));
@@ -748,6 +818,12 @@
     each(".fb.up", function (b) { b.setAttribute("aria-label", T.up); });
     each(".fb.down", function (b) { b.setAttribute("aria-label", T.down); });
     each(".choices", function (g) { g.setAttribute("aria-label", T.options); });
+    each(".missions", function (g) { g.setAttribute("aria-label", T.missions); });
+    ui.attach.setAttribute("aria-label", T.attach);
+    ui.attach.setAttribute("title", T.attach);
+    ui.drop.textContent = T.dropHere;
+    ui.claim.setAttribute("aria-label", T.claim);
+    renderClaim();
     showEscalation(state.escalation);
   }
   function each(selector, change) {
@@ -872,10 +948,13 @@
     b.node.setAttribute("data-done", "");
     if (reply.escalation) showEscalation(reply.escalation);
     announce(b.body.innerText || b.body.textContent);
+    showFrom(b.node);
+  }
+  // A long answer is read from its start, not from its end.
+  function showFrom(node) {
     scrollDown();
-    // A long answer is read from its start, not from its end.
-    if (b.node.offsetHeight > ui.log.clientHeight) {
-      ui.log.scrollTop += b.node.getBoundingClientRect().top - ui.log.getBoundingClientRect().top - 8;
+    if (node.offsetHeight > ui.log.clientHeight) {
+      ui.log.scrollTop += node.getBoundingClientRect().top - ui.log.getBoundingClientRect().top - 8;
     }
   }
 
@@ -1030,6 +1109,323 @@
     }).then(endTurn);
   }
 
+  // ---- reimbursement claims: receipts sent one at a time, the desk's checklist ------------
+  // Each file gets a client id before it is sent; the id (in localStorage) and the file itself (in
+  // IndexedDB, when the browser allows it) are kept until the server acknowledges the file, so a
+  // network failure or a reload sends it again with the same id, and the server returns what it
+  // stored instead of a second copy. One file per request, one after another.
+  var UPLOADS_KEY = STORE_KEY + ":uploads";
+  function uploadList() {
+    try {
+      var list = JSON.parse(load(UPLOADS_KEY) || "[]");
+      return Array.isArray(list) ? list.filter(function (u) { return u && typeof u.id === "string" && typeof u.name === "string"; }) : [];
+    } catch (e) { return []; }
+  }
+  function setUploads(list) { save(UPLOADS_KEY, list.length ? JSON.stringify(list) : null); }
+  function dropUpload(id) {
+    setUploads(uploadList().filter(function (u) { return u.id !== id; }));
+    blobs("readwrite", function (s) { return s.delete(STORE_KEY + ":" + id); });
+  }
+
+  var database = null;
+  function idb() {
+    if (!database) {
+      database = new Promise(function (resolve) {
+        try {
+          var req = window.indexedDB.open("sportello-uploads", 1);
+          req.onupgradeneeded = function () { req.result.createObjectStore("files"); };
+          req.onsuccess = function () { resolve(req.result); };
+          req.onerror = req.onblocked = function () { resolve(null); };
+        } catch (e) { resolve(null); }
+      });
+    }
+    return database;
+  }
+  // One request on the files store; resolves its result, or null when IndexedDB is unavailable.
+  function blobs(mode, action) {
+    return idb().then(function (db) {
+      if (!db) return null;
+      return new Promise(function (resolve) {
+        try {
+          var tx = db.transaction("files", mode), req = action(tx.objectStore("files"));
+          tx.oncomplete = function () { resolve(req.result == null ? null : req.result); };
+          tx.onerror = tx.onabort = function () { resolve(null); };
+        } catch (e) { resolve(null); }
+      });
+    });
+  }
+
+  function sizeText(bytes) {
+    if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + " " + T.kb;
+    return (bytes / 1048576).toLocaleString(LANG, { maximumFractionDigits: 1 }) + " " + T.mb;
+  }
+  // Refused here, before sending, with the reason: a type the desk cannot read, empty, too large.
+  function refusalOf(file) {
+    var name = String(file.name || ""), dot = name.lastIndexOf(".");
+    var ext = dot < 0 ? "" : name.slice(dot).toLowerCase();
+    if (FILE_TYPES.indexOf(ext) < 0) return fill(T.wrongType, { name: name });
+    if (!file.size) return fill(T.emptyFile, { name: name });
+    if (file.size > state.maxFileMb * 1024 * 1024) return fill(T.tooBig, { name: name, mb: state.maxFileMb });
+    return null;
+  }
+
+  function attachFiles(list) {
+    var files = Array.prototype.slice.call(list || []);
+    if (!files.length || !state.consented) return;
+    ensureSession().then(function () {
+      return state.claim ? null : refreshClaim(true);  // the limits, before the first file is checked
+    }).then(function () {
+      var kept = [];
+      files.forEach(function (file) {
+        var problem = refusalOf(file);
+        if (problem) { notice(problem); return; }
+        var item = { id: clientId(), name: String(file.name), size: file.size, type: file.type || "", file: file };
+        setUploads(uploadList().concat([{ id: item.id, name: item.name, size: item.size, type: item.type }]));
+        kept.push(blobs("readwrite", function (s) { return s.put(file, STORE_KEY + ":" + item.id); }));
+        queueUpload(item);
+      });
+      return Promise.all(kept).then(pumpUploads);
+    }, function (err) { notice(messageFor(err)); });
+  }
+  // After a reload: what was not acknowledged goes again, with its id, if the browser kept the file.
+  function resumeUploads() {
+    if (state.resumed || !state.token) return;
+    state.resumed = true;
+    var waiting = uploadList();
+    Promise.all(waiting.map(function (u) {
+      return blobs("readonly", function (s) { return s.get(STORE_KEY + ":" + u.id); }).then(function (blob) {
+        if (blob) { u.file = blob; queueUpload(u); } else { dropUpload(u.id); notice(fill(T.lost, { name: u.name })); }
+      });
+    })).then(pumpUploads);
+  }
+  function queueUpload(item) {
+    var who = el("span", { class: "who sr", text: T.you + ":" });
+    item.state = el("span", { class: "file-state", text: T.waiting });
+    item.node = el("div", { class: "msg user file", "data-upload": item.id }, [who, el("div", { class: "body" }, [
+      svgIcon(CLIP), el("span", { class: "name", text: item.name }), el("span", { class: "size", text: " (" + sizeText(item.size) + ")" }),
+      item.state])]);
+    ui.log.appendChild(item.node);
+    state.asked = true;
+    ui.suggest.hidden = true;
+    state.uploads.push(item);
+    renderClaim();
+    scrollDown();
+  }
+  function uploadState(item, text, announced) {
+    item.state.textContent = text;
+    if (announced) announceUpload(item.name + ": " + text);
+  }
+  function announceUpload(text) {
+    ui.uploadLive.textContent = "";
+    setTimeout(function () { ui.uploadLive.textContent = text; }, 50);
+  }
+
+  function pumpUploads() {
+    clearTimeout(state.uploadTimer);
+    if (state.uploading || !state.token) return;
+    var item = state.uploads[0];
+    if (!item) { ui.uploadLive.textContent = ""; renderClaim(); return; }
+    state.uploading = true;
+    var token = state.token;
+    uploadState(item, T.sending, true);
+    postFile(item).then(function (data) {
+      dropUpload(item.id);
+      state.uploadBackoff = 1000;
+      uploadState(item, T.received, false);
+      item.node.setAttribute("data-received", "");
+      var file = data.file || {}, claim = state.claim || { status: "open", files: [] };
+      var files = (claim.files || []).filter(function (f) { return f.id !== file.id; });
+      files.push({ id: file.id, name: file.name, size: file.size, read: true });
+      state.claim = { status: claim.status || "open", files: files };
+      if (Array.isArray(data.actions)) state.claimActions = data.actions;
+      if (data.message) deskMessage(data.message, [], item.node);
+      return "done";
+    }, function (err) {
+      if (token !== state.token) return "gone";
+      if (err.status === 401) { forget(); notice(T.expired); focusFirst(); return "gone"; }
+      if (err.status === 0 || err.status >= 500 || err.status === 429) {
+        var wait = err.retryAfter ? err.retryAfter * 1000 : state.uploadBackoff;
+        state.uploadBackoff = Math.min(state.uploadBackoff * 2, 30000);
+        uploadState(item, err.status === 429 ? fmt(T.uploadWait, Math.ceil(wait / 1000)) : T.retrying, true);
+        return wait;
+      }
+      // Refused for good (413, 422): the server stored nothing; its reason is in the SME's words.
+      dropUpload(item.id);
+      item.node.classList.add("failed");
+      item.state.setAttribute("role", "alert");
+      uploadState(item, err.text || (err.status === 413 ? fill(T.tooBig, { name: item.name, mb: state.maxFileMb }) : T.error), false);
+      return "refused";
+    }).then(function (outcome) {
+      state.uploading = false;
+      state.uploadXhr = null;
+      if (outcome === "gone") return;
+      if (typeof outcome === "number") { state.uploadTimer = setTimeout(pumpUploads, outcome); renderClaim(); return; }
+      state.uploads.shift();
+      renderClaim();
+      pumpUploads();
+    });
+  }
+  // XMLHttpRequest rather than fetch: its upload events tell "sending" from "reading".
+  function postFile(item) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      state.uploadXhr = xhr;
+      xhr.open("POST", BASE + "/api/claim/files?name=" + encodeURIComponent(item.name) + "&client_id=" + encodeURIComponent(item.id));
+      xhr.setRequestHeader("Authorization", "Bearer " + state.token);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("Content-Type", item.type || "application/octet-stream");
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable && e.total) uploadState(item, fmt(T.sendingPct, Math.floor(100 * e.loaded / e.total)), false);
+      };
+      xhr.upload.onload = function () { uploadState(item, T.reading, true); };
+      xhr.onload = function () {
+        var data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+        if (xhr.status >= 200 && xhr.status < 300 && data) return resolve(data);
+        var error = (data && data.error) || {}, after = parseInt(xhr.getResponseHeader("Retry-After") || "", 10);
+        var err = new ApiError(xhr.status, error.code || "http_" + xhr.status, isNaN(after) ? null : after);
+        if (typeof error.message === "string" && xhr.status === 422) err.text = error.message;
+        reject(err);
+      };
+      xhr.onerror = xhr.ontimeout = xhr.onabort = function () { reject(new ApiError(0, "network")); };
+      xhr.send(item.file);
+    });
+  }
+
+  // A message of the desk's: an assistant bubble (once, whether the live events brought it first or
+  // not), with the missions to choose from as chips; a file's, right under the file.
+  function deskMessage(m, missions, file) {
+    if (!m || m.id == null) return;
+    useLanguage(m.language);
+    var b = renderMessage(m), node = b ? b.node : null;
+    if (!node) {
+      var nodes = ui.log.querySelectorAll(".msg[data-id]");
+      for (var i = 0; i < nodes.length; i++) if (nodes[i].getAttribute("data-id") === String(m.id)) node = nodes[i];
+    }
+    if (node && Array.isArray(missions) && missions.length && !node.querySelector(".missions")) {
+      var group = el("div", { class: "chips missions", role: "group", "aria-label": T.missions });
+      missions.forEach(function (mission) {
+        if (!mission || typeof mission.id !== "string") return;
+        group.appendChild(el("button", { type: "button", text: String(mission.title || mission.id), on: { click: function () {
+          claimStep("/api/claim/mission", mission.id);
+        } } }));
+      });
+      node.appendChild(group);
+    }
+    if (node && file && file.parentNode === ui.log) ui.log.insertBefore(node, file.nextSibling);
+    if (b) announce(b.body.innerText || b.body.textContent);
+    if (file) scrollDown(); else if (node) showFrom(node);
+    renderClaim();
+  }
+
+  // "check", "submit" or a mission's choice: a button, not a queued message (a failure says so).
+  function claimStep(path, missionId) {
+    if (state.claimBusy || state.uploads.length || !state.token) return;
+    state.claimBusy = true;
+    renderClaim();
+    var body = { client_id: clientId() };
+    if (missionId) body.mission_id = missionId;
+    var b = bubble("assistant");
+    b.body.appendChild(el("span", { class: "typing", text: T.checking }));
+    ui.log.setAttribute("aria-busy", "true");
+    scrollDown();
+    getJson("POST", path, body).then(function (data) {
+      b.node.remove();
+      if (Array.isArray(data.actions)) state.claimActions = data.actions;
+      deskMessage(data.message, data.missions);
+      if (path === "/api/claim/submit") return refreshClaim(false);
+    }, function (err) {
+      b.node.remove();
+      if (err && err.status === 401) { forget(); notice(T.expired); focusFirst(); } else notice(messageFor(err));
+    }).then(function () {
+      state.claimBusy = false;
+      ui.log.removeAttribute("aria-busy");
+      renderClaim();
+    });
+  }
+
+  // The claim as the server has it (after a reload, or a message the live events brought);
+  // withActions: take its buttons too, rather than those of the last answer.
+  function refreshClaim(withActions) {
+    if (!state.token) return Promise.resolve();
+    return getJson("GET", "/api/claim").then(function (data) {
+      if (!data || typeof data !== "object") return;
+      state.claim = { status: data.status || null, files: Array.isArray(data.files) ? data.files : [] };
+      if (state.claim.files.length) { state.asked = true; ui.suggest.hidden = true; }
+      if (withActions || !state.claimActions) state.claimActions = Array.isArray(data.actions) ? data.actions : [];
+      var mb = data.limits && Number(data.limits.max_file_mb);
+      if (mb > 0) state.maxFileMb = mb;
+      renderClaim();
+    }, function () { /* the bar stays as it was; the next message or reload tries again */ });
+  }
+  function renderClaim() {
+    var claim = state.claim || {}, files = Array.isArray(claim.files) ? claim.files : [];
+    if (!files.length && !state.uploads.length) { ui.claim.hidden = true; return; }
+    // "3 documenti, 2 in arrivo": stored, and still on their way (waiting, sent, being read).
+    var unread = files.filter(function (f) { return f && f.read === false; }).length + state.uploads.length;
+    var parts = files.length || !unread ? [files.length === 1 ? T.claimFile : fmt(T.claimFiles, files.length)] : [];
+    if (unread) parts.push(fmt(T.claimReading, unread));
+    if (claim.status === "submitted") parts.push(T.claimSent);
+    if (claim.status === "resolved") parts.push(T.claimClosed);
+    ui.claimSummary.textContent = T.claim + ": " + parts.join(", ");
+    var focusedAction = shadow.activeElement && shadow.activeElement.getAttribute("data-action");
+    clear(ui.claimActs);
+    var waiting = state.claimBusy || state.uploads.length > 0;
+    (state.claimActions || []).forEach(function (a) {
+      if (!a || (a.action !== "check" && a.action !== "submit") || typeof a.label !== "string") return;
+      var button = el("button", {
+        type: "button", class: (a.action === "submit" ? "primary" : "secondary") + " claim-" + a.action, "data-action": a.action,
+        text: a.label, "aria-disabled": waiting ? "true" : null,
+        on: { click: function () { claimStep("/api/claim/" + a.action); } }
+      });
+      ui.claimActs.appendChild(button);
+      if (focusedAction === a.action) button.focus();
+    });
+    ui.claim.hidden = false;
+  }
+  function forgetClaim() {
+    clearTimeout(state.uploadTimer);
+    if (state.uploadXhr) state.uploadXhr.abort();
+    state.uploads.forEach(function (u) { dropUpload(u.id); });
+    uploadList().forEach(function (u) { dropUpload(u.id); });
+    state.uploads = [];
+    state.uploading = false;
+    state.claim = null;
+    state.claimActions = null;
+    state.resumed = false;
+    renderClaim();
+  }
+
+  // Files dropped anywhere on the panel join the claim.
+  function dragsFiles(e) {
+    var types = e.dataTransfer && e.dataTransfer.types;
+    return !!types && Array.prototype.indexOf.call(types, "Files") >= 0;
+  }
+  var dragDepth = 0;
+  ui.panel.addEventListener("dragenter", function (e) {
+    if (!dragsFiles(e)) return;
+    e.preventDefault();
+    dragDepth += 1;
+    ui.drop.hidden = !state.consented;
+  });
+  ui.panel.addEventListener("dragover", function (e) {
+    if (!dragsFiles(e)) return;
+    e.preventDefault();  // else the browser opens the file in place of the page
+    e.dataTransfer.dropEffect = state.consented ? "copy" : "none";
+  });
+  ui.panel.addEventListener("dragleave", function (e) {
+    if (!dragsFiles(e)) return;
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (!dragDepth) ui.drop.hidden = true;
+  });
+  ui.panel.addEventListener("drop", function (e) {
+    if (!dragsFiles(e)) return;
+    e.preventDefault();
+    dragDepth = 0;
+    ui.drop.hidden = true;
+    attachFiles(e.dataTransfer.files);
+  });
+
   // ---- live staff replies: a long-lived GET /api/events, reconnected with backoff ----------
   function listen() {
     if (!state.token || state.events) return;
@@ -1043,7 +1439,8 @@
           if (ctrl.signal.aborted) return;
           state.backoff = 1000;
           if (name === "message" && data && typeof data === "object") {
-            if (data.role === "system") useLanguage(data.language);  // the desk's notices are in the conversation's
+            // The desk's notices and the claim desk's messages are in the conversation's language.
+            if (data.role === "system" || data.role === "assistant") useLanguage(data.language);
             liveMessage(data);
           }
           // {"escalation": Escalation | null}; a bare Escalation is accepted too.
@@ -1066,13 +1463,16 @@
     state.backoff = 1000;
   }
   function liveMessage(m) {
-    // The user's own turns and the assistant's replies arrive through POST /api/messages.
-    if (m.role !== "staff" && m.role !== "system") {
+    // The user's own turns and the assistant's replies arrive through POST /api/messages; the
+    // only assistant messages the server streams are the claim desk's (a file read after a
+    // restart, or read while its upload's answer is still on its way).
+    if (m.role !== "staff" && m.role !== "system" && m.role !== "assistant") {
       if (m.id != null) state.lastId = Math.max(state.lastId, Number(m.id) || 0);
       return;
     }
     var b = renderMessage(m);
     if (!b) return;
+    if (m.role === "assistant") refreshClaim(!state.uploads.length && !state.claimBusy);
     announce(label(m.role) + ": " + (b.body.innerText || b.body.textContent));
     if (MODE === "launcher" && !state.open) {
       state.unread += 1;
