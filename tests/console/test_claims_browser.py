@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doubles.browser import CHROMIUM, Watched, chromium
 from doubles.console import PASSWORD, new_account
 from doubles.network import free_port, serve_in_thread
 from test_claims_console import FRENCH_SME, ITALIAN_SME, JULY, MISSION, claim_services, send_and_read
@@ -27,18 +28,13 @@ from bot.claims.desk import ClaimDesk
 from bot.desk.accounts import StaffAccount
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 20_000
@@ -103,44 +99,8 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
-
-
-class Watched:
-    """What went wrong on a page: script errors, dialogs nobody expected, requests off 127.0.0.1."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.foreign: list[str] = []
-        self.confirm: str | None = None
-        """The one confirmation the test is about to accept."""
-        self._origin = origin
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("dialog", self._dialog)
-        page.on("request", self._request)
-
-    def _dialog(self, dialog: Any) -> None:
-        if dialog.type == "confirm" and dialog.message == self.confirm:
-            self.confirm = None
-            dialog.accept()
-            return
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def _request(self, request: Any) -> None:
-        url: str = request.url
-        if not (url.startswith(self._origin + "/") or url.startswith(("data:", "about:"))):
-            self.foreign.append(url)
-
-    def check(self) -> None:
-        assert not self.dialogs, f"a dialog fired: {self.dialogs}"
-        assert not self.errors, f"script errors: {self.errors}"
-        assert not self.foreign, f"requests left 127.0.0.1: {self.foreign}"
 
 
 def test_a_member_of_staff_works_a_claim_through_to_its_outcome(browser: Browser, office: Office) -> None:

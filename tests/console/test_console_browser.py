@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from doubles.browser import CHROMIUM, Watched, chromium
 from doubles.network import free_port, serve_in_thread
 from doubles.sample import SAMPLE_TODAY
 from doubles.telegram_api import BotApiDouble
@@ -36,18 +37,13 @@ from bot.conversation.phrases import say
 from bot.desk.accounts import StaffAccount, StaffAccounts
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TIMEOUT_MS = 20_000
 STAFF_LOCALE = "it-IT"
@@ -185,41 +181,11 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 # -- pages that watch for what must never happen -----------------------------------------------
-
-
-class Watched:
-    """A page and what went wrong on it: script errors, dialogs, requests off 127.0.0.1."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.foreign: list[str] = []
-        self._origin = origin
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("dialog", self._dialog)
-        page.on("request", self._request)
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def _request(self, request: Any) -> None:
-        url: str = request.url
-        if not (url.startswith(self._origin + "/") or url.startswith(("data:", "about:"))):
-            self.foreign.append(url)
-
-    def check(self) -> None:
-        assert not self.dialogs, f"a dialog fired: {self.dialogs}"
-        assert not self.errors, f"script errors: {self.errors}"
-        assert not self.foreign, f"requests left 127.0.0.1: {self.foreign}"
 
 
 @contextmanager

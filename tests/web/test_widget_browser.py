@@ -16,22 +16,18 @@ from typing import Any, Protocol
 
 import httpx
 import pytest
+from doubles.browser import CHROMIUM, Watched, chromium
 from sqlalchemy import select
 
 from api.services import Services
 from bot.conversation.tables import FeedbackRow
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 JAPAN = "Entro quando posso iscrivermi alla missione in Giappone?"
 ANSWER_TIMEOUT_MS = 20_000
@@ -51,38 +47,8 @@ class LiveServer(Protocol):
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Watched:
-    """A page and what went wrong on it: script errors, dialogs, requests off 127.0.0.1."""
-
-    def __init__(self, page: Page, origin: str) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.foreign: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("dialog", self._dialog)
-        page.on("request", self._request)
-        self._origin = origin
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def _request(self, request: Any) -> None:
-        url: str = request.url
-        if not (url.startswith(self._origin + "/") or url.startswith(("data:", "about:"))):
-            self.foreign.append(url)
-
-    def check(self) -> None:
-        assert not self.dialogs, f"a dialog fired: {self.dialogs}"
-        assert not self.errors, f"script errors: {self.errors}"
-        assert not self.foreign, f"requests left 127.0.0.1: {self.foreign}"
+    with chromium() as launched:
+        yield launched
 
 
 @contextmanager
