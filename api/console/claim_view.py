@@ -234,6 +234,10 @@ _SENTENCES: dict[str, Callable[[ClaimWords, Check], Message]] = {
         "Sembra un doppione di «{other}»: contato una volta.", other=c.values.get("other") or "—"
     ),
     "nights_unknown": lambda w, c: Message("Numero di notti non letto: correggilo."),
+    "nights_over_max": lambda w, c: Message(
+        "{units} notti, la regola ne conta al massimo {counted}: scegli quali.",
+        units=c.values.get("units", "?"), counted=c.values.get("counted", "?"),
+    ),
     "not_eligible": _not_eligible,
     "outside_dates": _outside_dates,
     "currency_unconverted": lambda w, c: Message(

@@ -246,6 +246,10 @@ CLAIMS: dict[str, dict[str, str]] = {
         "en": "Looks like a duplicate of “{other}”: counted once.",
         "fr": "Semble un doublon de « {other} » : compté une fois.",
     },
+    "{units} notti, la regola ne conta al massimo {counted}: scegli quali.": {
+        "en": "{units} nights, the rule counts {counted} at most: choose which.",
+        "fr": "{units} nuits, la règle en compte {counted} au maximum : choisissez lesquelles.",
+    },
     "Numero di notti non letto: correggilo.": {
         "en": "Number of nights not read: correct it.",
         "fr": "Nombre de nuits non lu : corrigez-le.",

@@ -73,6 +73,9 @@ def _point(check: Check, lang: str) -> str | None:
         return say(key, lang, document=document, clause=check.clause)
     if code == "unknown_category":
         return say("claim_unknown_category", lang, document=document)
+    if code == "nights_over_max":
+        return say("claim_nights_over_max", lang, document=document, units=values["units"],
+                   counted=values["counted"], clause=check.clause)  # fmt: skip
     if code == "nights_unknown":
         return say("claim_nights_unknown", lang, document=document, clause=check.clause)
     if code == "over_nights":

@@ -101,7 +101,16 @@ class ItemReviewer:
         if units is None and self._categories[category].cap_per != "trip":
             clause = category_clause(self._categories[category], self._rule)
             checks.append(Check("nights_unknown", "doubtful", document.name, clause, {}))
-        if euros is None or any(check.status != "ok" for check in checks):
+        counted = euros is not None and all(check.status == "ok" for check in checks)
+        nightly = self._categories[category].cap_per == "night"
+        maximum = self._categories[category].max_units
+        if not counted and nightly and units is not None and maximum is not None and units > maximum:
+            # Counted, the estimate says how many nights it takes (``over_nights``); left out, the SME
+            # still hears the cap now, not once the staff have converted the amount.
+            clause = category_clause(self._categories[category], self._rule)
+            values = {"units": str(units), "counted": str(maximum)}
+            checks.append(Check("nights_over_max", "doubtful", document.name, clause, values))
+        if not counted or euros is None:
             return category, checks, None
         return category, checks, Expense(category, euros, units, document.name)
 

@@ -119,6 +119,14 @@ CLAIM_PHRASES: dict[str, tuple[str, str, str]] = {
         "- « {document} » : je ne trouve pas le nombre de nuits, nécessaire au plafond (« {clause} ») ; l'équipe "
         "le vérifiera.",
     ),
+    "claim_nights_over_max": (
+        "- «{document}»: {units} notti, ma la regola ne conta al massimo {counted} («{clause}»); quali contano lo "
+        "decide lo staff.",
+        "- «{document}»: {units} nights, but the rule counts {counted} at most («{clause}»); the staff decide which "
+        "count.",
+        "- « {document} » : {units} nuits, mais la règle en compte {counted} au maximum (« {clause} ») ; l'équipe "
+        "décide lesquelles comptent.",
+    ),
     "claim_over_nights": (
         "- {subject}: le notti sono {units}, la regola ne conta al massimo {counted} («{clause}»); la stima conta "
         "quindi {eligible} su {claimed}. Quali notti contano lo decide lo staff.",

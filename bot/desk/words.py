@@ -216,6 +216,7 @@ WORDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "unknown_category": ("categoria non riconosciuta", "category not recognised", "catégorie non reconnue"),
         "duplicate": ("possibile doppione", "possible duplicate", "doublon possible"),
         "nights_unknown": ("notti non lette", "nights not read", "nuits non lues"),
+        "nights_over_max": ("notti oltre il massimo", "nights over the maximum", "nuits au-delà du maximum"),
         "not_eligible": ("spesa non ammissibile", "ineligible cost", "dépense non admissible"),
         "outside_dates": ("fuori dalle date", "outside the dates", "hors des dates"),
         "currency_unconverted": ("valuta da convertire", "currency to convert", "devise à convertir"),
