@@ -102,8 +102,7 @@ async def upload_file(
     data = await _body(request, desk.max_file_mb * MIB, language)
     if not data:
         raise _refused(desk, ClaimFileRefusedError("empty", "the file is empty"), language)
-    # The conversation is part of the key: another session's same client_id is another file.
-    key = f"{CHANNEL}:{conversation}:{client_id}"
+    key = file_key(conversation, client_id)
     media_type = request.headers.get("content-type") or "application/octet-stream"
     receive = partial(desk.receive, conversation, CHANNEL, key, name=name, media_type=media_type, data=data)
     try:
@@ -181,6 +180,12 @@ async def _body(request: Request, limit: int, language: str) -> bytes:
 def _too_large(limit: int, language: str) -> HTTPException:
     message = say("claim_refused_too_large", language, mb=limit // MIB)
     return HTTPException(413, error_body("too_large", message))
+
+
+def file_key(conversation: int, client_id: str) -> str:
+    """A widget file's idempotency key: the conversation is part of it, so another session's same
+    client id is another file (and finds nothing of this one)."""
+    return f"{CHANNEL}:{conversation}:{client_id}"
 
 
 def _refused(desk: ClaimDesk, error: ClaimFileRefusedError, language: str) -> HTTPException:

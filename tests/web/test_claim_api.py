@@ -19,6 +19,7 @@ import pytest
 from doubles.claim_samples import write_samples
 
 from api.web.chat import CHANNEL
+from api.web.claim_files import file_key
 
 MIB = 1024 * 1024
 FORBIDDEN_IN_TEXT = ("<", ">", "\u202e", "/etc/")
@@ -327,7 +328,7 @@ def test_a_file_read_by_the_recovery_loop_reaches_the_widget_live(
     hotel = samples / "complete" / "hotel-sakura-shinjuku.pdf"
     client_id = new_id()
     # The request stored the file and died before reading it: what `sportello serve` recovers.
-    file, new = desk.receive(conversation, CHANNEL, f"{CHANNEL}:{conversation}:{client_id}", name=hotel.name,
+    file, new = desk.receive(conversation, CHANNEL, file_key(conversation, client_id), name=hotel.name,
                              media_type="application/pdf", data=hotel.read_bytes())  # fmt: skip
     assert new and sme.claim()["files"][0]["read"] is False
 

@@ -28,6 +28,7 @@ from test_widget_browser import (
 )
 
 from api.web.chat import CHANNEL
+from api.web.claim_files import file_key
 
 pytestmark = pytest.mark.integration
 
@@ -324,7 +325,8 @@ def test_a_file_whose_answer_was_lost_is_sent_again_with_the_same_id_also_after_
             query = parse_qs(urlparse(route.request.url).query)
             desk = live_server.services.claims()
             file, new = desk.receive(
-                conversation_of(page, live_server), CHANNEL, f"{CHANNEL}:{query['client_id'][0]}",
+                conversation_of(page, live_server), CHANNEL,
+                file_key(conversation_of(page, live_server), query["client_id"][0]),
                 name=query["name"][0], media_type="application/pdf", data=hotel.read_bytes(),
             )  # fmt: skip
             assert new and desk.read(file) is not None
