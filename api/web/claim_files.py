@@ -99,7 +99,7 @@ async def upload_file(
     an empty file or one past the claim's limits, with the SME-facing reason, nothing stored;
     """
     language = await run_in_threadpool(_language, state, conversation)
-    data = await _body(request, desk.max_file_mb * MIB, language)
+    data = await _body(request, desk, language)
     if not data:
         raise _refused(desk, ClaimFileRefusedError("empty", "the file is empty"), language)
     key = file_key(conversation, client_id)
@@ -162,24 +162,25 @@ def claim_state(state: StateDep, desk: DeskDep, conversation: ConversationDep) -
 # -- helpers --------------------------------------------------------------------------------
 
 
-async def _body(request: Request, limit: int, language: str) -> bytes:
-    """The body, counted as it arrives: past ``limit`` a 413, having held no more than ``limit``."""
+async def _body(request: Request, desk: ClaimDesk, language: str) -> bytes:
+    """The body, counted as it arrives: past the desk's file limit a 413, having held no more than it."""
+    limit = desk.max_file_mb * MIB
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit, language)
+        raise _too_large(desk, language)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_large(limit, language)
+            raise _too_large(desk, language)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_large(limit: int, language: str) -> HTTPException:
-    message = say("claim_refused_too_large", language, mb=limit // MIB)
-    return HTTPException(413, error_body("too_large", message))
+def _too_large(desk: ClaimDesk, language: str) -> HTTPException:
+    refused = ClaimFileRefusedError("too_large", f"a file may have {desk.max_file_mb} MB")
+    return HTTPException(413, error_body("too_large", desk.refusal_message(refused, language)))
 
 
 def file_key(conversation: int, client_id: str) -> str:

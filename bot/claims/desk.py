@@ -32,10 +32,19 @@ from sqlalchemy.orm import Session
 
 from bot.claims.checklist import claim_message
 from bot.claims.checks import ClaimReview, review_claim
+from bot.claims.desk_text import file_message, staff_summary
 from bot.claims.documents import ReadDocument
 from bot.claims.file_text import ClaimFileError
 from bot.claims.missions import claimable_missions, mission_of, rule_of
-from bot.claims.store import MIB, ClaimFileRefusedError, ClaimStore, Decision, StoredClaim, StoredClaimFile
+from bot.claims.store import (
+    MIB,
+    ClaimFileRefusedError,
+    ClaimStore,
+    Decision,
+    StoredClaim,
+    StoredClaimFile,
+    documents_of,
+)
 from bot.conversation.phrases import say
 from bot.conversation.records import StoredConversation, StoredEscalation
 from bot.conversation.store import ConversationStore
@@ -43,7 +52,6 @@ from bot.desk.audit import AuditLog
 from bot.outbound.alerts import PUSH_CHANNELS
 from bot.outbound.outbox import Outbox
 from knowledge.catalog import Catalog, Mission, ReimbursementRule
-from knowledge.catalog_text import format_amount, format_date
 
 __all__ = ["MIB", "ClaimDesk", "ClaimFileRefusedError", "Dossier", "FileReader", "Told"]
 
@@ -130,7 +138,7 @@ class ClaimDesk:
             document = self._reading(file)
             conversation = self.conversations.conversation(file.conversation_id)
             language = conversation.language or "it"
-            text = _file_message(document, language, self.max_file_mb)
+            text = file_message(document, language, self.max_file_mb)
             with self.conversations.sessions.begin() as session:
                 if self.claims.record_reading(file.id, document, first=True, within=session):
                     return self._tell(session, conversation, text, key, actions=("check",))
@@ -157,12 +165,13 @@ class ClaimDesk:
             return self._say(conversation, say("claim_already_resolved", language), key)
         self._read_waiting(conversation_id)
         catalog = self._catalog()
-        mission, candidates = self._mission(catalog, claim)
+        documents = self.claims.documents(claim.id)
+        mission, candidates = self._mission(catalog, claim, documents)
         submit = say("claim_button_submit", language)
         if mission is None and candidates:
             choices = tuple((m.id, m.title) for m in candidates[:8])
             return self._say(conversation, say("claim_which_mission", language), key, missions=choices)
-        review = None if mission is None else self._review(catalog, claim, mission)
+        review = None if mission is None else self._review(catalog, claim, mission, documents)
         if review is None:
             return self._say(conversation, say("claim_no_mission", language, submit=submit), key, ("submit",))
         actions: tuple[str, ...] = ("check",) if claim.status == "submitted" else ("check", "submit")
@@ -198,9 +207,10 @@ class ClaimDesk:
             return self._say(conversation, say("claim_already_resolved", language), key)
         self._read_waiting(conversation_id)
         catalog = self._catalog()
-        mission, _candidates = self._mission(catalog, claim)
-        review = None if mission is None else self._review(catalog, claim, mission)
-        summary = _staff_summary(claim, len(files), mission, review)
+        documents = self.claims.documents(claim.id)
+        mission, _candidates = self._mission(catalog, claim, documents)
+        review = None if mission is None else self._review(catalog, claim, mission, documents)
+        summary = staff_summary(claim, len(files), mission, review)
         with self.conversations.sessions.begin() as session:
             self.claims.submit(claim.id, within=session)
             escalation = self.conversations.open_escalation(
@@ -224,10 +234,11 @@ class ClaimDesk:
         if claim is None:
             raise KeyError(f"no claim {claim_id}")
         catalog = self._catalog()
-        mission, candidates = self._mission(catalog, claim)
         files = self.claims.files(claim_id)
+        documents = documents_of(files)
+        mission, candidates = self._mission(catalog, claim, documents)
         unread = sum(1 for f in files if f.reading is None)
-        review = None if mission is None or unread else self._review(catalog, claim, mission)
+        review = None if mission is None or unread else self._review(catalog, claim, mission, documents)
         return Dossier(
             claim, self.conversations.conversation(claim.conversation_id), files, mission,
             None if mission is None else rule_of(catalog, mission), candidates, review,
@@ -304,21 +315,23 @@ class ClaimDesk:
         for file in self.claims.unread(50, conversation_id=conversation_id):
             self.read(file)
 
-    def _mission(self, catalog: Catalog, claim: StoredClaim) -> tuple[Mission | None, list[Mission]]:
+    def _mission(
+        self, catalog: Catalog, claim: StoredClaim, documents: list[ReadDocument]
+    ) -> tuple[Mission | None, list[Mission]]:
         candidates = claimable_missions(catalog, self._today())
         if claim.mission_id is not None:
             chosen = next((m for m in catalog.missions if m.id == claim.mission_id), None)
             if chosen is not None and rule_of(catalog, chosen) is not None:
                 return chosen, candidates
-        documents = self.claims.documents(claim.id)
         return mission_of(candidates, documents), candidates
 
-    def _review(self, catalog: Catalog, claim: StoredClaim, mission: Mission) -> ClaimReview | None:
+    def _review(
+        self, catalog: Catalog, claim: StoredClaim, mission: Mission, documents: list[ReadDocument]
+    ) -> ClaimReview | None:
         rule = rule_of(catalog, mission)
         if rule is None:
             return None
         submitted = claim.submitted_at or self._now()
-        documents = self.claims.documents(claim.id)
         return review_claim(mission, rule, documents, submitted_on=submitted.astimezone(self._zone).date())
 
     def _escalation(self, claim: StoredClaim) -> StoredEscalation | None:
@@ -367,52 +380,3 @@ class ClaimDesk:
     def _audited(self, actor: str, action: str, file: StoredClaimFile, detail: dict[str, str]) -> None:
         if self._audit is not None:
             self._audit.record(actor, action, f"claim file {file.id}", detail)
-
-
-def _file_message(document: ReadDocument, language: str, max_file_mb: int) -> str:
-    """What the SME is told about one file: what it was read as, or why it could not be."""
-    name = _shown_name(document.name)
-    refusal = next((p.removeprefix("refused:") for p in document.problems if p.startswith("refused:")), None)
-    if refusal is not None:
-        reason = _reason(refusal, language)
-        return say("claim_file_refused", language, name=name, reason=reason, mb=max_file_mb)
-    if document.readable == "unreadable":
-        problem = document.problems[0] if document.problems else "other"
-        return say("claim_file_unreadable", language, name=name, reason=_reason(problem, language))
-    details = [say(f"claim_kind_{document.kind}", language)]
-    if document.date is not None:
-        # Italian elides before a vowel sound: "dell'1", "dell'8", "dell'11 giugno".
-        dated = "claim_file_dated_elided" if document.date.day in (1, 8, 11) else "claim_file_dated"
-        details[0] += " " + say(dated, language, date=format_date(document.date, language))
-    if document.amount is not None:
-        details.append(format_amount(document.amount, document.currency or "EUR", language))
-    if document.supplier:
-        details.append(_shown_name(document.supplier).rstrip(". "))  # the message's own full stop follows
-    check = say("claim_button_check", language)
-    read = say("claim_file_read", language, name=name, details=", ".join(details))
-    return f"{read} {say('claim_next_step', language, check=check)}"
-
-
-def _reason(code: str, language: str) -> str:
-    key = f"claim_reason_{code}"
-    try:
-        return say(key, language)
-    except KeyError:
-        return say("claim_reason_other", language)
-
-
-def _shown_name(value: str) -> str:
-    """A name from a file, short and without the quotes and controls the messages use."""
-    cleaned = "".join(c for c in value if c.isprintable() and c not in '«»"<>')
-    return cleaned[:60] + ("…" if len(cleaned) > 60 else "")
-
-
-def _staff_summary(claim: StoredClaim, files: int, mission: Mission | None, review: ClaimReview | None) -> str:
-    """The escalation's one line for the queue (the dossier has the rest)."""
-    parts = [f"Pratica di rimborso #{claim.id}", f"{files} file"]
-    if mission is not None:
-        parts.append(mission.title)
-    if review is not None:
-        state = "completa" if review.complete else "da completare"
-        parts.append(f"{state}, stima {format_amount(review.reimbursable_total, 'EUR', 'it')}")
-    return " — ".join(parts)

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -289,12 +289,7 @@ class ClaimStore:
         """What the checks take: each read file's reading with the staff's corrections on top, in
         the order the files came; rejected files are left out, and so are unread ones (wait for
         ``unread`` to be empty before reviewing, or a document would look missing)."""
-        documents = []
-        for file in self.files(claim_id):
-            if file.reading is None or file.decision == "rejected":
-                continue
-            documents.append(file.reading if file.correction is None else corrected(file.reading, file.correction))
-        return documents
+        return documents_of(self.files(claim_id))
 
     # -- the claim ----------------------------------------------------------------------------
 
@@ -353,6 +348,15 @@ class ClaimStore:
             for name, value in {**values, "updated_at": self._now()}.items():
                 setattr(row, name, value)
             return _claim(row)
+
+
+def documents_of(files: Sequence[StoredClaimFile]) -> list[ReadDocument]:
+    """``ClaimStore.documents`` of files already loaded."""
+    return [
+        file.reading if file.correction is None else corrected(file.reading, file.correction)
+        for file in files
+        if file.reading is not None and file.decision != "rejected"
+    ]
 
 
 def _conversation_of(session: Session, claim_id: int) -> int:
