@@ -182,8 +182,34 @@ def run(deployment: Deployment, inbox: Inbox, api: BotApiDouble) -> None:
 
     # One rate limit for every process: 1,200 calls at 1,000 a minute.
     urls = deployment.urls * (1200 // len(deployment.urls))
-    codes = [httpx.get(f"{url}/api/config", timeout=10).status_code for url in urls]
-    assert codes.count(200) <= 1000 and codes.count(429) >= 200
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        calls = list(pool.map(timed_config_call, urls))
+    assert_moving_window_held(calls, limit=1000, window=60.0)
+
+
+def timed_config_call(url: str) -> tuple[float, float, int]:
+    """When a call left, when its answer came, and the status: the server counted it in between."""
+    sent = time.monotonic()
+    status = httpx.get(f"{url}/api/config", timeout=10).status_code
+    return sent, time.monotonic(), status
+
+
+def assert_moving_window_held(calls: list[tuple[float, float, int]], *, limit: int, window: float) -> None:
+    """No span of ``window`` seconds accepted more than ``limit`` calls, and calls past it were refused.
+
+    Judged from the client's clock, so only spans that surely hold a call are counted: a call
+    sent at or after a span's start and answered before its end. On a slow machine the calls
+    can take longer than the window, and earlier ones rightly stop counting (the CI run that
+    saw 1,015 accepted out of 1,200 was one such).
+    """
+    assert {status for _, _, status in calls} <= {200, 429}
+    for start, _, _ in calls:
+        inside = [status for sent, answered, status in calls if sent >= start and answered < start + window]
+        assert inside.count(200) <= limit, (start, inside.count(200))
+    first = min(sent for sent, _, _ in calls)
+    inside_first = [status for sent, answered, status in calls if answered < first + window]
+    assert inside_first.count(429) >= len(inside_first) - limit, (len(inside_first), inside_first.count(429))
+    assert inside_first.count(429) > 0, "a burst past the limit was not refused at all"
 
 
 def upload(url: str, name: str) -> str:
