@@ -209,7 +209,6 @@ def assert_moving_window_held(calls: list[tuple[float, float, int]], *, limit: i
     first = min(sent for sent, _, _ in calls)
     inside_first = [status for sent, answered, status in calls if answered < first + window]
     assert inside_first.count(429) >= len(inside_first) - limit, (len(inside_first), inside_first.count(429))
-    assert inside_first.count(429) > 0, "a burst past the limit was not refused at all"
 
 
 def upload(url: str, name: str) -> str:
