@@ -10,22 +10,21 @@ reads at most ``MAX_ANSWER_BYTES`` of it, validates every field, and kills the c
 ``seconds``. Nothing else the child does reaches the parent: its stdout is its stderr while it
 reads, so a library's chatter cannot forge the answer, and its stderr is discarded.
 
-Models are loaded *before* the ceiling, lingua's for every file and the OCR engine's for a photo:
-they are trusted (they come in the wheels) and the same for every file; ``memory_mb`` bounds what
-the file costs. That is what stops the worst photos: a dense page of figures, 2,000 px wide, takes
-ONNX Runtime over a minute and ~900 MB of address space.
+The OCR engine's models are loaded *before* the ceiling, for a photo or a scanned PDF: they are
+trusted (they come in the wheels) and the same for every file; ``memory_mb`` bounds what the file
+costs. That is what stops the worst photos: a dense page of figures, 2,000 px wide, takes ONNX
+Runtime over a minute and ~900 MB of address space. The text's language is detected here, in the
+parent, which holds lingua's models for the conversation anyway (in the child they cost ~0.6 s a
+file).
 
 One child per file, ``MAX_CHILDREN`` at a time; blocking (from async code, call it in a worker
-thread). Measured on two busy cores: the interpreter and imports take ~0.45 s and lingua's models
-~0.8 s, so any file costs ~1.2 s isolated (a PDF in a warm process: 10 ms); a photo ~2.6 s (the
-OCR engine's load, 0.4 s, and ONNX Runtime's first run, ~1 s slower than later ones) against
-0.5–0.8 s for a later photo in a warm process. A claim is 10–20 files, a few of them photos, read
-once when it is sent and reviewed by the staff later: ~15 s for twenty files, two at a time, in
-the background, is acceptable. A pool of warm children (models loaded, one file at a time,
+thread). Measured on two cores: the interpreter and imports take
+~0.4 s, so a PDF or a DOCX costs ~0.4 s isolated (in a warm process: 10 ms); a photo ~1.4 s (the
+OCR engine's load, 0.4 s, and ONNX Runtime's first run, slower than later ones) against 0.5 s for
+a later photo in a warm process. A pool of warm children (models loaded, one file at a time,
 recycled after N files or any refusal) would bring a PDF to ~10 ms and a photo to ~0.6 s, for
 ~450 MB resident per idle child, a recycling policy, and a ceiling that must allow for what
-earlier files left behind. A cheaper first step: detect the language in the parent, which holds
-lingua for the conversation anyway.
+earlier files left behind: not worth it while a file is read once, as it arrives.
 """
 
 from __future__ import annotations
@@ -37,14 +36,14 @@ import resource
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from bot.claims.documents import ReadDocument
 from bot.claims.file_text import ClaimFileCode, ClaimFileError, _ocr_engine, ocr_image, without_ocr
-from bot.claims.reading import read_claim_file
+from bot.claims.reading import no_language, read_claim_file
 from knowledge.language import detect_language
 
 MAX_CHILDREN = 2
@@ -88,7 +87,8 @@ def read_isolated(
         # A PDF of scans: again, with the OCR engine loaded before the ceiling, as for a photo. Only
         # scans pay for the engine's load; a PDF with text never does.
         document = _read_in_child({**header, "scans": True}, data, seconds)
-    return document
+    # The language here, where lingua is loaded once per process: in the child it cost ~0.6 s a file.
+    return replace(document, language=detect_language(document.text))
 
 
 def _read_in_child(header: dict[str, Any], data: bytes, seconds: float) -> ReadDocument:
@@ -180,14 +180,13 @@ def _child(header: dict[str, Any], data: bytes) -> bytes:
     # Models loaded the same for every file are not the file's cost: lingua's (any text), the OCR's (a
     # photo, or a PDF the parent knows is scanned). A PDF is read without OCR first: most have text.
     ocr = bool(header["ocr"]) and (data.startswith(_PHOTO_MAGIC) or bool(header.get("scans")))
-    detect_language("fattura")
     if ocr:
         _ocr_engine()
     _cap_address_space(int(header["memory_mb"]))
     try:
         document = read_claim_file(
             str(header["name"]), data, max_bytes=int(header["max_bytes"]), max_pages=int(header["max_pages"]),
-            ocr=ocr_image if ocr else without_ocr,
+            ocr=ocr_image if ocr else without_ocr, detect=no_language,
         )  # fmt: skip
     except ClaimFileError as exc:
         return _refusal(exc.code, exc.message)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -117,6 +118,8 @@ _SUPPLIER_LABEL = re.compile(
     r"^\s*(ragione sociale|raison sociale|fornitore|supplier|vendor|fournisseur|emittente|issued by|emis par|"
     r"airline|compagnia aerea|compagnie aerienne|carrier|vettore|organizer|organiser|organisateur)\s*:\s*"
 )
+LanguageDetector = Callable[[str], str | None]
+"""A text's ISO 639-1 code, or ``None``: ``knowledge.language.detect_language`` by default."""
 _TITLE_ONLY = re.compile(r"^[\W\d_]*(fattura|invoice|facture|ricevuta|receipt|recu|boarding ?pass|e-?ticket)\b")
 
 
@@ -127,20 +130,29 @@ def read_claim_file(
     max_bytes: int = 10 * 1024 * 1024,
     max_pages: int = 20,
     ocr: ImageTextReader = ocr_image,
+    detect: LanguageDetector = detect_language,
 ) -> ReadDocument:
     """One uploaded file read: its type from its content, its text, then what the text says.
 
     Raises ``ClaimFileError`` for a file that is no claim document (see ``bot.claims.file_text``);
-    a photo is read by ``ocr`` (pass ``without_ocr`` to keep photos for the staff, unread).
+    a photo is read by ``ocr`` (pass ``without_ocr`` to keep photos for the staff, unread), the
+    text's language by ``detect`` (the isolated reader leaves it to its parent: ``no_language``).
     """
     extracted = extract_text(data, max_bytes=max_bytes, max_pages=max_pages, ocr=ocr)
     if extracted.readable == "unreadable":
         return ReadDocument(name=name, kind="other", readable="unreadable", problems=extracted.problems)
-    document = read_text(name, extracted.text, extracted.readable)
+    document = read_text(name, extracted.text, extracted.readable, detect=detect)
     return replace(document, problems=(*extracted.problems, *document.problems))
 
 
-def read_text(name: str, text: str, readable: Readable = "text") -> ReadDocument:
+def no_language(text: str) -> str | None:
+    """A ``detect`` that leaves the language unset (for a caller that detects it itself)."""
+    return None
+
+
+def read_text(
+    name: str, text: str, readable: Readable = "text", *, detect: LanguageDetector = detect_language
+) -> ReadDocument:
     """What a document's text says: kind, date (and end date), total, currency, supplier, nights."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     folded = [fold_accents(line) for line in lines]
@@ -155,7 +167,7 @@ def read_text(name: str, text: str, readable: Readable = "text") -> ReadDocument
         problems.append("no_amount")
     return ReadDocument(
         name=name, kind=kind, readable=readable, date=date, end_date=end_date, amount=amount, currency=currency,
-        supplier=_supplier(lines, folded), nights=nights, language=detect_language(text), text=text,
+        supplier=_supplier(lines, folded), nights=nights, language=detect(text), text=text,
         problems=tuple(problems),
     )  # fmt: skip
 
