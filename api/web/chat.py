@@ -136,7 +136,7 @@ StateDep = Annotated[WebState, Depends(web_state)]
 
 def limit_ip(request: Request, state: StateDep) -> None:
     """Every API call counts against its IP address."""
-    _check(state, state.ip_limit, "ip", client_address(request))
+    check_limit(state, state.ip_limit, "ip", client_address(request))
 
 
 def token_hash(token: str) -> str:
@@ -191,7 +191,7 @@ def send_message(
     The message is stored before the response starts (status and headers are the widget's
     "received"); a resend with the same ``client_id`` gets the stored turn, never a second one.
     """
-    _check(state, state.session_limit, "session", str(conversation))
+    check_limit(state, state.session_limit, "session", str(conversation))
     inbound = state.accept(conversation, body.text, body.client_id)
     if "text/event-stream" in request.headers.get("accept", ""):
         # On shutdown a turn under way gets a few seconds to finish; its answer is stored
@@ -203,8 +203,8 @@ def send_message(
 @router.post("/handoff", dependencies=[Depends(limit_ip)])
 def handoff(state: StateDep, conversation: ConversationDep, body: HandoffRequest | None = None) -> dict[str, Any]:
     """Ask for a person: the same turn as writing it, so the details staff need are asked first."""
-    _check(state, state.session_limit, "session", str(conversation))
-    language = _language(state, conversation)
+    check_limit(state, state.session_limit, "session", str(conversation))
+    language = conversation_language(state, conversation)
     inbound = state.accept(conversation, say("ask_for_person", language), body.client_id if body else None)
     return {"reply": _reply(state, conversation, state.reply(inbound))}
 
@@ -213,10 +213,10 @@ def handoff(state: StateDep, conversation: ConversationDep, body: HandoffRequest
 def history(state: StateDep, conversation: ConversationDep) -> dict[str, Any]:
     """The conversation so far, with citations, and its escalation if one is open."""
     door = state.front_door
-    language = _language(state, conversation)
+    language = conversation_language(state, conversation)
     return {
         "language": language,
-        "messages": [_message(m) for m in door.messages(conversation)],
+        "messages": [message_json(m) for m in door.messages(conversation)],
         "escalation": _escalation(state, door.active_escalation(conversation), language),
     }
 
@@ -253,7 +253,8 @@ async def events(
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _check(state: WebState, item: RateLimitItem, *key: str) -> None:
+def check_limit(state: WebState, item: RateLimitItem, *key: str) -> None:
+    """Count one hit of ``key`` against ``item``; past it, 429 with ``Retry-After``."""
     wait = state.limits.hit(item, *key)
     if wait:
         seconds = retry_after_seconds(wait)
@@ -321,7 +322,7 @@ async def _live_events(state: WebState, conversation: int, after: int) -> AsyncI
             for message in fresh:
                 last_seen = message.id
                 if _live(message):
-                    yield _sse("message", _message(message))
+                    yield _sse("message", message_json(message))
             escalation = await run_in_threadpool(door.active_escalation, conversation)
             status = escalation.status if escalation else None
             if status != escalation_status:
@@ -348,7 +349,8 @@ def _live(message: StoredMessage) -> bool:
     return message.role == "assistant" and (message.client_key or "").startswith("claim:")
 
 
-def _language(state: WebState, conversation: int) -> str:
+def conversation_language(state: WebState, conversation: int) -> str:
+    """The conversation's language, or the assistant's default before one is known."""
     stored = state.front_door.conversation(conversation)
     language = stored.language if stored is not None else None
     return language or state.services.settings.assistant.default_language
@@ -378,7 +380,8 @@ def _reply(state: WebState, conversation: int, reply: Reply) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _message(message: StoredMessage) -> dict[str, Any]:
+def message_json(message: StoredMessage) -> dict[str, Any]:
+    """A stored message as the history and the live events show it."""
     language = message.language or "it"
     client_key = message.client_key or ""
     return {

@@ -30,9 +30,10 @@ from api.web.chat import (
     ConversationDep,
     StateDep,
     WebState,
-    _check,
-    _message,
+    check_limit,
+    conversation_language,
     limit_ip,
+    message_json,
 )
 from api.web.protection import API_RESPONSES, error_body
 from bot.claims.desk import ClaimDesk, Told
@@ -72,12 +73,12 @@ DeskDep = Annotated[ClaimDesk, Depends(claim_desk)]
 
 def limit_uploads(state: StateDep, conversation: ConversationDep) -> None:
     """Files one session may send a minute (``claims.uploads_per_minute``), counted before the body is read."""
-    _check(state, per_minute(state.services.settings.claims.uploads_per_minute), "claim-upload", str(conversation))
+    check_limit(state, per_minute(state.services.settings.claims.uploads_per_minute), "claim-upload", str(conversation))
 
 
 def limit_session(state: StateDep, conversation: ConversationDep) -> None:
     """A claim's steps count against the session's messages, as a chat message does."""
-    _check(state, state.session_limit, "session", str(conversation))
+    check_limit(state, state.session_limit, "session", str(conversation))
 
 
 @router.post(
@@ -98,7 +99,7 @@ async def upload_file(
     be); 200 for a resend of the same ``client_id``; 413 past ``claims.max_file_mb``; 422 for
     an empty file or one past the claim's limits, with the SME-facing reason, nothing stored;
     """
-    language = await run_in_threadpool(_language, state, conversation)
+    language = await run_in_threadpool(conversation_language, state, conversation)
     data = await _body(request, desk, language)
     if not data:
         raise _refused(desk, ClaimFileRefusedError("empty", "the file is empty"), language)
@@ -146,15 +147,14 @@ def submit(body: ClaimStep, state: StateDep, desk: DeskDep, conversation: Conver
 @router.get("", dependencies=[Depends(limit_ip)])
 def claim_state(state: StateDep, desk: DeskDep, conversation: ConversationDep) -> dict[str, Any]:
     """The claim as the widget shows it after a reload: its status, its files, what may be pressed."""
-    claim = desk.claims.claim_of(conversation)
-    files = [] if claim is None else desk.claims.files(conversation_id=conversation)
+    claim, files = desk.state(conversation)
     status = None if claim is None else claim.status
     actions: tuple[str, ...] = ("check",) if files and status in ("open", "submitted") else ()
     settings = state.services.settings.claims
     return {
         "status": status,
         "files": [{"id": f.id, "name": f.name, "size": f.size, "read": f.reading is not None} for f in files],
-        "actions": _actions(actions, _language(state, conversation)),
+        "actions": _actions(actions, conversation_language(state, conversation)),
         "limits": {"max_file_mb": settings.max_file_mb, "max_files": settings.max_files, "types": list(FILE_TYPES)},
     }
 
@@ -198,11 +198,6 @@ def _gone() -> HTTPException:
     return HTTPException(401, error_body("unauthorized", "This session does not exist (any more)."))
 
 
-def _language(state: WebState, conversation: int) -> str:
-    stored = state.front_door.conversation(conversation)
-    return (stored.language if stored else None) or state.services.settings.assistant.default_language
-
-
 def _actions(actions: tuple[str, ...], language: str) -> list[dict[str, str]]:
     """The buttons under a desk message, labelled as the message names them (``claim_button_*``)."""
     return [{"action": action, "label": say(f"claim_button_{action}", language)} for action in actions]
@@ -215,7 +210,7 @@ def _stored_message(state: WebState, conversation: int, message_id: int) -> dict
     )
     if stored is None:
         raise _gone()
-    return _message(stored)
+    return message_json(stored)
 
 
 def _told(state: WebState, conversation: int, told: Told) -> dict[str, Any]:

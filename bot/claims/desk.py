@@ -226,6 +226,11 @@ class ClaimDesk:
             )
             return self._tell(session, conversation, submitted, key)
 
+    def state(self, conversation_id: int) -> tuple[StoredClaim | None, list[StoredClaimFile]]:
+        """The conversation's claim and its files, as a channel shows them after a reload."""
+        claim = self.claims.claim_of(conversation_id)
+        return claim, [] if claim is None else self.claims.files(claim.id)
+
     # -- the staff's side ---------------------------------------------------------------------
 
     def dossier(self, claim_id: int) -> Dossier:
