@@ -65,12 +65,12 @@ def dossier_page(request: Request, state: ConsoleDep, session: StaffDep, claim_i
 
 
 @router.get("/claims/{claim_id}/files/{file_id}")
-def download(state: ConsoleDep, claim_id: RowId, file_id: RowId) -> Response:
-    """The file as the SME sent it, always as a download."""
+def download(state: ConsoleDep, session: StaffDep, claim_id: RowId, file_id: RowId) -> Response:
+    """The file as the SME sent it, always as a download (audited: who opened which file)."""
     desk = state.services.claims()
     file = _file(desk, claim_id, file_id)
     try:
-        data = desk.claims.content(file.id)
+        data = desk.file_content(file, session.account.email)
     except KeyError:
         raise _missing_file(file_id) from None
     headers = {

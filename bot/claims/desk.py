@@ -250,6 +250,13 @@ class ClaimDesk:
             self._escalation(claim), unread,
         )  # fmt: skip
 
+    def file_content(self, file: StoredClaimFile, actor: str) -> bytes:
+        """A file's bytes as the SME sent them (``KeyError`` when gone). Audited like an export: a
+        receipt or a bank statement is personal data, and who opened it is a question for the DPO."""
+        data = self.claims.content(file.id)
+        self._audited(actor, "claim_download", file, {"bytes": str(file.size)})  # no name: it may be personal
+        return data
+
     def correct(self, file_id: int, fields: dict[str, Any], actor: str) -> StoredClaimFile:
         """Correct a reading (``ValueError`` for a wrong field or value); audited."""
         file = self.claims.correct(file_id, fields, actor)

@@ -121,6 +121,7 @@ WORDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "proposal_confirmed": ("proposta confermata", "proposal confirmed", "proposition confirmée"),
         "proposal_dismissed": ("proposta scartata", "proposal dismissed", "proposition écartée"),
         "claim_correct": ("lettura corretta", "reading corrected", "lecture corrigée"),
+        "claim_download": ("documento scaricato", "document downloaded", "document téléchargé"),
         "claim_decide": (
             "documento accettato o rifiutato",
             "document accepted or rejected",

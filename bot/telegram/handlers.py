@@ -3,7 +3,8 @@
 Registered once by ``application.build_application`` for both polling and webhook mode.
 Each handler is thin: it reads the update, then calls ``Conversations`` (SME turns), the
 staff group, the claim desk (``claim_files``: documents, photos, ``/pratica``, claim buttons)
-or the front door (contacts, feedback) — never the conversation store.
+the alerts menu (``alerts_menu``) or the front door (contacts, feedback) — never the
+conversation store.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import Chat, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
     Application,
@@ -23,14 +24,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answers.catalog_answers import CatalogDesk
 from bot.conversation.phrases import say
-from bot.outbound.alerts import matches, topic_choices, topic_label
 from bot.telegram import keyboards
+from bot.telegram.alerts_menu import AlertsMenu
 from bot.telegram.claim_files import ClaimFiles
 from bot.telegram.config import CHANNEL, TelegramConfig, TelegramDeps
 from bot.telegram.conversation import Conversations, user_language
-from bot.telegram.formatting import escape, plain_messages
+from bot.telegram.formatting import escape
 from bot.telegram.staff_group import StaffGroup
 from bot.telegram.texts import COMMANDS, LANGUAGES, text
 from knowledge.catalog import Call, Mission
@@ -53,12 +53,13 @@ class TelegramHandlers:
         self.chats = Conversations(deps, config)
         self.staff = StaffGroup(deps, config)
         self.claim_files = ClaimFiles(deps, self.chats, self.staff)
+        self.alerts = AlertsMenu(deps, self.chats, self.staff)
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the handlers (a duplicate update never reaches them: ``receiving`` handles each once)."""
         commands = {
             "start": self.start, "help": self.help, "bandi": self.offers, "operatore": self.person,
-            "avvisi": self.alerts, "pratica": self.claim_files.on_command, "lingua": self.choose_language,
+            "avvisi": self.alerts.on_command, "pratica": self.claim_files.on_command, "lingua": self.choose_language,
             "privacy": self.privacy, "cancella": self.erase,
         }  # fmt: skip
         assert set(commands) == set(COMMANDS)
@@ -203,23 +204,6 @@ class TelegramHandlers:
         await context.bot.send_message(chat.id, escape(text("erase_confirm", language)), parse_mode=ParseMode.HTML,
                                        reply_markup=keyboards.erase_confirmation(language))  # fmt: skip
 
-    async def alerts(self, update: Update, context: Context) -> None:
-        """The contact's alerts and the ways to add one (a subscription needs the notice accepted)."""
-        chat = update.effective_chat
-        if chat is None or self.staff.is_staff_chat(chat.id):
-            return
-        contact, language = await self.chats.caller(chat, update.effective_user, context.chat_data or {})
-        if contact is None or contact.consent_at is None:
-            await self.chats.ask_consent(context.bot, chat, language)
-            return
-        body, markup = await self._alerts_menu(contact.id, language)
-        await context.bot.send_message(chat.id, body, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-    async def _alerts_menu(self, contact_id: int, language: str) -> tuple[str, InlineKeyboardMarkup]:
-        subscriptions = await asyncio.to_thread(self.deps.subscriptions.of, contact_id)
-        status = text("alerts_yours" if subscriptions else "alerts_none", language)
-        return escape(f"{text('alerts_intro', language)}\n\n{status}"), keyboards.alerts_menu(subscriptions, language)
-
     # -- buttons ---------------------------------------------------------------------------
 
     async def button(self, update: Update, context: Context) -> None:
@@ -268,7 +252,7 @@ class TelegramHandlers:
         if pressed.verb == "fb":
             notice = await self._feedback(chat, pressed, language)
         elif pressed.verb in ("al", "sub", "uns"):
-            await self._alerts_button(query, pressed, contact.id, language)
+            await self.alerts.on_button(query, pressed, contact.id, language)
             return
         else:
             question = await self._question_of(chat, pressed, language)
@@ -309,47 +293,6 @@ class TelegramHandlers:
             return text("expired_button", language)
         recorded = await asyncio.to_thread(door.feedback, conversation, int(pressed.arg(1)), pressed.arg(0) == "u")
         return text("feedback_thanks" if recorded else "expired_button", language)
-
-    async def _alerts_button(self, query: Any, pressed: keyboards.Callback, contact_id: int, language: str) -> None:
-        subscriptions = self.deps.subscriptions
-        desk: CatalogDesk = await asyncio.to_thread(self.deps.assistant.catalog_desk)
-        if pressed.verb == "al":
-            kind = keyboards.KIND_CODES.get(pressed.arg(0))
-            if kind is None:
-                await query.answer(text("expired_button", language))
-                return
-            await query.answer()
-            await query.message.reply_text(escape(text("alerts_pick", language)), parse_mode=ParseMode.HTML,
-                                           reply_markup=keyboards.topic_choices(topic_choices(desk.records, kind),
-                                                                                language))  # fmt: skip
-            return
-        if pressed.verb == "sub":
-            kind = keyboards.KIND_CODES.get(pressed.arg(0))
-            choice = (
-                next((c for c in topic_choices(desk.records, kind) if c.key == pressed.arg(1)), None) if kind else None
-            )
-            if choice is None:
-                await query.answer(text("expired_button", language))
-                return
-            added = await asyncio.to_thread(subscriptions.add, contact_id, choice.kind, choice.value)
-            await query.answer()
-            label = topic_label(choice.kind, choice.value, language)
-            lines = [text("alerts_added" if added else "alerts_already", language, topic=label)]
-            open_now = [r.entry for r in desk.offers() if isinstance(r.entry, Call | Mission)
-                        and matches(r.entry, choice.kind, choice.value)]  # fmt: skip
-            if open_now:
-                lines.append(text("alerts_open_now", language))
-                lines.extend(desk.status_line(entry, language) for entry in open_now)
-            for part in plain_messages("\n".join(lines)):
-                await query.message.reply_text(part, parse_mode=ParseMode.HTML)
-            return
-        removed = await asyncio.to_thread(
-            subscriptions.remove, contact_id, None if pressed.arg(0) == "all" else _int(pressed.arg(0))
-        )
-        await query.answer(text("alerts_removed_all" if pressed.arg(0) == "all" else "alerts_removed", language)
-                           if removed else None)  # fmt: skip
-        body, markup = await self._alerts_menu(contact_id, language)
-        await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def _erase(
         self, chat: Chat, contact_id: int | None, confirmed: bool, language: str, context: Context
@@ -427,7 +370,3 @@ def _addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     if not (mentioned or replied):
         return None
     return " ".join(text_.split())
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None

@@ -398,6 +398,7 @@ def test_a_file_downloads_as_an_attachment_with_a_type_only_its_bytes_prove(staf
         assert (
             response.headers["x-content-type-options"] == "nosniff" and response.headers["cache-control"] == "no-store"
         )
+    assert staff.actions().count("claim_download") == 4  # who opened an SME's file is on record
     other = staff.claim("complete", names=("taxi-osaka.pdf",))
     foreign = staff.file_id(other, "taxi-osaka.pdf")
     assert staff.client.get(f"/console/claims/{claim_id}/files/{foreign}").status_code == 404
