@@ -58,6 +58,10 @@ CLAIMS: dict[str, dict[str, str]] = {
     "Impresa non indicata": {"en": "Company not given", "fr": "Entreprise non indiquée"},
     "inviata allo staff il {when}": {"en": "sent to staff on {when}", "fr": "envoyée à l'équipe le {when}"},
     "non ancora inviata allo staff": {"en": "not sent to staff yet", "fr": "pas encore envoyée à l'équipe"},
+    "Altre pratiche della stessa conversazione:": {
+        "en": "Other claims of the same conversation:",
+        "fr": "Autres demandes de la même conversation :",
+    },
     "Stima": {"en": "Estimate", "fr": "Estimation"},
     "Spese ammissibili": {"en": "Eligible costs", "fr": "Dépenses admissibles"},
     "Rimborso stimato": {"en": "Estimated reimbursement", "fr": "Remboursement estimé"},

@@ -117,7 +117,7 @@ async def upload_file(
         raise _gone()
     response.status_code = 201 if new else 200
     return {
-        "file": {"id": file.id, "name": file.name, "size": file.size},
+        "file": {"id": file.id, "name": file.name, "size": file.size, "claim_id": file.claim_id},
         "message": await run_in_threadpool(_stored_message, state, conversation, told.message_id),
         "actions": _actions(told.actions, told.language),
     }
@@ -146,12 +146,14 @@ def submit(body: ClaimStep, state: StateDep, desk: DeskDep, conversation: Conver
 
 @router.get("", dependencies=[Depends(limit_ip)])
 def claim_state(state: StateDep, desk: DeskDep, conversation: ConversationDep) -> dict[str, Any]:
-    """The claim as the widget shows it after a reload: its status, its files, what may be pressed."""
+    """The conversation's current claim as the widget shows it after a reload: its id, status and
+    files, and what may be pressed (a file sent after the staff closed it opens the next claim)."""
     claim, files = desk.state(conversation)
     status = None if claim is None else claim.status
     actions: tuple[str, ...] = ("check",) if files and status in ("open", "submitted") else ()
     settings = state.services.settings.claims
     return {
+        "id": None if claim is None else claim.id,
         "status": status,
         "files": [{"id": f.id, "name": f.name, "size": f.size, "read": f.reading is not None} for f in files],
         "actions": _actions(actions, conversation_language(state, conversation)),

@@ -88,6 +88,8 @@ class Dossier:
     escalation: StoredEscalation | None
     unread: int = 0
     """Files still being read."""
+    others: tuple[StoredClaim, ...] = ()
+    """The conversation's other claims (an SME claims again for a later mission), first to latest."""
 
 
 class ClaimDesk:
@@ -139,10 +141,20 @@ class ClaimDesk:
             conversation = self.conversations.conversation(file.conversation_id)
             language = conversation.language or "it"
             text = file_message(document, language, self.max_file_mb)
+            if self._opens_a_later_claim(file):
+                text = f"{say('claim_new_after_resolved', language)}\n\n{text}"
             with self.conversations.sessions.begin() as session:
                 if self.claims.record_reading(file.id, document, first=True, within=session):
                     return self._tell(session, conversation, text, key, actions=("check",))
         return self._stored(file.conversation_id, key, ("check",))
+
+    def _opens_a_later_claim(self, file: StoredClaimFile) -> bool:
+        """The first file of a claim opened after the staff closed the conversation's previous one."""
+        claim = self.claims.claim(file.claim_id)
+        if claim is None or claim.number == 1:
+            return False
+        first = next(iter(self.claims.files(claim.id)), None)
+        return first is not None and first.id == file.id
 
     def recover(self, limit: int = 20) -> int:
         """Read files stored by a process that stopped before reading them; how many were read."""
@@ -248,6 +260,7 @@ class ClaimDesk:
             claim, self.conversations.conversation(claim.conversation_id), files, mission,
             None if mission is None else rule_of(catalog, mission), candidates, review,
             self._escalation(claim), unread,
+            tuple(c for c in self.claims.claims_of(claim.conversation_id) if c.id != claim.id),
         )  # fmt: skip
 
     def file_content(self, file: StoredClaimFile, actor: str) -> bytes:

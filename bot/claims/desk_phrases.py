@@ -90,14 +90,6 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "Les fichiers de ce dossier dépassent ensemble la limite de {mb} Mo : envoyez des versions plus légères.",
     ),
     "claim_refused_empty": ("Il file è vuoto.", "The file is empty.", "Le fichier est vide."),
-    "claim_refused_claim_resolved": (
-        "Lo staff ha già chiuso la tua pratica di rimborso, quindi non posso aggiungere documenti. Per una nuova "
-        "pratica, o se manca qualcosa, scrivi allo staff.",
-        "The staff have already closed your reimbursement claim, so I cannot add documents to it. For a new claim, "
-        "or if something is missing, write to the staff.",
-        "L'équipe a déjà clôturé votre demande de remboursement : je ne peux plus y ajouter de documents. Pour un "
-        "nouveau dossier, ou s'il manque quelque chose, écrivez à l'équipe.",
-    ),
     "claim_refused_not_private": (
         "Mandami i documenti della pratica in chat privata, non nel gruppo.",
         "Please send the claim's documents in a private chat, not in the group.",
@@ -154,8 +146,19 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "message ne confirme aucun paiement.",
     ),
     "claim_already_resolved": (
-        "Questa pratica è già stata chiusa dallo staff. Per una nuova pratica, scrivi allo staff.",
-        "The staff have already closed this claim. For a new claim, write to the staff.",
-        "L'équipe a déjà clôturé ce dossier. Pour un nouveau dossier, écrivez à l'équipe.",
+        "Questa pratica è già stata chiusa dallo staff. Per una nuova pratica (un'altra missione), mandami qui i "
+        "suoi documenti: ne aprirò una nuova. Per la pratica chiusa, scrivi allo staff.",
+        "The staff have already closed this claim. For a new claim (another mission), send me its documents here: "
+        "I will open a new one. About the closed claim, write to the staff.",
+        "L'équipe a déjà clôturé ce dossier. Pour un nouveau dossier (une autre mission), envoyez-moi ses documents "
+        "ici : j'en ouvrirai un nouveau. Pour le dossier clôturé, écrivez à l'équipe.",
+    ),
+    "claim_new_after_resolved": (
+        "La tua pratica precedente è stata chiusa dallo staff, quindi ho aperto una nuova pratica di rimborso con "
+        "questo documento. Se invece era per la pratica chiusa, scrivi allo staff.",
+        "The staff closed your previous claim, so I opened a new reimbursement claim with this document. If it "
+        "was for the closed claim instead, write to the staff.",
+        "L'équipe a clôturé votre dossier précédent : j'ai donc ouvert un nouveau dossier de remboursement avec ce "
+        "document. S'il concernait le dossier clôturé, écrivez à l'équipe.",
     ),
 }

@@ -1,5 +1,5 @@
 """Where claims live: every file an SME sends for its reimbursement, and the claim it belongs to
-(one per conversation), with all of their queries.
+(a conversation's latest; a file after the staff closed it opens the next), with all of their queries.
 
 A file is stored, bytes and all, with its channel's idempotency key (the widget's client id,
 Telegram's file id and message id) and committed before the channel acknowledges it; the
@@ -43,7 +43,7 @@ from knowledge.database import as_utc, transaction
 
 ClaimStatus = Literal["open", "submitted", "resolved"]
 Decision = Literal["accepted", "rejected"]
-RefusalCode = Literal["too_many_files", "too_large", "claim_too_large", "empty", "claim_resolved"]
+RefusalCode = Literal["too_many_files", "too_large", "claim_too_large", "empty"]
 MIB = 1024 * 1024
 
 MAX_NOTE_CHARS = 20_000
@@ -56,6 +56,8 @@ class StoredClaim:
 
     id: int
     conversation_id: int
+    number: int
+    """The conversation's first claim is 1; a file sent after the staff closed one opens the next."""
     mission_id: str | None
     status: ClaimStatus
     submitted_at: dt.datetime | None
@@ -71,6 +73,7 @@ class StoredClaimFile:
 
     id: int
     conversation_id: int
+    claim_id: int
     channel: str
     name: str
     media_type: str
@@ -114,7 +117,8 @@ class ClaimStore:
     def add_file(
         self, conversation_id: int, channel: str, key: str, *, name: str, media_type: str, data: bytes
     ) -> tuple[StoredClaimFile, bool]:
-        """Store a file sent in the conversation (committed on return), opening its claim if need be.
+        """Store a file sent in the conversation (committed on return) in its current claim, opening
+        one when there is none or the staff closed the last one.
 
         Returns the file and whether it is new: a second delivery under the same ``(channel,
         key)`` stores nothing and returns the first. Raises ``ClaimFileRefusedError`` before
@@ -137,26 +141,23 @@ class ClaimStore:
                     return self._add(session, ClaimFileRow(**values))
             except IntegrityError:
                 # Another process opened the claim, or stored this very key, between our read and our
-                # write: the next attempt finds its row.
+                # write: the next attempt finds its row (claims are unique by conversation and number).
                 continue
         raise RuntimeError(f"could not store the file {channel}:{key}")
 
     def _add(self, session: Session, row: ClaimFileRow) -> tuple[StoredClaimFile, bool]:
         now = self._now()
-        # A write first, changing nothing: it locks the claim's row on PostgreSQL, and takes SQLite's
-        # write lock before anything is read, so two deliveries of one claim's files queue here and
-        # the second sees what the first stored (the limits and the key are checked under the lock).
-        lock = session.execute(
+        # A write first, changing nothing: it locks the conversation's claims on PostgreSQL, and takes
+        # SQLite's write lock before anything is read, so two deliveries of one conversation's files
+        # queue here and the second sees what the first stored (the limits and the key are checked
+        # under the lock). The first claim of a conversation has no row to lock: two files opening
+        # it at once collide on the claims' unique number, and the loser's next attempt finds it.
+        session.execute(
             update(ClaimRow)
             .where(ClaimRow.conversation_id == row.conversation_id)
             .values(status=ClaimRow.status)
             .execution_options(synchronize_session=False)
         )
-        if not lock.rowcount:  # type: ignore[attr-defined]
-            if session.get(ConversationRow, row.conversation_id) is None:
-                raise KeyError(f"no conversation {row.conversation_id}")
-            session.add(ClaimRow(conversation_id=row.conversation_id, status="open", created_at=now, updated_at=now))
-            session.flush()
         known = session.scalars(
             select(ClaimFileRow).where(
                 ClaimFileRow.channel == row.channel, ClaimFileRow.idempotency_key == row.idempotency_key
@@ -164,12 +165,19 @@ class ClaimStore:
         ).first()
         if known is not None:
             return _stored(known), False
-        status = session.scalar(select(ClaimRow.status).where(ClaimRow.conversation_id == row.conversation_id))
-        if status == "resolved":
-            raise ClaimFileRefusedError("claim_resolved", "the staff closed this conversation's claim")
+        claim = _current_claim(session, row.conversation_id)
+        if claim is None or claim.status == "resolved":
+            if claim is None and session.get(ConversationRow, row.conversation_id) is None:
+                raise KeyError(f"no conversation {row.conversation_id}")
+            number = 1 if claim is None else claim.number + 1
+            claim = ClaimRow(
+                conversation_id=row.conversation_id, number=number, status="open", created_at=now, updated_at=now
+            )
+            session.add(claim)
+            session.flush()
         count, total = session.execute(
             select(func.count(ClaimFileRow.id), func.coalesce(func.sum(ClaimFileRow.size), 0)).where(
-                ClaimFileRow.conversation_id == row.conversation_id
+                ClaimFileRow.claim_id == claim.id
             )
         ).one()
         if count >= self._max_files:
@@ -178,13 +186,9 @@ class ClaimStore:
             raise ClaimFileRefusedError(
                 "claim_too_large", f"the claim's files may have {self._max_claim_bytes:,} bytes in all"
             )
+        row.claim_id = claim.id
+        claim.updated_at = now
         session.add(row)
-        session.execute(
-            update(ClaimRow)
-            .where(ClaimRow.conversation_id == row.conversation_id)
-            .values(updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
         session.flush()
         return _stored(row), True
 
@@ -204,13 +208,13 @@ class ClaimStore:
         return self._max_claim_bytes
 
     def files(self, claim_id: int | None = None, *, conversation_id: int | None = None) -> list[StoredClaimFile]:
-        """The files of a claim, or of a conversation, in the order they came."""
+        """The files of a claim, or of all a conversation's claims, in the order they came."""
         if (claim_id is None) == (conversation_id is None):
             raise TypeError("files() takes a claim id or a conversation id")
         with self._sessions() as session:
             query = select(ClaimFileRow).order_by(ClaimFileRow.id)
             if claim_id is not None:
-                query = query.where(ClaimFileRow.conversation_id == _conversation_of(session, claim_id))
+                query = query.where(ClaimFileRow.claim_id == claim_id)
             else:
                 query = query.where(ClaimFileRow.conversation_id == conversation_id)
             return [_stored(row) for row in session.scalars(query)]
@@ -294,10 +298,16 @@ class ClaimStore:
     # -- the claim ----------------------------------------------------------------------------
 
     def claim_of(self, conversation_id: int) -> StoredClaim | None:
-        """The conversation's claim, if a file was ever sent in it."""
+        """The conversation's current claim (its latest), if a file was ever sent in it."""
         with self._sessions() as session:
-            row = session.scalars(select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)).first()
+            row = _current_claim(session, conversation_id)
             return None if row is None else _claim(row)
+
+    def claims_of(self, conversation_id: int) -> list[StoredClaim]:
+        """All the conversation's claims, first to latest."""
+        with self._sessions() as session:
+            query = select(ClaimRow).where(ClaimRow.conversation_id == conversation_id).order_by(ClaimRow.number)
+            return [_claim(row) for row in session.scalars(query)]
 
     def claim(self, claim_id: int) -> StoredClaim | None:
         """The claim, if it (still) exists."""
@@ -359,11 +369,9 @@ def documents_of(files: Sequence[StoredClaimFile]) -> list[ReadDocument]:
     ]
 
 
-def _conversation_of(session: Session, claim_id: int) -> int:
-    conversation = session.scalar(select(ClaimRow.conversation_id).where(ClaimRow.id == claim_id))
-    if conversation is None:
-        raise KeyError(f"no claim {claim_id}")
-    return conversation
+def _current_claim(session: Session, conversation_id: int) -> ClaimRow | None:
+    query = select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)
+    return session.scalars(query.order_by(ClaimRow.number.desc()).limit(1)).first()
 
 
 def _claim_row(session: Session, claim_id: int) -> ClaimRow:
@@ -389,7 +397,7 @@ def _media_type(declared: str) -> str:
 def _stored(row: ClaimFileRow) -> StoredClaimFile:
     correction = json_object(row.correction_json)
     return StoredClaimFile(
-        id=row.id, conversation_id=row.conversation_id, channel=row.channel, name=row.name,
+        id=row.id, conversation_id=row.conversation_id, claim_id=row.claim_id, channel=row.channel, name=row.name,
         media_type=row.media_type, size=row.size, sha256=row.sha256, uploaded_at=as_utc(row.uploaded_at),
         reading=None if row.read_json is None else document_from_json(row.read_json),
         read_at=None if row.read_at is None else as_utc(row.read_at),
@@ -402,7 +410,7 @@ def _stored(row: ClaimFileRow) -> StoredClaimFile:
 
 def _claim(row: ClaimRow) -> StoredClaim:
     return StoredClaim(
-        id=row.id, conversation_id=row.conversation_id, mission_id=row.mission_id,
+        id=row.id, conversation_id=row.conversation_id, number=row.number, mission_id=row.mission_id,
         status=row.status,  # type: ignore[arg-type]
         submitted_at=None if row.submitted_at is None else as_utc(row.submitted_at),
         created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at), resolved_by=row.resolved_by,

@@ -1,4 +1,5 @@
-"""The claims' tables (migration 0013): a claim per conversation, and the files sent for it."""
+"""The claims' tables (migrations 0013, 0014): a conversation's claims, one after another, and the
+files sent for each."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ MAX_KEY_CHARS = 200
 
 
 class ClaimRow(Base):
-    """A conversation's reimbursement claim: which mission, and how far the staff have got."""
+    """A conversation's reimbursement claim: which mission, and how far the staff have got. A
+    conversation holds one claim at a time; a file sent after the staff closed it opens the next."""
 
     __tablename__ = "claims"
-    __table_args__ = (UniqueConstraint("conversation_id", name="uq_claims_conversation"),)
+    __table_args__ = (UniqueConstraint("conversation_id", "number", name="uq_claims_conversation_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    """1 for the conversation's first claim, 2 for the one opened after it was closed…: unique, so
+    two files opening the next claim at once open one (the second finds the first's)."""
     mission_id: Mapped[str | None] = mapped_column(String(80))
     """The catalog entry of the mission, once known."""
     status: Mapped[str] = mapped_column(String(10))
@@ -39,6 +44,7 @@ class ClaimFileRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     idempotency_key: Mapped[str] = mapped_column(String(MAX_KEY_CHARS))
     name: Mapped[str] = mapped_column(String(200))

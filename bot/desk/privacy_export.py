@@ -91,20 +91,24 @@ def export_conversation(session: Session, row: ConversationRow) -> dict[str, Any
              "created_at": iso_time(u.created_at)}
             for u in unanswered
         ],
-        "claim": export_claim(session, row.id),
+        "claims": export_claims(session, row.id),
     }  # fmt: skip
 
 
-def export_claim(session: Session, conversation_id: int) -> dict[str, Any] | None:
-    """The conversation's reimbursement claim and its files: metadata and readings, not the bytes."""
-    claim = session.scalars(select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)).first()
-    if claim is None:
-        return None
-    files = session.scalars(
-        select(ClaimFileRow).where(ClaimFileRow.conversation_id == conversation_id).order_by(ClaimFileRow.id)
+def export_claims(session: Session, conversation_id: int) -> list[dict[str, Any]]:
+    """The conversation's reimbursement claims (first to latest) and their files: metadata and
+    readings, not the bytes."""
+    claims = session.scalars(
+        select(ClaimRow).where(ClaimRow.conversation_id == conversation_id).order_by(ClaimRow.number)
     )
+    return [_export_claim(session, claim) for claim in claims]
+
+
+def _export_claim(session: Session, claim: ClaimRow) -> dict[str, Any]:
+    files = session.scalars(select(ClaimFileRow).where(ClaimFileRow.claim_id == claim.id).order_by(ClaimFileRow.id))
     return {
-        "status": claim.status, "mission_id": claim.mission_id, "submitted_at": iso_time(claim.submitted_at),
+        "number": claim.number, "status": claim.status, "mission_id": claim.mission_id,
+        "submitted_at": iso_time(claim.submitted_at),
         "created_at": iso_time(claim.created_at), "updated_at": iso_time(claim.updated_at),
         "resolved_by": claim.resolved_by, "outcome_note": claim.outcome_note, "files_note": CLAIM_FILES_NOTE,
         "files": [

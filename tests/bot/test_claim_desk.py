@@ -171,15 +171,49 @@ def test_a_complete_claim_is_checked_submitted_and_resolved(
     with pytest.raises(ValueError, match="already resolved"):
         desk.resolve(claim.id, "again", author="Anna", actor="anna@cluster.example")
     assert "chiusa dallo staff" in desk.check(conversation, "claim:check:tg:3").text
-    with pytest.raises(ClaimFileRefusedError) as refused:  # a file after the outcome joins no closed claim
-        desk.receive(conversation, "telegram", "tg:late", name="late.pdf", media_type="application/pdf",
-                     data=files[0].read_bytes())  # fmt: skip
-    assert desk.refusal_message(refused.value, "it").startswith("Lo staff ha già chiuso la tua pratica")
     known, new = desk.receive(conversation, "telegram", f"tg:{files[0].name}", name=files[0].name,
                               media_type="application/pdf", data=files[0].read_bytes())  # fmt: skip
-    assert not new and known.id == ids[0]  # a resend of a file it had is still its file
+    assert not new and known.id == ids[0] and known.claim_id == claim.id  # a resend is still the closed claim's
     actions = [entry.action for entry in AuditLog(sessions, desk.conversations.clock).recent()]
     assert actions.count("claim_correct") == 2 and "claim_decide" in actions and "claim_resolve" in actions
+
+
+def test_a_file_after_the_outcome_opens_the_next_claim_and_the_closed_one_is_kept(
+    desk: ClaimDesk, samples: Path, sessions: sessionmaker[Session]
+) -> None:
+    conversation = start(desk)
+    hotel = samples / "complete" / "hotel-sakura-shinjuku.pdf"
+    send(desk, conversation, hotel)
+    closed = desk.claims.claim_of(conversation)
+    assert closed is not None and closed.number == 1
+    desk.submit(conversation, "claim:submit:web:1")
+    desk.resolve(closed.id, "Rimborsata.", author="Anna", actor="anna@cluster.example")
+
+    # Months later, the receipts of another mission in the same chat: a second claim, said so once.
+    taxi = samples / "complete" / "taxi-osaka.pdf"
+    file, new = desk.receive(conversation, "telegram", "tg:1:900", name=taxi.name, media_type="application/pdf",
+                             data=taxi.read_bytes())  # fmt: skip
+    later = desk.claims.claim_of(conversation)
+    assert new and later is not None and later.id != closed.id and later.number == 2 and later.status == "open"
+    assert file.claim_id == later.id
+    told = desk.read(file)
+    assert told is not None and told.text.startswith("La tua pratica precedente è stata chiusa dallo staff")
+    assert "Ho ricevuto «taxi-osaka.pdf»" in told.text
+    card = samples / "complete" / "invoice-fair-registration.pdf"
+    second = desk.read(desk.receive(conversation, "telegram", "tg:1:901", name=card.name,
+                                    media_type="application/pdf", data=card.read_bytes())[0])  # fmt: skip
+    assert second is not None and not second.text.startswith("La tua pratica precedente")
+
+    # Each claim keeps its own files, status and escalation; the closed one is untouched.
+    assert [f.name for f in desk.claims.files(closed.id)] == [hotel.name]
+    assert [f.name for f in desk.claims.files(later.id)] == [taxi.name, card.name]
+    assert desk.dossier(closed.id).claim.status == "resolved"
+    submitted = desk.submit(conversation, "claim:submit:web:2")
+    assert "2 documenti" in submitted.text
+    dossier = desk.dossier(later.id)
+    assert dossier.escalation is not None and dossier.escalation.status != "resolved"
+    assert dossier.escalation.details.get("claim") == str(later.id)
+    assert [c.id for c in desk.claims.claims_of(conversation)] == [closed.id, later.id]
 
 
 def test_the_incomplete_claim_gets_its_points_in_french(desk: ClaimDesk, samples: Path) -> None:

@@ -11,13 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from doubles.desk_clock import Clock
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.services import migrate
+from api.services import MIGRATIONS_DIR, migrate
 from bot.claims.documents import ReadDocument
 from bot.claims.records import MAX_NAME_CHARS, document_from_json, document_to_json, safe_file_name
 from bot.claims.store import ClaimFileRefusedError, ClaimStore
@@ -408,7 +410,8 @@ def test_export_holds_the_readings_but_not_the_bytes(
 
     dumped = json.dumps(data, ensure_ascii=False)
     assert json.loads(dumped) == data
-    exported = data["conversations"][0]["claim"]
+    [exported] = data["conversations"][0]["claims"]
+    assert exported["number"] == 1
     assert (exported["status"], exported["mission_id"]) == ("open", "missione-giappone-2027")
     [listed] = exported["files"]
     assert (listed["name"], listed["size"], listed["sha256"]) == ("hotel.pdf", file.size, file.sha256)
@@ -434,3 +437,44 @@ def test_the_migration_builds_the_tables_the_models_describe(
     finally:
         engine.dispose()
     assert [d for d in differences if "claim" in repr(d)] == []
+
+
+def test_upgrading_gives_each_stored_file_its_claim_and_downgrading_keeps_the_latest_claim(tmp_path: Path) -> None:
+    """0014 on a database holding 0013's one claim per conversation: the files join that claim."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'claims.db'}")
+    try:
+        migrate(engine, "0013")
+        with engine.begin() as connection:
+            now = "2027-07-01 10:00:00"
+            connection.execute(text(f"INSERT INTO bot_contacts (id, channel, external_id, created_at) VALUES "
+                                    f"(1, 'telegram', '42', '{now}')"))  # fmt: skip
+            connection.execute(text(f"INSERT INTO bot_conversations (id, contact_id, started_at, last_message_at) "
+                                    f"VALUES (7, 1, '{now}', '{now}')"))  # fmt: skip
+            connection.execute(text(f"INSERT INTO claims (id, conversation_id, status, created_at, updated_at) "
+                                    f"VALUES (3, 7, 'resolved', '{now}', '{now}')"))  # fmt: skip
+            for n in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO claim_files (conversation_id, channel, idempotency_key, name, media_type, size, "
+                    f"sha256, content, uploaded_at) VALUES (7, 'telegram', 'tg:{n}', 'r{n}.pdf', 'application/pdf', "
+                    f"3, 'x', X'414243', '{now}')"
+                ))  # fmt: skip
+        migrate(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT number FROM claims")).scalars().all() == [1]
+            assert connection.execute(text("SELECT claim_id FROM claim_files")).scalars().all() == [3, 3]
+        sessions = session_factory(engine)
+        claims = ClaimStore(sessions, lambda: dt.datetime(2027, 9, 1, tzinfo=dt.UTC))
+        file, new = claims.add_file(7, "telegram", "tg:3", name="r3.pdf", media_type="application/pdf", data=PDF)
+        later = claims.claim_of(7)
+        assert new and later is not None and later.number == 2 and file.claim_id == later.id != 3
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0013")
+        with engine.connect() as connection:  # one claim per conversation again: the latest, with its file
+            assert connection.execute(text("SELECT id FROM claims")).scalars().all() == [later.id]
+            assert connection.execute(text("SELECT name FROM claim_files")).scalars().all() == ["r3.pdf"]
+    finally:
+        engine.dispose()

@@ -375,6 +375,16 @@ def test_closing_the_claim_sends_the_outcome_to_the_sme_on_telegram(staff: Offic
         assert refused.status_code == 400 and "La pratica è chiusa" in refused.text
     assert staff.services.assistant().store.messages(dossier.conversation.id)[-1].id == last.id
 
+    # The same SME claims again for a later mission: a second claim, each dossier pointing to the other.
+    later = staff.send(dossier.conversation.id, "complete", ("taxi-osaka.pdf",))
+    assert later != claim_id and str(later) in rows_of(staff.client.get("/console/claims").text)
+    page = staff.client.get(f"/console/claims/{later}").text
+    assert "Altre pratiche della stessa conversazione:" in page
+    assert f'<a href="/console/claims/{claim_id}">Pratica #{claim_id}</a> (chiusa)' in page
+    assert f'href="/console/claims/{later}/files/{hotel}"' not in page  # the closed claim's files stay there
+    assert staff.client.get(f"/console/claims/{later}/files/{hotel}").status_code == 404
+    assert f'<a href="/console/claims/{later}">' in staff.client.get(f"/console/claims/{claim_id}").text
+
 
 def test_a_web_claim_is_closed_without_an_outbox_row(staff: Office) -> None:
     claim_id = staff.claim("incomplete", channel="web", language="fr", names=("extrait-kbis.pdf",))

@@ -199,6 +199,16 @@ def test_a_complete_claim_is_read_checked_submitted_and_resolved(
     assert final.claim.status == "resolved" and final.escalation is not None
     assert final.escalation.status == "resolved"
 
+    # Next year's mission, in the same chat: the receipt opens a new claim, and the SME is told so.
+    send_file(bot, chat, samples / "complete" / "taxi-osaka.pdf")
+    opened = bot.wait_sent(chat, before + len(files) + 4, timeout=20)[-1]
+    assert opened.text.startswith("La tua pratica precedente è stata chiusa dallo staff, quindi ho aperto una nuova")
+    assert "Ho ricevuto «taxi-osaka.pdf»" in opened.text and buttons(opened) == ["claim:check"]
+    later = desk.claims.claim_of(conversation)
+    assert later is not None and later.id != claim.id and (later.number, later.status) == (2, "open")
+    closed = desk.claims.claim(claim.id)
+    assert closed is not None and closed.status == "resolved" and len(desk.claims.files(claim.id)) == len(files)
+
 
 def test_the_incomplete_claim_names_each_problem_with_its_clause_in_french(
     running_bot: Start, bot_api: BotApiDouble, samples: Path

@@ -98,7 +98,7 @@ def test_a_file_is_stored_then_read_and_told_once_and_a_resend_gets_the_same_bac
 ) -> None:
     sme = Sme(http)
     assert sme.claim() == {
-        "status": None, "files": [], "actions": [],
+        "id": None, "status": None, "files": [], "actions": [],
         "limits": {"max_file_mb": 10, "max_files": 30, "types": [".pdf", ".docx", ".jpg", ".jpeg", ".png"]},
     }  # fmt: skip
     hotel = samples / "complete" / "hotel-sakura-shinjuku.pdf"
@@ -109,7 +109,9 @@ def test_a_file_is_stored_then_read_and_told_once_and_a_resend_gets_the_same_bac
         "HOTEL SAKURA SHINJUKU. Quando hai mandato tutti i documenti, premi «Verifica la pratica»."
     )
     body = first.json()
-    assert body["file"] == {"id": body["file"]["id"], "name": hotel.name, "size": hotel.stat().st_size}
+    claim_id = sme.claim()["id"]
+    assert body["file"] == {"id": body["file"]["id"], "name": hotel.name, "size": hotel.stat().st_size,
+                            "claim_id": claim_id}  # fmt: skip
     assert body["actions"] == [{"action": "check", "label": "Verifica la pratica"}]
     assert set(body["message"]) == {"id", "role", "text", "citations", "created_at", "decision", "language",
                                     "client_id", "pending"}  # fmt: skip
@@ -356,3 +358,24 @@ def test_a_file_read_by_the_recovery_loop_reaches_the_widget_live(
     again = sme.upload(hotel, client_id=client_id)
     assert again.status_code == 200 and again.json()["message"]["id"] == recovered.message_id
     assert [m["id"] for m in sme.history()["messages"]] == [recovered.message_id]
+
+
+def test_a_file_after_the_staffs_outcome_opens_the_next_claim(
+    http: httpx.Client, live_server: LiveServer, samples: Path
+) -> None:
+    sme = Sme(http)
+    first = sme.upload(samples / "complete" / "hotel-sakura-shinjuku.pdf").json()["file"]
+    assert told(sme.step("submit"), 200).startswith("Ho inviato la pratica allo staff")
+    desk = live_server.services.claims()
+    desk.resolve(first["claim_id"], "Rimborso approvato.", author="Anna", actor="anna@cluster.example")
+    closed = sme.claim()
+    assert closed["id"] == first["claim_id"] and closed["status"] == "resolved" and closed["actions"] == []
+
+    later = sme.upload(samples / "complete" / "taxi-osaka.pdf")
+    text = told(later)
+    assert text.startswith("La tua pratica precedente è stata chiusa dallo staff, quindi ho aperto una nuova pratica")
+    assert "Ho ricevuto «taxi-osaka.pdf»" in text
+    now = sme.claim()
+    assert later.json()["file"]["claim_id"] == now["id"] != first["claim_id"]
+    assert (now["status"], [f["name"] for f in now["files"]]) == ("open", ["taxi-osaka.pdf"])
+    assert [f.name for f in desk.claims.files(first["claim_id"])] == ["hotel-sakura-shinjuku.pdf"]

@@ -178,8 +178,22 @@ def test_an_sme_sends_the_complete_claim_checks_it_and_submits_it(
         expect(desk_says(page, "Ho ricevuto «")).to_have_count(len(documents) + 1)
         expect(page.get_by_role("button", name="Verifica la pratica")).to_be_visible()
         expect(page.locator(".suggest")).to_be_hidden()
-        claim = live_server.services.claims().claims.claim_of(conversation_of(page, live_server))
+        desk = live_server.services.claims()
+        claim = desk.claims.claim_of(conversation_of(page, live_server))
         assert claim is not None and claim.status == "submitted"
+
+        # The staff's outcome arrives live and closes the bar's claim; the next mission's receipt opens another.
+        desk.resolve(claim.id, "Pratica approvata.", author="Anna", actor="anna@cluster.example")
+        expect(page.locator(".msg.staff", has_text="Pratica approvata.")).to_be_visible()
+        expect(page.locator(".claimbar .summary")).to_have_text(
+            f"Pratica di rimborso: {len(documents) + 1} documenti, chiusa"
+        )
+        page.locator("input[type=file]").set_input_files(str(folder / "taxi-osaka.pdf"))
+        expect(desk_says(page, "La tua pratica precedente è stata chiusa dallo staff")).to_be_visible(
+            timeout=READ_TIMEOUT_MS
+        )
+        expect(page.locator(".claimbar .summary")).to_have_text("Pratica di rimborso: 1 documento")
+        expect(page.get_by_role("button", name="Invia la pratica allo staff")).to_have_count(0)
 
 
 DROP = """([files]) => {

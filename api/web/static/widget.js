@@ -1234,9 +1234,11 @@
       uploadState(item, T.received, false);
       item.node.setAttribute("data-received", "");
       var file = data.file || {}, claim = state.claim || { status: "open", files: [] };
+      // A file sent after the staff closed the claim opens the next one: the bar starts over.
+      if (claim.id != null && file.claim_id != null && claim.id !== file.claim_id) claim = { status: "open", files: [] };
       var files = (claim.files || []).filter(function (f) { return f.id !== file.id; });
       files.push({ id: file.id, name: file.name, size: file.size, read: true });
-      state.claim = { status: claim.status || "open", files: files };
+      state.claim = { id: file.claim_id != null ? file.claim_id : claim.id, status: claim.status || "open", files: files };
       if (Array.isArray(data.actions)) state.claimActions = data.actions;
       if (data.message) deskMessage(data.message, [], item.node);
       return "done";
@@ -1350,7 +1352,7 @@
     if (!state.token) return Promise.resolve();
     return getJson("GET", "/api/claim").then(function (data) {
       if (!data || typeof data !== "object") return;
-      state.claim = { status: data.status || null, files: Array.isArray(data.files) ? data.files : [] };
+      state.claim = { id: data.id, status: data.status || null, files: Array.isArray(data.files) ? data.files : [] };
       if (state.claim.files.length) { state.asked = true; ui.suggest.hidden = true; }
       if (withActions || !state.claimActions) state.claimActions = Array.isArray(data.actions) ? data.actions : [];
       var mb = data.limits && Number(data.limits.max_file_mb);
@@ -1472,7 +1474,9 @@
     }
     var b = renderMessage(m);
     if (!b) return;
-    if (m.role === "assistant") refreshClaim(!state.uploads.length && !state.claimBusy);
+    // A staff message may be a claim's outcome: the bar then says it is closed.
+    if (m.role === "assistant" || (m.role === "staff" && state.claim && state.claim.status === "submitted"))
+      refreshClaim(!state.uploads.length && !state.claimBusy);
     announce(label(m.role) + ": " + (b.body.innerText || b.body.textContent));
     if (MODE === "launcher" && !state.open) {
       state.unread += 1;
