@@ -71,6 +71,9 @@ class Told:
     """Buttons: ``check`` (review the claim now), ``submit`` (send it to the staff)."""
     missions: tuple[tuple[str, str], ...] = ()
     """When the desk asks which mission: ``(entry id, title)`` choices."""
+    claim_id: int | None = None
+    """The claim the buttons act on: a "send" or a mission pressed under an older claim's message
+    is refused once a later claim is open."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class ClaimDesk:
                 text = f"{say('claim_new_after_resolved', language)}\n\n{text}"
             with self.conversations.sessions.begin() as session:
                 if self.claims.record_reading(file.id, document, first=True, within=session):
-                    return self._tell(session, conversation, text, key, actions=("check",))
+                    return self._tell(session, conversation, text, key, actions=("check",), claim=file.claim_id)
         return self._stored(file.conversation_id, key, ("check",))
 
     def _opens_a_later_claim(self, file: StoredClaimFile) -> bool:
@@ -182,15 +185,16 @@ class ClaimDesk:
         submit = say("claim_button_submit", language)
         if mission is None and candidates:
             choices = tuple((m.id, m.title) for m in candidates[:8])
-            return self._say(conversation, say("claim_which_mission", language), key, missions=choices)
+            return self._say(conversation, say("claim_which_mission", language), key, missions=choices, claim=claim.id)
         review = None if mission is None else self._review(catalog, claim, mission, documents)
         if review is None:
-            return self._say(conversation, say("claim_no_mission", language, submit=submit), key, ("submit",))
+            no_mission = say("claim_no_mission", language, submit=submit)
+            return self._say(conversation, no_mission, key, ("submit",), claim=claim.id)
         actions: tuple[str, ...] = ("check",) if claim.status == "submitted" else ("check", "submit")
         text = claim_message(review, language)
         if "submit" in actions:
             text = f"{text}\n\n{say('claim_ready_to_submit', language, submit=submit)}"
-        return self._say(conversation, text, key, actions)
+        return self._say(conversation, text, key, actions, claim=claim.id)
 
     def choose_mission(self, conversation_id: int, mission_id: str, key: str) -> Told:
         """The SME says which mission (one of the choices ``check`` offered), then the checklist."""
@@ -379,16 +383,17 @@ class ClaimDesk:
 
     def _say(
         self, conversation: StoredConversation, text: str, key: str, actions: tuple[str, ...] = (),
-        missions: tuple[tuple[str, str], ...] = (),
+        missions: tuple[tuple[str, str], ...] = (), *, claim: int | None = None,
     ) -> Told:  # fmt: skip
         with self.conversations.sessions.begin() as session:
-            return self._tell(session, conversation, text, key, actions=actions, missions=missions)
+            return self._tell(session, conversation, text, key, actions=actions, missions=missions, claim=claim)
 
     def _tell(
         self, session: Session, conversation: StoredConversation, text: str, key: str, *,
-        actions: tuple[str, ...] = (), missions: tuple[tuple[str, str], ...] = (),
+        actions: tuple[str, ...] = (), missions: tuple[tuple[str, str], ...] = (), claim: int | None = None,
     ) -> Told:  # fmt: skip
-        """Store the desk's message (and queue it for a push channel) within the caller's transaction."""
+        """Store the desk's message (and queue it for a push channel) within the caller's transaction;
+        ``claim``: the claim its buttons act on (a push channel's buttons stay in the chat for good)."""
         language = conversation.language or "it"
         message_id = self.conversations.add_message(
             conversation.id, "assistant", text, language=language, client_key=key, within=session
@@ -396,11 +401,12 @@ class ClaimDesk:
         if conversation.channel in PUSH_CHANNELS:
             self.outbox.enqueue(
                 conversation.channel, conversation.external_id, "claim_update", text,
-                payload={"language": language, "actions": list(actions), "missions": [list(m) for m in missions]},
+                payload={"language": language, "actions": list(actions), "missions": [list(m) for m in missions],
+                         "claim": claim},
                 contact_id=conversation.contact_id, conversation_id=conversation.id, message_id=message_id,
                 key=f"claim_update:{message_id}", within=session,
             )  # fmt: skip
-        return Told(message_id, text, language, actions, missions)
+        return Told(message_id, text, language, actions, missions, claim)
 
     def _audited(self, actor: str, action: str, file: StoredClaimFile, detail: dict[str, str]) -> None:
         if self._audit is not None:

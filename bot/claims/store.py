@@ -150,8 +150,10 @@ class ClaimStore:
         # A write first, changing nothing: it locks the conversation's claims on PostgreSQL, and takes
         # SQLite's write lock before anything is read, so two deliveries of one conversation's files
         # queue here and the second sees what the first stored (the limits and the key are checked
-        # under the lock). The first claim of a conversation has no row to lock: two files opening
-        # it at once collide on the claims' unique number, and the loser's next attempt finds it.
+        # under the lock). The current claim is then read FOR UPDATE: a claim another delivery opened
+        # while this one waited was not among the rows locked, and a staff member may be closing it.
+        # The first claim of a conversation has no row to lock: two files opening it at once collide
+        # on the claims' unique number, and the loser's next attempt finds it.
         session.execute(
             update(ClaimRow)
             .where(ClaimRow.conversation_id == row.conversation_id)
@@ -165,7 +167,7 @@ class ClaimStore:
         ).first()
         if known is not None:
             return _stored(known), False
-        claim = _current_claim(session, row.conversation_id)
+        claim = _current_claim(session, row.conversation_id, lock=True)
         if claim is None or claim.status == "resolved":
             if claim is None and session.get(ConversationRow, row.conversation_id) is None:
                 raise KeyError(f"no conversation {row.conversation_id}")
@@ -369,9 +371,11 @@ def documents_of(files: Sequence[StoredClaimFile]) -> list[ReadDocument]:
     ]
 
 
-def _current_claim(session: Session, conversation_id: int) -> ClaimRow | None:
-    query = select(ClaimRow).where(ClaimRow.conversation_id == conversation_id)
-    return session.scalars(query.order_by(ClaimRow.number.desc()).limit(1)).first()
+def _current_claim(session: Session, conversation_id: int, *, lock: bool = False) -> ClaimRow | None:
+    query = select(ClaimRow).where(ClaimRow.conversation_id == conversation_id).order_by(ClaimRow.number.desc())
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query.limit(1)).first()
 
 
 def _claim_row(session: Session, claim_id: int) -> ClaimRow:

@@ -179,7 +179,8 @@ class ClaimFiles:
         await asyncio.to_thread(desk.check, conversation, f"claim:check:tg:{update.update_id}")
 
     async def on_button(self, update: Update, context: Context, pressed: keyboards.Callback, language: str) -> None:
-        """A claim button (``claim:check``, ``claim:submit``, ``claim:m:<key>``) of a consenting SME."""
+        """A claim button (``claim:check``, ``claim:submit:<claim>``, ``claim:m:<key>:<claim>``) of a
+        consenting SME; "send" or a mission under an older claim's message is an expired button."""
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
             return
@@ -201,6 +202,8 @@ class ClaimFiles:
         action = pressed.arg(0)
         if action == "check":
             return partial(desk.check, conversation, f"claim:check:tg:{update.update_id}")
+        if not await self._current(desk, conversation, pressed.arg(1 if action == "submit" else 2)):
+            return None
         if action == "submit":
             query = update.callback_query
             under = query.message.message_id if query is not None and query.message is not None else None
@@ -211,6 +214,15 @@ class ClaimFiles:
             if mission is not None:
                 return partial(desk.choose_mission, conversation, mission.id, f"claim:mission:tg:{update.update_id}")
         return None
+
+    @staticmethod
+    async def _current(desk: ClaimDesk, conversation: int, claim: str) -> bool:
+        """Whether a button's claim is the conversation's current one (a button sent before claims
+        carried their id acts on the current claim)."""
+        if not claim:
+            return True
+        current = await asyncio.to_thread(desk.claims.claim_of, conversation)
+        return current is not None and str(current.id) == claim
 
     async def _mission(self, key: str) -> Mission | None:
         """The catalog's mission whose ten-digit key a button carries."""

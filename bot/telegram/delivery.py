@@ -166,4 +166,5 @@ def claim_buttons(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
         for choice in payload.get("missions") or ()
         if isinstance(choice, list | tuple) and len(choice) == 2
     ]
-    return keyboards.claim_actions(language, actions, missions)
+    claim = payload.get("claim")
+    return keyboards.claim_actions(language, actions, missions, claim if isinstance(claim, int) else None)

@@ -2,7 +2,7 @@
 
 Callback data is ``verb`` or ``verb:argument[:argument]``; long names (entry ids,
 sectors) travel as a ten-digit key and are looked up again when the button is pressed.
-Claim buttons are ``claim:check``, ``claim:submit`` and ``claim:m:<mission key>``.
+Claim buttons are ``claim:check``, ``claim:submit:<claim id>`` and ``claim:m:<mission key>:<claim id>``.
 """
 
 from __future__ import annotations
@@ -135,12 +135,15 @@ def staff_notice(escalation_id: int) -> InlineKeyboardMarkup:
 
 
 def claim_actions(
-    language: str, actions: Sequence[str], missions: Sequence[tuple[str, str]] = ()
+    language: str, actions: Sequence[str], missions: Sequence[tuple[str, str]] = (), claim: int | None = None
 ) -> InlineKeyboardMarkup | None:
     """Under a claim message: the missions to choose from (``(entry id, title)``), then "check my
-    claim" and "send it to the staff" when the desk offers them."""
-    rows = [[InlineKeyboardButton(_label(title), callback_data=f"claim:m:{entry_key(mission_id)}")]
+    claim" and "send it to the staff" when the desk offers them. A mission and "send" carry the
+    claim they act on, so that pressed under an older claim's message they change nothing."""
+    tail = "" if claim is None else f":{claim}"
+    rows = [[InlineKeyboardButton(_label(title), callback_data=f"claim:m:{entry_key(mission_id)}{tail}")]
             for mission_id, title in missions]  # fmt: skip
-    rows.extend([InlineKeyboardButton(say(f"claim_button_{action}", language), callback_data=f"claim:{action}")]
+    rows.extend([InlineKeyboardButton(say(f"claim_button_{action}", language),
+                                      callback_data=f"claim:{action}{tail if action == 'submit' else ''}")]
                 for action in CLAIM_ACTIONS if action in actions)  # fmt: skip
     return InlineKeyboardMarkup(rows) if rows else None

@@ -40,13 +40,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Back to one claim per conversation: the latest of each conversation keeps its files, and
-    # the claims before it go with theirs.
-    op.execute(
-        "DELETE FROM claims WHERE number < "
-        "(SELECT MAX(latest.number) FROM claims AS latest WHERE latest.conversation_id = claims.conversation_id)"
-    )
-    op.execute("DELETE FROM claim_files WHERE claim_id NOT IN (SELECT id FROM claims)")
+    # Back to one claim per conversation, which 0013 cannot hold for a conversation that claimed
+    # again: refused then, rather than deleting closed claims with their receipts and outcomes.
+    again = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM claims WHERE number > 1")).scalar()
+    if again:
+        raise RuntimeError(
+            f"{again} claims were opened after an earlier one in the same conversation; revision 0013 keeps one "
+            "claim per conversation. Export or erase those conversations before downgrading."
+        )
     with op.batch_alter_table("claim_files") as batch:
         batch.drop_index("ix_claim_files_claim_id")
         batch.drop_constraint("fk_claim_files_claim_id", type_="foreignkey")

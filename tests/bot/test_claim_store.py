@@ -123,6 +123,39 @@ def test_two_deliveries_at_once_store_one_file(
     assert count(sessions, ClaimRow) == 5
 
 
+def test_files_arriving_at_once_after_the_outcome_open_one_next_claim(
+    claims: ClaimStore, sessions: sessionmaker[Session], clock: Clock
+) -> None:
+    """Four receipts of the next mission at once, and a resend of the closed claim's file among them."""
+    for _ in range(3):
+        _, talk = conversation(sessions, clock)
+        old, _ = claims.add_file(talk, "telegram", f"old-{talk}", name="old.pdf", media_type="", data=PDF)
+        claims.resolve(old.claim_id, "anna@example.org", "Rimborsata.")
+        start = threading.Barrier(5)
+        errors: list[BaseException] = []
+
+        def deliver(
+            key: str, talk: int = talk, start: threading.Barrier = start, errors: list[BaseException] = errors
+        ) -> None:
+            start.wait()
+            try:
+                claims.add_file(talk, "telegram", key, name=f"{key}.pdf", media_type="", data=PDF)
+            except BaseException as exc:  # reported below, with the thread's own error
+                errors.append(exc)
+
+        keys = [f"new-{talk}-{n}" for n in range(4)] + [f"old-{talk}"]
+        threads = [threading.Thread(target=deliver, args=(key,)) for key in keys]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        later = claims.claim_of(talk)
+        assert later is not None and later.number == 2 and later.id != old.claim_id
+        assert [c.number for c in claims.claims_of(talk)] == [1, 2]
+        assert len(claims.files(later.id)) == 4 and [f.name for f in claims.files(old.claim_id)] == ["old.pdf"]
+
+
 def test_the_limits_hold_when_files_arrive_at_once(sessions: sessionmaker[Session], clock: Clock) -> None:
     """Checked under the claim's lock: four different files at once into a claim of two."""
     claims = ClaimStore(sessions, clock, max_files=2)
@@ -439,7 +472,7 @@ def test_the_migration_builds_the_tables_the_models_describe(
     assert [d for d in differences if "claim" in repr(d)] == []
 
 
-def test_upgrading_gives_each_stored_file_its_claim_and_downgrading_keeps_the_latest_claim(tmp_path: Path) -> None:
+def test_upgrading_gives_each_stored_file_its_claim_and_downgrading_never_deletes_a_claim(tmp_path: Path) -> None:
     """0014 on a database holding 0013's one claim per conversation: the files join that claim."""
     engine = make_engine(f"sqlite:///{tmp_path / 'claims.db'}")
     try:
@@ -470,11 +503,18 @@ def test_upgrading_gives_each_stored_file_its_claim_and_downgrading_keeps_the_la
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        # 0013 holds one claim per conversation: the downgrade refuses rather than delete a closed claim.
+        with pytest.raises(RuntimeError, match="1 claims were opened after an earlier one"), engine.begin() as c:
+            config.attributes["connection"] = c
+            command.downgrade(config, "0013")
         with engine.begin() as connection:
+            connection.execute(text(f"DELETE FROM claims WHERE id = {later.id}"))
             config.attributes["connection"] = connection
             command.downgrade(config, "0013")
-        with engine.connect() as connection:  # one claim per conversation again: the latest, with its file
-            assert connection.execute(text("SELECT id FROM claims")).scalars().all() == [later.id]
-            assert connection.execute(text("SELECT name FROM claim_files")).scalars().all() == ["r3.pdf"]
+        with engine.connect() as connection:  # the first claim, with its files, as 0013 had it
+            assert connection.execute(text("SELECT id FROM claims")).scalars().all() == [3]
+            assert connection.execute(text("SELECT name FROM claim_files ORDER BY id")).scalars().all() == [
+                "r1.pdf", "r2.pdf",
+            ]  # fmt: skip
     finally:
         engine.dispose()

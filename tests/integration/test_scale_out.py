@@ -209,6 +209,7 @@ def assert_moving_window_held(calls: list[tuple[float, float, int]], *, limit: i
     first = min(sent for sent, _, _ in calls)
     inside_first = [status for sent, answered, status in calls if answered < first + window]
     assert inside_first.count(429) >= len(inside_first) - limit, (len(inside_first), inside_first.count(429))
+    assert inside_first.count(200) > 0, "every call was refused: a limiter, not a limit"
 
 
 def upload(url: str, name: str) -> str:

@@ -166,10 +166,12 @@ def test_a_complete_claim_is_read_checked_submitted_and_resolved(
     assert checklist.text.endswith(
         "non è una conferma di pagamento.\n\nSe va bene così, premi «Invia la pratica allo staff»."
     )
-    assert buttons(checklist) == ["claim:check", "claim:submit"]
+    first = desk.claims.claim_of(conversation_of(bot_services, chat))
+    assert first is not None
+    assert buttons(checklist) == ["claim:check", f"claim:submit:{first.id}"]  # "send" acts on this claim only
     assert labels(checklist) == ["Verifica la pratica", "Invia la pratica allo staff"]
 
-    press_and_answer(bot, chat, "claim:submit", checklist)
+    press_and_answer(bot, chat, f"claim:submit:{first.id}", checklist)
     submitted = bot.wait_sent(chat, before + len(files) + 2, timeout=20)[-1]
     assert submitted.text == (
         "Ho inviato la pratica allo staff con 13 documenti: la controlleranno e ti risponderanno qui. Questo "
@@ -177,7 +179,7 @@ def test_a_complete_claim_is_read_checked_submitted_and_resolved(
     )
     assert buttons(submitted) == []
     # A double tap on "send": the claim is sent once, and the SME told once.
-    press_and_answer(bot, chat, "claim:submit", checklist)
+    press_and_answer(bot, chat, f"claim:submit:{first.id}", checklist)
     assert len(quiet(bot_api, chat)) == before + len(files) + 2
     claim = desk.claims.claim_of(conversation)
     assert claim is not None and claim.status == "submitted"
@@ -208,6 +210,10 @@ def test_a_complete_claim_is_read_checked_submitted_and_resolved(
     assert later is not None and later.id != claim.id and (later.number, later.status) == (2, "open")
     closed = desk.claims.claim(claim.id)
     assert closed is not None and closed.status == "resolved" and len(desk.claims.files(claim.id)) == len(files)
+    # The old checklist's "send", pressed now: it was the closed claim's, so it sends nothing.
+    answer = press_and_answer(bot, chat, f"claim:submit:{claim.id}", checklist)
+    assert answer.get("text") == "Questa scelta non è più valida: scrivimi la domanda."
+    assert len(quiet(bot_api, chat)) == before + len(files) + 4 and desk.claims.claim(later.id).status == "open"
 
 
 def test_the_incomplete_claim_names_each_problem_with_its_clause_in_french(
@@ -369,17 +375,18 @@ def test_pratica_and_the_choice_of_mission(running_bot: Start, bot_api: BotApiDo
     press_and_answer(bot, chat, "claim:check", receipt)
     which = bot.wait_sent(chat, before + 3, timeout=20)[-1]
     assert which.text == "Per quale missione è questa domanda di rimborso?"
-    assert f"claim:m:{entry_key(JAPAN)}" in buttons(which)
+    claim = bot_services.claims().claims.claim_of(conversation_of(bot_services, chat))
+    assert claim is not None and f"claim:m:{entry_key(JAPAN)}:{claim.id}" in buttons(which)
     assert "Missione EU-ALLIANCE in Giappone 2027 (Tokyo e Osaka)" in labels(which)
     # A choice that is no mission (an old or forged button): answered, and nothing else.
     answer = press_and_answer(bot, chat, "claim:m:0000000000", which)
     assert answer.get("text") == "Questa scelta non è più valida: scrivimi la domanda."
-    press_and_answer(bot, chat, f"claim:m:{entry_key(JAPAN)}", which)
+    press_and_answer(bot, chat, f"claim:m:{entry_key(JAPAN)}:{claim.id}", which)
     checklist = bot.wait_sent(chat, before + 4, timeout=20)[-1]
     assert checklist.text.startswith("Ho controllato i documenti della tua domanda di rimborso: non è ancora completa.")
     assert "\n- Manca: «carte d'imbarco di andata e ritorno (o biglietti del treno)».\n" in checklist.text
     assert "Non posso ancora stimare un importo: nessuna spesa è stata verificata." in checklist.text
-    assert buttons(checklist) == ["claim:check", "claim:submit"]
+    assert buttons(checklist) == ["claim:check", f"claim:submit:{claim.id}"]
     assert len(quiet(bot_api, chat)) == before + 4
     claim = bot_services.claims().claims.claim_of(conversation_of(bot_services, chat))
     assert claim is not None and claim.mission_id == JAPAN

@@ -33,7 +33,7 @@ from api.web.claim_files import file_key
 pytestmark = pytest.mark.integration
 
 READ_TIMEOUT_MS = 60_000
-"""One file: a child process reads it (about 1.2 s on an idle machine, a photo 2.5 s; more when busy)."""
+"""One file: a child process reads it (about 0.4 s on an idle machine, a photo 2 s; more when busy)."""
 ALL_READ_TIMEOUT_MS = 300_000
 
 

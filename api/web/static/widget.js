@@ -1234,11 +1234,15 @@
       uploadState(item, T.received, false);
       item.node.setAttribute("data-received", "");
       var file = data.file || {}, claim = state.claim || { status: "open", files: [] };
-      // A file sent after the staff closed the claim opens the next one: the bar starts over.
-      if (claim.id != null && file.claim_id != null && claim.id !== file.claim_id) claim = { status: "open", files: [] };
-      var files = (claim.files || []).filter(function (f) { return f.id !== file.id; });
-      files.push({ id: file.id, name: file.name, size: file.size, read: true });
-      state.claim = { id: file.claim_id != null ? file.claim_id : claim.id, status: claim.status || "open", files: files };
+      if (claim.id != null && file.claim_id != null && claim.id !== file.claim_id) {
+        // Another claim than the bar's: the next one, opened by this file after the staff closed the
+        // bar's (or a late resend of an earlier claim's file): the server says which is current.
+        refreshClaim(false);
+      } else {
+        var files = (claim.files || []).filter(function (f) { return f.id !== file.id; });
+        files.push({ id: file.id, name: file.name, size: file.size, read: true });
+        state.claim = { id: file.claim_id != null ? file.claim_id : claim.id, status: claim.status || "open", files: files };
+      }
       if (Array.isArray(data.actions)) state.claimActions = data.actions;
       if (data.message) deskMessage(data.message, [], item.node);
       return "done";
@@ -1474,8 +1478,8 @@
     }
     var b = renderMessage(m);
     if (!b) return;
-    // A staff message may be a claim's outcome: the bar then says it is closed.
-    if (m.role === "assistant" || (m.role === "staff" && state.claim && state.claim.status === "submitted"))
+    // A staff message may be a claim's outcome (submitted or not): the bar then says it is closed.
+    if (m.role === "assistant" || (m.role === "staff" && state.claim && state.claim.status && state.claim.status !== "resolved"))
       refreshClaim(!state.uploads.length && !state.claimBusy);
     announce(label(m.role) + ": " + (b.body.innerText || b.body.textContent));
     if (MODE === "launcher" && !state.open) {
