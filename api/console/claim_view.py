@@ -19,7 +19,7 @@ from api.console.translations import Message, translate
 from bot.claims.checks import Check, ClaimItem
 from bot.claims.desk import Dossier
 from bot.claims.documents import DOCUMENT_KINDS
-from bot.claims.store import StoredClaimFile
+from bot.claims.stored import StoredClaimFile
 from bot.conversation.contact_details import Details
 from bot.conversation.phrases import say
 from bot.conversation.records import StoredConversation

@@ -32,7 +32,7 @@ from api.console.translations import Message, translate
 from api.web.protection import CONSOLE_RESPONSES, RowId
 from bot.claims.desk import MAX_STAFF_NOTE, ClaimDesk, Dossier
 from bot.claims.documents import DOCUMENT_KINDS
-from bot.claims.store import Decision, StoredClaim, StoredClaimFile
+from bot.claims.stored import Decision, StoredClaim, StoredClaimFile
 
 router = APIRouter(
     prefix="/console", tags=["console"], responses=CONSOLE_RESPONSES, dependencies=[Depends(require_staff)]

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,65 +33,24 @@ from bot.claims.checklist import claim_message
 from bot.claims.checks import ClaimReview, review_claim
 from bot.claims.desk_text import file_message, staff_summary
 from bot.claims.documents import ReadDocument
+from bot.claims.dossier import Dossier, Told
 from bot.claims.file_text import ClaimFileError
 from bot.claims.missions import claimable_missions, mission_of, rule_of
-from bot.claims.store import (
-    MIB,
-    ClaimFileRefusedError,
-    ClaimStore,
-    Decision,
-    StoredClaim,
-    StoredClaimFile,
-    documents_of,
-)
+from bot.claims.store import MIB, ClaimFileRefusedError, ClaimStore, documents_of
+from bot.claims.stored import Decision, StoredClaim, StoredClaimFile
 from bot.conversation.phrases import say
 from bot.conversation.records import StoredConversation, StoredEscalation
 from bot.conversation.store import ConversationStore
 from bot.desk.audit import AuditLog
 from bot.outbound.alerts import PUSH_CHANNELS
 from bot.outbound.outbox import Outbox
-from knowledge.catalog import Catalog, Mission, ReimbursementRule
+from knowledge.catalog import Catalog, Mission
 
 __all__ = ["MIB", "ClaimDesk", "ClaimFileRefusedError", "Dossier", "FileReader", "Told"]
 
 FileReader = Callable[[str, bytes], ReadDocument]
 """Reads a file's bytes (``read_isolated``); raises ``ClaimFileError`` for a file it refuses."""
 MAX_STAFF_NOTE = 4000
-
-
-@dataclass(frozen=True)
-class Told:
-    """A message the desk stored for the SME, and what the channel offers under it."""
-
-    message_id: int
-    text: str
-    language: str
-    actions: tuple[str, ...] = ()
-    """Buttons: ``check`` (review the claim now), ``submit`` (send it to the staff)."""
-    missions: tuple[tuple[str, str], ...] = ()
-    """When the desk asks which mission: ``(entry id, title)`` choices."""
-    claim_id: int | None = None
-    """The claim the buttons act on: a "send" or a mission pressed under an older claim's message
-    is refused once a later claim is open."""
-
-
-@dataclass(frozen=True)
-class Dossier:
-    """Everything the staff look at for one claim."""
-
-    claim: StoredClaim
-    conversation: StoredConversation
-    files: list[StoredClaimFile]
-    mission: Mission | None
-    rule: ReimbursementRule | None
-    candidates: list[Mission]
-    review: ClaimReview | None
-    """``None`` until the mission is known (and while files are still being read)."""
-    escalation: StoredEscalation | None
-    unread: int = 0
-    """Files still being read."""
-    others: tuple[StoredClaim, ...] = ()
-    """The conversation's other claims (an SME claims again for a later mission), first to latest."""
 
 
 class ClaimDesk:

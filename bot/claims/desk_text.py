@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.claims.checks import ClaimReview
 from bot.claims.documents import ReadDocument
-from bot.claims.store import StoredClaim
+from bot.claims.stored import StoredClaim
 from bot.conversation.phrases import say
 from knowledge.catalog import Mission
 from knowledge.catalog_text import format_amount, format_date

@@ -20,7 +20,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
@@ -37,57 +36,16 @@ from bot.claims.records import (
     json_object,
     safe_file_name,
 )
+from bot.claims.stored import Decision, StoredClaim, StoredClaimFile
 from bot.claims.tables import MAX_KEY_CHARS, ClaimFileRow, ClaimRow
 from bot.conversation.tables import ConversationRow, storable
 from knowledge.database import as_utc, transaction
 
-ClaimStatus = Literal["open", "submitted", "resolved"]
-Decision = Literal["accepted", "rejected"]
 RefusalCode = Literal["too_many_files", "too_large", "claim_too_large", "empty"]
 MIB = 1024 * 1024
 
 MAX_NOTE_CHARS = 20_000
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class StoredClaim:
-    """A claim, as the desk sees it."""
-
-    id: int
-    conversation_id: int
-    number: int
-    """The conversation's first claim is 1; a file sent after the staff closed one opens the next."""
-    mission_id: str | None
-    status: ClaimStatus
-    submitted_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    resolved_by: str | None
-    outcome_note: str | None
-
-
-@dataclass(frozen=True)
-class StoredClaimFile:
-    """A stored file without its bytes; ``reading`` is ``None`` until it has been read."""
-
-    id: int
-    conversation_id: int
-    claim_id: int
-    channel: str
-    name: str
-    media_type: str
-    size: int
-    sha256: str
-    uploaded_at: dt.datetime
-    reading: ReadDocument | None
-    read_at: dt.datetime | None
-    correction: dict[str, Any] | None
-    """The staff's corrections (``date``, ``amount``, ``currency``, ``kind``, ``nights``) as values."""
-    corrected_by: str | None
-    decision: Decision | None
-    decided_by: str | None
-    decided_at: dt.datetime | None
 
 
 class ClaimFileRefusedError(Exception):

@@ -39,7 +39,7 @@ from api.settings_claims import ClaimSettings
 from api.web.app import create_app
 from bot.claims.desk import ClaimDesk, Dossier
 from bot.claims.documents import ReadDocument
-from bot.claims.store import StoredClaimFile
+from bot.claims.stored import StoredClaimFile
 from bot.desk.accounts import Language, Role
 from bot.desk.words import WORDS
 
