@@ -171,7 +171,7 @@ def format_deadline(value: dt.datetime, lang: str) -> str:
 
 
 def format_amount(value: Decimal, currency: str, lang: str) -> str:
-    """``€ 1.200`` in Italian, ``€1,200`` in English, ``1 200 €`` in French."""
+    """``€ 1.200`` in Italian, ``€1,200`` (``JPY 1,200``) in English, ``1 200 €`` in French."""
     whole = value == value.to_integral_value()
     text = f"{value:,.0f}" if whole else f"{value:,.2f}"
     symbol = "€" if currency == "EUR" else currency
@@ -179,7 +179,7 @@ def format_amount(value: Decimal, currency: str, lang: str) -> str:
         return f"{symbol} {text.replace(',', 'X').replace('.', ',').replace('X', '.')}"
     if lang == "fr":
         return f"{text.replace(',', ' ').replace('.', ',')} {symbol}"
-    return f"{symbol}{text}"
+    return f"{symbol}{text}" if symbol == "€" else f"{symbol} {text}"
 
 
 def format_percent(value: Decimal) -> str:

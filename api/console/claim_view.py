@@ -225,11 +225,21 @@ _SENTENCES: dict[str, Callable[[ClaimWords, Check], Message]] = {
     "document_too_old": lambda w, c: Message(
         "Del {date}: più vecchio del {oldest}.", date=w.day(c.values.get("date")), oldest=w.day(c.values.get("oldest"))
     ),
-    "unreadable": lambda w, c: Message("Testo non leggibile: apri il file e correggi la lettura."),
+    "unreadable": lambda w, c: (
+        Message(
+            "Rifiutato dal lettore (non è un documento leggibile): non aprirlo; se serve, chiedi un PDF all'impresa."
+        )
+        if c.values.get("refused") == "true"
+        else Message("Testo non leggibile: apri il file e correggi la lettura.")
+    ),
     "doubtful_reading": lambda w, c: Message(
         "Lettura incerta: {problem}.", problem=w.word(c.values.get("problem"), "problem")
     ),
     "unknown_category": lambda w, c: Message("Categoria di spesa non riconosciuta: correggi il tipo di documento."),
+    "claimed_before": lambda w, c: Message(
+        "Già presentato nella pratica #{n} («{other}»): fuori dalla stima, verifica che non sia pagato due volte.",
+        n=c.values.get("claim", "?"), other=c.values.get("other") or "—",
+    ),
     "duplicate": lambda w, c: Message(
         "Sembra un doppione di «{other}»: contato una volta.", other=c.values.get("other") or "—"
     ),

@@ -22,7 +22,7 @@ CLAIMS: dict[str, dict[str, str]] = {
         "en": "Closed claims, latest first.",
         "fr": "Les demandes clôturées, de la plus récente.",
     },
-    "La stima è quella dei controlli automatici: la conferma lo staff.": {
+    "La stima è quella dei controlli automatici: la conferma spetta allo staff.": {
         "en": "The estimate is the automatic checks': staff confirm it.",
         "fr": "L'estimation est celle des contrôles automatiques : l'équipe la confirme.",
     },
@@ -245,6 +245,16 @@ CLAIMS: dict[str, dict[str, str]] = {
     "Categoria di spesa non riconosciuta: correggi il tipo di documento.": {
         "en": "Cost category not recognised: correct the document type.",
         "fr": "Catégorie de dépense non reconnue : corrigez le type de document.",
+    },
+    "Già presentato nella pratica #{n} («{other}»): fuori dalla stima, verifica che non sia pagato due volte.": {
+        "en": "Already in claim #{n} (“{other}”): left out of the estimate; check it is not paid twice.",
+        "fr": "Déjà présenté dans la demande #{n} (« {other} ») : hors de l'estimation ; vérifiez qu'il n'est pas "
+        "payé deux fois.",
+    },
+    "Rifiutato dal lettore (non è un documento leggibile): non aprirlo; se serve, chiedi un PDF all'impresa.": {
+        "en": "Refused by the reader (not a readable document): do not open it; if needed, ask the company for a PDF.",
+        "fr": "Refusé par le lecteur (ce n'est pas un document lisible) : ne l'ouvrez pas ; si besoin, demandez un "
+        "PDF à l'entreprise.",
     },
     "Sembra un doppione di «{other}»: contato una volta.": {
         "en": "Looks like a duplicate of “{other}”: counted once.",

@@ -390,6 +390,7 @@ def message_json(message: StoredMessage) -> dict[str, Any]:
         "decision": message.decision, "language": message.language,
         "client_id": client_key.removeprefix(f"{CHANNEL}:") if client_key.startswith(f"{CHANNEL}:") else None,
         "pending": message.role == "user" and message.status == "pending",
+        "author": message.author if message.role == "staff" else None,
     }  # fmt: skip
 
 

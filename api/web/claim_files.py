@@ -38,6 +38,7 @@ from api.web.chat import (
 from api.web.protection import API_RESPONSES, error_body
 from bot.claims.desk import ClaimDesk, Told
 from bot.claims.store import MIB, ClaimFileRefusedError
+from bot.claims.stored import StoredClaimFile
 from bot.conversation.phrases import say
 
 router = APIRouter(prefix="/api/claim", tags=["claims"], responses=API_RESPONSES)
@@ -117,7 +118,13 @@ async def upload_file(
         raise _gone()
     response.status_code = 201 if new else 200
     return {
-        "file": {"id": file.id, "name": file.name, "size": file.size, "claim_id": file.claim_id},
+        "file": {
+            "id": file.id,
+            "name": file.name,
+            "size": file.size,
+            "claim_id": file.claim_id,
+            "usable": await run_in_threadpool(_usable_now, desk, conversation, file.id),
+        },
         "message": await run_in_threadpool(_stored_message, state, conversation, told.message_id),
         "actions": _actions(told.actions, told.language),
     }
@@ -150,12 +157,15 @@ def claim_state(state: StateDep, desk: DeskDep, conversation: ConversationDep) -
     files, and what may be pressed (a file sent after the staff closed it opens the next claim)."""
     claim, files = desk.state(conversation)
     status = None if claim is None else claim.status
-    actions: tuple[str, ...] = ("check",) if files and status in ("open", "submitted") else ()
+    actions: tuple[str, ...] = ("check",) if files and status == "open" else ()
     settings = state.services.settings.claims
     return {
         "id": None if claim is None else claim.id,
         "status": status,
-        "files": [{"id": f.id, "name": f.name, "size": f.size, "read": f.reading is not None} for f in files],
+        "files": [
+            {"id": f.id, "name": f.name, "size": f.size, "read": f.reading is not None, "usable": _usable(f)}
+            for f in files
+        ],
         "actions": _actions(actions, conversation_language(state, conversation)),
         "limits": {"max_file_mb": settings.max_file_mb, "max_files": settings.max_files, "types": list(FILE_TYPES)},
     }
@@ -198,6 +208,17 @@ def _refused(desk: ClaimDesk, error: ClaimFileRefusedError, language: str) -> HT
 
 def _gone() -> HTTPException:
     return HTTPException(401, error_body("unauthorized", "This session does not exist (any more)."))
+
+
+def _usable(file: StoredClaimFile) -> bool:
+    """Whether the file can count in the claim: not refused by the reader (it is kept for the staff)."""
+    return file.reading is None or file.reading.refusal is None
+
+
+def _usable_now(desk: ClaimDesk, conversation: int, file_id: int) -> bool:
+    """``_usable`` of the file as stored now, read."""
+    _claim, files = desk.state(conversation)
+    return next((_usable(f) for f in files if f.id == file_id), True)
 
 
 def _actions(actions: tuple[str, ...], language: str) -> list[dict[str, str]]:

@@ -15,11 +15,15 @@ from bot.claims.checks import Check, ClaimItem, ClaimReview
 from bot.conversation.phrases import say
 from knowledge.catalog_text import format_amount, format_date
 
-MESSAGE_LIMIT = 1500
-"""Characters at most: a chat message the SME reads through, not a report."""
+MESSAGE_LIMIT = 2500
+"""Characters at most: a chat message the SME reads through, not a report (about 15 points;
+Telegram takes 4,096)."""
 _NAME_LIMIT = 60
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f«»\"<>]+")
 _ORDER = {"missing": 0, "refused": 1, "doubtful": 2, "ok": 3}
+_SME_ACTS = frozenset({"unreadable", "claimed_before", "duplicate", "doubtful_reading", "outside_dates"})
+"""Doubts the SME can settle (send another file, say which receipt): before those the staff settle
+(a conversion, a cap), so that the points a long checklist leaves out are the staff's."""
 _PROBLEMS = frozenset({"several_totals", "no_amount", "no_currency", "no_date"})
 
 
@@ -34,7 +38,7 @@ def claim_message(review: ClaimReview, language: str) -> str:
     head.append(say(intro, lang))
     points = [
         line
-        for check in sorted(review.checks, key=lambda c: _ORDER[c.status])
+        for check in sorted(review.checks, key=lambda c: (_ORDER[c.status], c.code not in _SME_ACTS))
         if (line := _point(check, lang)) is not None
     ]
     tail = [] if late is not None else _estimate(review, lang)
@@ -57,7 +61,7 @@ def _point(check: Check, lang: str) -> str | None:
     if code == "document_too_old":
         return say("claim_too_old", lang, document=document, date=_day(values["date"], lang), clause=check.clause)
     if code == "unreadable":
-        return say("claim_unreadable", lang, document=document)
+        return say("claim_unusable" if values.get("refused") == "true" else "claim_unreadable", lang, document=document)
     if code == "doubtful_reading":
         problem = values.get("problem", "")
         problem_text = say(f"claim_problem_{problem if problem in _PROBLEMS else 'other'}", lang)
@@ -86,6 +90,8 @@ def _point(check: Check, lang: str) -> str | None:
     if code == "currency_unconverted":
         amount = format_amount(Decimal(values["amount"]), values["currency"], lang)
         return say("claim_unconverted", lang, document=document, amount=amount)
+    if code == "claimed_before":
+        return say("claim_claimed_before", lang, document=document, other=_shown(values["other"]), n=values["claim"])
     if code == "duplicate":
         return say("claim_duplicate", lang, document=document, other=_shown(values["other"]))
     return None  # ok checks, the late claim (said first), caps (said with the estimate)

@@ -43,6 +43,9 @@ money or the advice):
   never one that pays a euro receipt of the same amount. Otherwise the staff convert it (the
   bank's rate on the statement or, failing that, the ECB rate of the payment day) and it
   stays out of the estimate until then.
+- Claimed before: a document of the same kind, date, amount and currency as one of an earlier
+  claim of the same conversation is doubtful and left out of the estimate (paid twice is the
+  risk; the staff decide).
 - Duplicates: a second document of the same kind, date, amount and currency is doubtful
   and counted once.
 - Deadline: a claim sent after ``ends + claim_deadline_days`` is refused as a whole; the
@@ -56,14 +59,22 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.answers.reimbursement import Estimate, Expense, estimate_reimbursement
 from bot.claims.cues import BOTH_LEGS, COST_KINDS, MAX_AGE, REQUIREMENTS
 from bot.claims.documents import ReadDocument
-from bot.claims.findings import CONVERSION_CLAUSE, Check, CheckStatus, category_clause, is_other_cost, normalised
+from bot.claims.findings import (
+    CONVERSION_CLAUSE,
+    Check,
+    CheckStatus,
+    CostKey,
+    category_clause,
+    is_other_cost,
+    normalised,
+)
 from bot.claims.items import ItemReviewer
 from knowledge.catalog import Mission, ReimbursementRule
 
@@ -97,9 +108,12 @@ class ClaimReview:
 
 
 def review_claim(
-    mission: Mission, rule: ReimbursementRule, documents: Sequence[ReadDocument], *, submitted_on: dt.date
-) -> ClaimReview:
-    """Check ``documents`` against ``rule`` for ``mission`` (readings in the module docstring)."""
+    mission: Mission, rule: ReimbursementRule, documents: Sequence[ReadDocument], *, submitted_on: dt.date,
+    earlier: Mapping[CostKey, tuple[str, int]] | None = None,
+) -> ClaimReview:  # fmt: skip
+    """Check ``documents`` against ``rule`` for ``mission`` (readings in the module docstring);
+    ``earlier``: the costs of the conversation's earlier claims, by ``cost_key``, with the
+    document's name and its claim's id."""
     if mission.reimbursement_rule is not None and mission.reimbursement_rule != rule.id:
         raise ValueError(f"mission {mission.id} is reimbursed under {mission.reimbursement_rule}, not {rule.id}")
     checks: list[Check] = []
@@ -107,7 +121,7 @@ def review_claim(
     if late is not None:
         checks.append(late)
     checks.extend(_required_checks(mission, rule, documents, submitted_on))
-    reviewer = ItemReviewer(mission, rule, documents)
+    reviewer = ItemReviewer(mission, rule, documents, earlier)
     categories: list[str | None] = []
     counted: dict[int, Expense] = {}
     refused: set[int] = set()

@@ -35,6 +35,7 @@ from bot.claims.desk_text import file_message, staff_summary
 from bot.claims.documents import ReadDocument
 from bot.claims.dossier import Dossier, Told
 from bot.claims.file_text import ClaimFileError
+from bot.claims.findings import CostKey, cost_key
 from bot.claims.missions import claimable_missions, mission_of, rule_of
 from bot.claims.store import MIB, ClaimFileRefusedError, ClaimStore, documents_of
 from bot.claims.stored import Decision, StoredClaim, StoredClaimFile
@@ -101,21 +102,20 @@ class ClaimDesk:
             document = self._reading(file)
             conversation = self.conversations.conversation(file.conversation_id)
             language = conversation.language or "it"
-            text = file_message(document, language, self.max_file_mb)
-            if self._opens_a_later_claim(file):
+            first, later_claim = self._place(file)
+            text = file_message(document, language, self.max_file_mb, next_step=first)
+            if first and later_claim:
                 text = f"{say('claim_new_after_resolved', language)}\n\n{text}"
             with self.conversations.sessions.begin() as session:
                 if self.claims.record_reading(file.id, document, first=True, within=session):
                     return self._tell(session, conversation, text, key, actions=("check",), claim=file.claim_id)
         return self._stored(file.conversation_id, key, ("check",))
 
-    def _opens_a_later_claim(self, file: StoredClaimFile) -> bool:
-        """The first file of a claim opened after the staff closed the conversation's previous one."""
+    def _place(self, file: StoredClaimFile) -> tuple[bool, bool]:
+        """Whether the file is its claim's first, and whether that claim came after a closed one."""
         claim = self.claims.claim(file.claim_id)
-        if claim is None or claim.number == 1:
-            return False
-        first = next(iter(self.claims.files(claim.id)), None)
-        return first is not None and first.id == file.id
+        first = next(iter(self.claims.files(file.claim_id)), None)
+        return first is not None and first.id == file.id, claim is not None and claim.number > 1
 
     def recover(self, limit: int = 20) -> int:
         """Read files stored by a process that stopped before reading them; how many were read."""
@@ -151,7 +151,8 @@ class ClaimDesk:
         actions: tuple[str, ...] = ("check",) if claim.status == "submitted" else ("check", "submit")
         text = claim_message(review, language)
         if "submit" in actions:
-            text = f"{text}\n\n{say('claim_ready_to_submit', language, submit=submit)}"
+            ready = "claim_ready_to_submit" if review.complete else "claim_ready_to_submit_incomplete"
+            text = f"{text}\n\n{say(ready, language, submit=submit)}"
         return self._say(conversation, text, key, actions, claim=claim.id)
 
     def choose_mission(self, conversation_id: int, mission_id: str, key: str) -> Told:
@@ -319,7 +320,19 @@ class ClaimDesk:
         if rule is None:
             return None
         submitted = claim.submitted_at or self._now()
-        return review_claim(mission, rule, documents, submitted_on=submitted.astimezone(self._zone).date())
+        day = submitted.astimezone(self._zone).date()
+        return review_claim(mission, rule, documents, submitted_on=day, earlier=self._earlier_costs(claim))
+
+    def _earlier_costs(self, claim: StoredClaim) -> dict[CostKey, tuple[str, int]]:
+        """The costs of the conversation's claims before this one: a receipt sent again later is flagged."""
+        costs: dict[CostKey, tuple[str, int]] = {}
+        for earlier in self.claims.claims_of(claim.conversation_id):
+            if earlier.number < claim.number:
+                for document in self.claims.documents(earlier.id):
+                    key = cost_key(document)
+                    if key is not None:
+                        costs.setdefault(key, (document.name, earlier.id))
+        return costs
 
     def _escalation(self, claim: StoredClaim) -> StoredEscalation | None:
         mine = [

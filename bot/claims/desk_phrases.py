@@ -55,7 +55,11 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "photos cannot be read here",
         "les photos ne peuvent pas être lues ici",
     ),
-    "claim_reason_too_large": ("è troppo grande", "it is too large", "il est trop volumineux"),
+    "claim_reason_too_large": (
+        "supera i limiti di lettura (pagine, pixel o contenuto compresso)",
+        "it is over the reading limits (pages, pixels or compressed content)",
+        "il dépasse les limites de lecture (pages, pixels ou contenu compressé)",
+    ),
     "claim_reason_empty": ("è vuoto", "it is empty", "il est vide"),
     "claim_reason_unsupported_type": (
         "non è un PDF, un DOCX o una foto JPEG/PNG",
@@ -128,6 +132,14 @@ CLAIM_DESK_PHRASES: dict[str, tuple[str, str, str]] = {
         "Se va bene così, premi «{submit}».",
         "If this is all, press «{submit}».",
         "Si c'est tout, appuyez sur « {submit} ».",
+    ),
+    "claim_ready_to_submit_incomplete": (
+        "Manda qui i documenti che mancano; se non ne hai altri, premi comunque «{submit}» e lo staff ti dirà "
+        "come procedere.",
+        "Send the missing documents here; if you have no others, press «{submit}» anyway and the staff will tell "
+        "you how to proceed.",
+        "Envoyez ici les documents qui manquent ; si vous n'en avez pas d'autres, appuyez quand même sur "
+        "« {submit} » et l'équipe vous dira comment procéder.",
     ),
     "claim_submitted": (
         "Ho inviato la pratica allo staff con {n} documenti: la controlleranno e ti risponderanno qui. Questo "

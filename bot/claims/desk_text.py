@@ -11,10 +11,12 @@ from knowledge.catalog import Mission
 from knowledge.catalog_text import format_amount, format_date
 
 
-def file_message(document: ReadDocument, language: str, max_file_mb: int) -> str:
-    """What the SME is told about one file: what it was read as, or why it could not be."""
+def file_message(document: ReadDocument, language: str, max_file_mb: int, *, next_step: bool = True) -> str:
+    """What the SME is told about one file: what it was read as, or why it could not be; with
+    ``next_step``, what to press once every file is sent (said under a claim's first file only:
+    repeated under each of twenty receipts, it is noise)."""
     name = _shown_name(document.name)
-    refusal = next((p.removeprefix("refused:") for p in document.problems if p.startswith("refused:")), None)
+    refusal = document.refusal
     if refusal is not None:
         reason = _reason(refusal, language)
         return say("claim_file_refused", language, name=name, reason=reason, mb=max_file_mb)
@@ -23,16 +25,20 @@ def file_message(document: ReadDocument, language: str, max_file_mb: int) -> str
         return say("claim_file_unreadable", language, name=name, reason=_reason(problem, language))
     details = [say(f"claim_kind_{document.kind}", language)]
     if document.date is not None:
-        # Italian elides before a vowel sound: "dell'1", "dell'8", "dell'11 giugno".
-        dated = "claim_file_dated_elided" if document.date.day in (1, 8, 11) else "claim_file_dated"
-        details[0] += " " + say(dated, language, date=format_date(document.date, language))
+        # Italian elides before a vowel sound ("dell'8", "dell'11 giugno") and writes the first of a
+        # month as an ordinal ("del 1º luglio").
+        shown = format_date(document.date, language)
+        if language == "it" and document.date.day == 1:
+            shown = "1º" + shown[1:]
+        dated = "claim_file_dated_elided" if document.date.day in (8, 11) else "claim_file_dated"
+        details[0] += " " + say(dated, language, date=shown)
     if document.amount is not None:
         details.append(format_amount(document.amount, document.currency or "EUR", language))
     if document.supplier:
         details.append(_shown_name(document.supplier).rstrip(". "))  # the message's own full stop follows
     check = say("claim_button_check", language)
     read = say("claim_file_read", language, name=name, details=", ".join(details))
-    return f"{read} {say('claim_next_step', language, check=check)}"
+    return f"{read} {say('claim_next_step', language, check=check)}" if next_step else read
 
 
 def _reason(code: str, language: str) -> str:

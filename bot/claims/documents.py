@@ -56,3 +56,9 @@ class ReadDocument:
     problems: tuple[str, ...] = field(default_factory=tuple)
     """Why a reading is doubtful, as codes the checks word in the SME's language (e.g. "no_date",
     "several_totals", "image_without_ocr", "encrypted")."""
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the reader refused the file (``refused:<code>`` among the problems: not a document,
+        damaged, a bomb), or ``None``. Such a file is kept for the staff but useless to the claim."""
+        return next((p.removeprefix("refused:") for p in self.problems if p.startswith("refused:")), None)

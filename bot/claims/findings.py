@@ -3,7 +3,9 @@ and the small predicates the checks share (``bot.claims.checks``, ``bot.claims.i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from bot.claims.cues import COST_KINDS
@@ -35,9 +37,22 @@ def category_clause(category: CostCategory, rule: ReimbursementRule) -> str:
     return category_text(category, rule, rule.language)
 
 
+CostKey = tuple[str, dt.date | None, Decimal, str | None]
+"""What makes two documents the same cost: kind, date, amount and currency."""
+
+
+def cost_key(document: ReadDocument) -> CostKey | None:
+    """The document's ``CostKey`` (``None`` without an amount: nothing to count twice)."""
+    if document.amount is None:
+        return None
+    return (document.kind, document.date, document.amount, document.currency)
+
+
 def unreadable_check(document: ReadDocument) -> Check:
-    """A file nobody could read yet: the staff read it."""
-    return Check("unreadable", "doubtful", document.name, "", {"kind": document.kind})
+    """A file nobody could read yet: the staff read it; or one the reader refused (not a document,
+    damaged, a bomb), which the SME was told it cannot be used."""
+    refused = "true" if document.refusal is not None else "false"
+    return Check("unreadable", "doubtful", document.name, "", {"kind": document.kind, "refused": refused})
 
 
 def is_other_cost(document: ReadDocument) -> bool:

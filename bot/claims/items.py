@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from bot.answers.reimbursement import Expense, categories_named
@@ -23,7 +23,9 @@ from bot.claims.findings import (
     CONVERSION_CLAUSE,
     Check,
     CheckStatus,
+    CostKey,
     category_clause,
+    cost_key,
     is_cost,
     normalised,
     unreadable_check,
@@ -39,8 +41,13 @@ _PROOF_WINDOW = dt.timedelta(days=5)
 class ItemReviewer:
     """The checks of one document after another, remembering what earlier ones used."""
 
-    def __init__(self, mission: Mission, rule: ReimbursementRule, documents: Sequence[ReadDocument]) -> None:
+    def __init__(
+        self, mission: Mission, rule: ReimbursementRule, documents: Sequence[ReadDocument],
+        earlier: Mapping[CostKey, tuple[str, int]] | None = None,
+    ) -> None:  # fmt: skip
         self._mission = mission
+        self._earlier = earlier or {}
+        """Costs in the conversation's earlier claims: ``(document name, claim id)``."""
         self._rule = rule
         self._documents = documents
         self._categories = {category.name: category for category in rule.categories}
@@ -54,7 +61,7 @@ class ItemReviewer:
             if d.kind == "payment_proof" and d.readable != "unreadable" and d.currency == "EUR"
             if d.amount is not None and d.date is not None and not any(_pays(d, cost) for cost in euro_costs)
         ]
-        self._seen: dict[tuple[str, dt.date | None, Decimal, str | None], str] = {}
+        self._seen: dict[CostKey, str] = {}
 
     def review(self, document: ReadDocument) -> tuple[str | None, list[Check], Expense | None]:
         """The document's category, its checks, and the expense it counts for (``None``: none yet)."""
@@ -83,11 +90,18 @@ class ItemReviewer:
             checks.append(dates)
             if dates.status == "refused":
                 return category, checks, None
-        if document.amount is not None:
-            key = (document.kind, document.date, document.amount, document.currency)
+        key = cost_key(document)
+        if key is not None:
             if key in self._seen:
                 values = {"other": self._seen[key]}
                 checks.append(Check("duplicate", "doubtful", document.name, "", values))
+            elif key in self._earlier:
+                # Claimed already (a second claim of the same chat): twice paid is the risk, the staff decide.
+                other, claim = self._earlier[key]
+                checks.append(
+                    Check("claimed_before", "doubtful", document.name, "", {"other": other, "claim": str(claim)})
+                )
+                self._seen[key] = document.name
             else:
                 self._seen[key] = document.name
         euros, conversion = self._in_euro(document)

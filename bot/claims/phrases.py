@@ -49,6 +49,14 @@ CLAIM_PHRASES: dict[str, tuple[str, str, str]] = {
         "- «{document}»: it is dated {date}, older than the rule admits («{clause}»).",
         "- « {document} » : il date du {date}, plus ancien que ce qu'admet la règle (« {clause} »).",
     ),
+    "claim_unusable": (
+        "- «{document}»: non posso usarlo (non è un documento leggibile): se era una ricevuta, mandala come PDF, "
+        "DOCX o foto.",
+        "- «{document}»: I cannot use it (it is not a readable document): if it was a receipt, send it as a PDF, "
+        "a DOCX or a photo.",
+        "- « {document} » : je ne peux pas l'utiliser (ce n'est pas un document lisible) : si c'était un reçu, "
+        "envoyez-le en PDF, DOCX ou photo.",
+    ),
     "claim_unreadable": (
         "- «{document}»: non sono riuscito a leggerlo; lo leggerà lo staff.",
         "- «{document}»: I could not read it; the staff will read it.",
@@ -144,6 +152,14 @@ CLAIM_PHRASES: dict[str, tuple[str, str, str]] = {
         "or, failing that, the ECB rate of the payment day. It is not in the estimate for now.",
         "- « {document} » : {amount}, sans relevé bancaire en euros ; l'équipe le convertira au taux de la banque "
         "ou, à défaut, au taux BCE du jour du paiement. Il n'est pas dans l'estimation pour l'instant.",
+    ),
+    "claim_claimed_before": (
+        "- «{document}»: sembra già presentato nella tua pratica #{n} («{other}»: stesso tipo, data e importo); "
+        "non lo conto, lo verificherà lo staff.",
+        "- «{document}»: it looks already claimed in your claim #{n} («{other}»: same kind, date and amount); "
+        "I do not count it, the staff will check.",
+        "- « {document} » : il semble déjà présenté dans votre dossier #{n} (« {other} » : même type, date et "
+        "montant) ; je ne le compte pas, l'équipe vérifiera.",
     ),
     "claim_duplicate": (
         "- «{document}»: sembra un doppione di «{other}» (stesso tipo, data e importo); lo conto una volta sola.",

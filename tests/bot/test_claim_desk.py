@@ -208,8 +208,19 @@ def test_a_file_after_the_outcome_opens_the_next_claim_and_the_closed_one_is_kep
     assert [f.name for f in desk.claims.files(closed.id)] == [hotel.name]
     assert [f.name for f in desk.claims.files(later.id)] == [taxi.name, card.name]
     assert desk.dossier(closed.id).claim.status == "resolved"
+    # The closed claim's hotel bill, sent again: flagged, and left out of the new estimate.
+    send(desk, conversation, hotel, key="tg:1:902")
+    checklist = desk.check(conversation, "claim:check:web:3").text
+    assert (
+        f"- «hotel-sakura-shinjuku.pdf»: sembra già presentato nella tua pratica #{closed.id} "
+        "(«hotel-sakura-shinjuku.pdf»: stesso tipo, data e importo); non lo conto, lo verificherà lo staff."
+    ) in checklist
+    review = desk.dossier(later.id).review
+    assert review is not None
+    [again] = [item for item in review.items if item.document.name == hotel.name]
+    assert again.eligible is None and again.reimbursable is None  # not in the estimate: the staff decide
     submitted = desk.submit(conversation, "claim:submit:web:2")
-    assert "2 documenti" in submitted.text
+    assert "3 documenti" in submitted.text
     dossier = desk.dossier(later.id)
     assert dossier.escalation is not None and dossier.escalation.status != "resolved"
     assert dossier.escalation.details.get("claim") == str(later.id)

@@ -376,9 +376,10 @@ def test_closing_the_claim_sends_the_outcome_to_the_sme_on_telegram(staff: Offic
     assert staff.services.assistant().store.messages(dossier.conversation.id)[-1].id == last.id
 
     # The same SME claims again for a later mission: a second claim, each dossier pointing to the other.
-    later = staff.send(dossier.conversation.id, "complete", ("taxi-osaka.pdf",))
+    later = staff.send(dossier.conversation.id, "complete", ("taxi-osaka.pdf", "hotel-sakura-shinjuku.pdf"))
     assert later != claim_id and str(later) in rows_of(staff.client.get("/console/claims").text)
     page = staff.client.get(f"/console/claims/{later}").text
+    assert f"Già presentato nella pratica #{claim_id} («hotel-sakura-shinjuku.pdf»)" in page
     assert "Altre pratiche della stessa conversazione:" in page
     assert f'<a href="/console/claims/{claim_id}">Pratica #{claim_id}</a> (chiusa)' in page
     assert f'href="/console/claims/{later}/files/{hotel}"' not in page  # the closed claim's files stay there
@@ -428,6 +429,20 @@ def test_a_pdf_that_is_not_one_is_sent_as_bytes_and_names_are_safe_in_the_header
 
 
 # -- hostile input ----------------------------------------------------------------------------
+
+
+def test_a_file_the_reader_refused_is_flagged_not_to_be_opened(staff: Office) -> None:
+    conversation = staff.sme()
+    claim_id = staff.send(conversation, "complete", ("hotel-sakura-shinjuku.pdf",))
+    zipped, _ = staff.desk.receive(conversation, "telegram", f"tg:{uuid.uuid4().hex}", name="fattura.pdf",
+                                   media_type="application/pdf", data=b"PK\x03\x04 not a pdf")  # fmt: skip
+    refused = ReadDocument(
+        name="fattura.pdf", kind="other", readable="unreadable", problems=("refused:unsupported_type",)
+    )
+    assert staff.desk.claims.record_reading(zipped.id, refused, first=True)
+    article = staff.client.get(f"/console/claims/{claim_id}").text
+    assert "Rifiutato dal lettore (non è un documento leggibile): non aprirlo" in article
+    assert "apri il file e correggi la lettura" not in article
 
 
 @pytest.mark.parametrize(

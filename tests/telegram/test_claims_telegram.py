@@ -136,12 +136,14 @@ def test_a_complete_claim_is_read_checked_submitted_and_resolved(
             assert sum(f"«{path.name}»" in m.text for m in receipts) == 1, path.name
     assert all(buttons(m) == ["claim:check"] and labels(m) == ["Verifica la pratica"] for m in receipts)
     hotel = next(m for m in receipts if "«hotel-sakura-shinjuku.pdf»" in m.text)
-    assert hotel.text == (
+    assert hotel.text.startswith(
         "Ho ricevuto «hotel-sakura-shinjuku.pdf»: conto d'albergo del 14 giugno 2027, JPY 88.000, HOTEL SAKURA "
-        "SHINJUKU. Quando hai mandato tutti i documenti, premi «Verifica la pratica»."
+        "SHINJUKU."
     )
+    # What to press once every file is sent: said under the claim's first file only, not thirteen times.
+    assert sum("Quando hai mandato tutti i documenti, premi «Verifica la pratica»." in m.text for m in receipts) == 1
     assert any(
-        "«dichiarazione-de-minimis.docx»: dichiarazione de minimis dell'1 luglio 2027" in m.text for m in receipts
+        "«dichiarazione-de-minimis.docx»: dichiarazione de minimis del 1º luglio 2027" in m.text for m in receipts
     )
     assert any("«taxi-haneda-hotel.png»: trasporto locale del 14 giugno 2027, JPY 7.820" in m.text for m in receipts)
     # The photo was read by OCR from its largest size; Telegram's thumbnails were never fetched.
@@ -295,7 +297,9 @@ def test_hostile_files_are_refused_or_left_to_the_staff_and_harm_nothing(
     assert told("Non posso usare «fattura-hotel.pdf»") == (  # a zip named .pdf
         f"Non posso usare «fattura-hotel.pdf»: non è un PDF, un DOCX o una foto JPEG/PNG. {limits}"
     )
-    assert told("Non posso usare «bomba.docx»") == f"Non posso usare «bomba.docx»: è troppo grande. {limits}"
+    assert told("Non posso usare «bomba.docx»") == (
+        f"Non posso usare «bomba.docx»: supera i limiti di lettura (pagine, pixel o contenuto compresso). {limits}"
+    )
     assert "Il file è vuoto." in said
     assert "Il file è troppo grande: al massimo 10 MB per file." in said
     # The note that gives orders is a document like any other: read, named, never obeyed.

@@ -111,10 +111,10 @@ def test_a_file_is_stored_then_read_and_told_once_and_a_resend_gets_the_same_bac
     body = first.json()
     claim_id = sme.claim()["id"]
     assert body["file"] == {"id": body["file"]["id"], "name": hotel.name, "size": hotel.stat().st_size,
-                            "claim_id": claim_id}  # fmt: skip
+                            "claim_id": claim_id, "usable": True}  # fmt: skip
     assert body["actions"] == [{"action": "check", "label": "Verifica la pratica"}]
     assert set(body["message"]) == {"id", "role", "text", "citations", "created_at", "decision", "language",
-                                    "client_id", "pending"}  # fmt: skip
+                                    "client_id", "pending", "author"}  # fmt: skip
 
     again = sme.upload(hotel, client_id=client_id)  # the widget's resend after a lost answer
     assert again.status_code == 200
@@ -123,7 +123,7 @@ def test_a_file_is_stored_then_read_and_told_once_and_a_resend_gets_the_same_bac
     state = sme.claim()
     assert state["status"] == "open" and state["actions"] == body["actions"]
     assert state["files"] == [{"id": body["file"]["id"], "name": hotel.name, "size": hotel.stat().st_size,
-                               "read": True}]  # fmt: skip
+                               "read": True, "usable": True}]  # fmt: skip
     history = sme.history()["messages"]
     assert [m["id"] for m in history] == [body["message"]["id"]]  # told once, and kept for a reload
     conversation = live_server.conversation_for_token(sme.token)
@@ -213,14 +213,19 @@ def test_hostile_files_are_refused_or_read_as_text_and_harm_nothing(
     cases = [
         (hostile / "fattura-hotel.pdf", "Non posso usare «fattura-hotel.pdf»: non è un PDF, un DOCX o una foto"),
         (hostile / "ricevuta.pdf", "Non posso usare «ricevuta.pdf»: non è un PDF, un DOCX o una foto"),
-        (hostile / "bomba.docx", "Non posso usare «bomba.docx»: è troppo grande."),
+        (hostile / "bomba.docx", "Non posso usare «bomba.docx»: supera i limiti di lettura (pagine, pixel o "
+         "contenuto compresso)."),
         (hostile / "estratto-conto-protetto.pdf", "Ho ricevuto «estratto-conto-protetto.pdf», ma non riesco a "
          "leggerne il testo (è protetto da password)"),
         (hostile / "fattura-rovinata.pdf", "Non posso usare «fattura-rovinata.pdf»: il file è danneggiato."),
         (hostile / "nota-integrativa.pdf", "Ho ricevuto «nota-integrativa.pdf»: documento, Nota per l'ufficio"),
     ]  # fmt: skip
     for added, (path, expected) in enumerate(cases, start=1):
-        assert told(sme.upload(path)).startswith(expected), path.name
+        answer = sme.upload(path)
+        assert told(answer).startswith(expected), path.name
+        # A file the reader refused is kept for the staff, but the widget does not count it.
+        assert answer.json()["file"]["usable"] is not expected.startswith("Non posso usare"), path.name
+        assert sme.claim()["files"][-1]["usable"] is answer.json()["file"]["usable"]
         unharmed(added)
     garbage = sme.upload(os.urandom(4096), name="garbage.jpg", media_type="image/jpeg")
     assert told(garbage).startswith("Non posso usare «garbage.jpg»: non è un PDF, un DOCX o una foto")

@@ -176,7 +176,8 @@ def test_an_sme_sends_the_complete_claim_checks_it_and_submits_it(
         )
         expect(desk_says(page, "Ho inviato la pratica allo staff")).to_have_count(1)
         expect(desk_says(page, "Ho ricevuto «")).to_have_count(len(documents) + 1)
-        expect(page.get_by_role("button", name="Verifica la pratica")).to_be_visible()
+        # Sent: nothing to press until the staff answer, before the reload as after it.
+        expect(page.get_by_role("button", name="Verifica la pratica")).to_have_count(0)
         expect(page.locator(".suggest")).to_be_hidden()
         desk = live_server.services.claims()
         claim = desk.claims.claim_of(conversation_of(page, live_server))
@@ -184,7 +185,8 @@ def test_an_sme_sends_the_complete_claim_checks_it_and_submits_it(
 
         # The staff's outcome arrives live and closes the bar's claim; the next mission's receipt opens another.
         desk.resolve(claim.id, "Pratica approvata.", author="Anna", actor="anna@cluster.example")
-        expect(page.locator(".msg.staff", has_text="Pratica approvata.")).to_be_visible()
+        outcome = page.locator(".msg.staff", has_text="Pratica approvata.")
+        expect(outcome.locator(".who")).to_have_text("Anna · Operatore:")  # signed, as on Telegram
         expect(page.locator(".claimbar .summary")).to_have_text(
             f"Pratica di rimborso: {len(documents) + 1} documenti, chiusa"
         )
@@ -299,11 +301,14 @@ def test_wrong_and_hostile_files_get_a_clear_message_and_the_page_keeps_working(
         refused = desk_says(page, "Non posso usare «")
         expect(refused).to_contain_text("non è un PDF, un DOCX o una foto JPEG/PNG")
         expect(desk_says(page, "Ho ricevuto «nota-integrativa.pdf»: documento")).to_be_visible()
-        blank = page.locator(".msg.user.file.failed")
-        expect(blank).to_contain_text("spazi.pdf")
+        blank = page.locator(".msg.user.file.failed", has_text="spazi.pdf")
         expect(blank.locator(".file-state[role=alert]")).to_have_text("Il file è vuoto.")
+        # The zip is kept for the staff, but it is no document: its bubble says so and the claim does not count it.
+        expect(page.locator(".msg.user.file.failed", has_text=markup).locator(".file-state")).to_have_text(
+            "Non utilizzabile"
+        )
         assert shadow_eval(page, "return root.querySelectorAll('img, script, iframe, [onerror]').length;") == 0
-        expect(page.locator(".claimbar .summary")).to_have_text("Pratica di rimborso: 2 documenti")
+        expect(page.locator(".claimbar .summary")).to_have_text("Pratica di rimborso: 1 documento")
 
         # The page keeps working: the check (no dated receipt says which mission: the SME is asked,
         # with the missions as chips), and a question.
@@ -312,7 +317,9 @@ def test_wrong_and_hostile_files_get_a_clear_message_and_the_page_keeps_working(
         missions = asked.get_by_role("group", name="Scegli la missione")
         expect(missions.get_by_role("button")).to_have_count(4)
         missions.get_by_role("button", name="Missione EU-ALLIANCE in Giappone 2027 (Tokyo e Osaka)").click()
-        expect(desk_says(page, "Ho controllato i documenti")).to_contain_text("non è ancora completa")
+        checked = desk_says(page, "Ho controllato i documenti")
+        expect(checked).to_contain_text("non è ancora completa")
+        expect(checked).to_contain_text("non posso usarlo (non è un documento leggibile)")
         page.locator("textarea").fill("Entro quando posso iscrivermi alla missione in Giappone?")
         page.locator("textarea").press("Enter")
         expect(page.locator(".msg.assistant[data-done]").last).to_contain_text("15 marzo 2027")

@@ -34,7 +34,7 @@
       claim: "Pratica di rimborso", claimFiles: "{n} documenti", claimFile: "1 documento", claimReading: "{n} in arrivo",
       claimSent: "inviata allo staff", claimClosed: "chiusa", checking: "Controllo la pratica…", missions: "Scegli la missione",
       waiting: "In attesa di invio", sending: "Invio in corso…", sendingPct: "Invio in corso… {n}%",
-      reading: "Lettura in corso…", received: "Ricevuto", uploadWait: "In attesa: riprovo tra {n} secondi…",
+      reading: "Lettura in corso…", received: "Ricevuto", unusable: "Non utilizzabile", uploadWait: "In attesa: riprovo tra {n} secondi…",
       wrongType: "«{name}»: posso ricevere solo file PDF, DOCX, JPG o PNG.",
       tooBig: "«{name}» supera il limite di {mb} MB per file.", emptyFile: "«{name}» è vuoto.",
       lost: "«{name}» non è stato inviato: allegalo di nuovo.", kb: "KB", mb: "MB"
@@ -64,7 +64,7 @@
       claim: "Reimbursement claim", claimFiles: "{n} documents", claimFile: "1 document", claimReading: "{n} on the way",
       claimSent: "sent to the staff", claimClosed: "closed", checking: "Checking the claim…", missions: "Choose the mission",
       waiting: "Waiting to be sent", sending: "Sending…", sendingPct: "Sending… {n}%",
-      reading: "Reading…", received: "Received", uploadWait: "Waiting: trying again in {n} seconds…",
+      reading: "Reading…", received: "Received", unusable: "Not usable", uploadWait: "Waiting: trying again in {n} seconds…",
       wrongType: "«{name}»: I can only receive PDF, DOCX, JPG or PNG files.",
       tooBig: "«{name}» is over the limit of {mb} MB per file.", emptyFile: "«{name}» is empty.",
       lost: "«{name}» was not sent: please attach it again.", kb: "KB", mb: "MB"
@@ -94,7 +94,7 @@
       claim: "Demande de remboursement", claimFiles: "{n} documents", claimFile: "1 document", claimReading: "{n} en cours d'envoi",
       claimSent: "envoyée à l'équipe", claimClosed: "clôturée", checking: "Vérification du dossier…", missions: "Choisissez la mission",
       waiting: "En attente d'envoi", sending: "Envoi en cours…", sendingPct: "Envoi en cours… {n} %",
-      reading: "Lecture en cours…", received: "Reçu", uploadWait: "En attente : nouvel essai dans {n} secondes…",
+      reading: "Lecture en cours…", received: "Reçu", unusable: "Inutilisable", uploadWait: "En attente : nouvel essai dans {n} secondes…",
       wrongType: "« {name} » : je ne peux recevoir que des fichiers PDF, DOCX, JPG ou PNG.",
       tooBig: "« {name} » dépasse la limite de {mb} Mo par fichier.", emptyFile: "« {name} » est vide.",
       lost: "« {name} » n'a pas été envoyé : joignez-le à nouveau.", kb: "Ko", mb: "Mo"
@@ -834,8 +834,10 @@
   function label(role) {
     return { user: T.you, assistant: T.assistant, staff: T.staff, system: T.system }[role] || T.system;
   }
-  function bubble(role) {
-    var who = el("span", { class: role === "staff" || role === "system" ? "who" : "who sr", text: label(role) + ":" });
+  // A staff message is signed with its author's name, as on Telegram ("Anna · Operatore").
+  function bubble(role, author) {
+    var name = role === "staff" && typeof author === "string" && author ? author + " · " + label(role) : label(role);
+    var who = el("span", { class: role === "staff" || role === "system" ? "who" : "who sr", text: name + ":" });
     var body = el("div", { class: "body" });
     var node = el("div", { class: "msg " + role, "data-role": role }, [who, body]);
     ui.log.appendChild(node);
@@ -848,7 +850,7 @@
       state.seen[m.id] = true;
       state.lastId = Math.max(state.lastId, Number(m.id) || 0);
     }
-    var b = bubble(role);
+    var b = bubble(role, m.author);
     if (role === "user") b.body.textContent = String(m.text || "");
     else b.body.appendChild(markdown(m.text));
     if (m.id != null) b.node.setAttribute("data-id", String(m.id));
@@ -1231,16 +1233,18 @@
     postFile(item).then(function (data) {
       dropUpload(item.id);
       state.uploadBackoff = 1000;
-      uploadState(item, T.received, false);
-      item.node.setAttribute("data-received", "");
       var file = data.file || {}, claim = state.claim || { status: "open", files: [] };
+      // Kept for the staff, but the reader refused it (not a document, damaged): it does not count.
+      uploadState(item, file.usable === false ? T.unusable : T.received, false);
+      if (file.usable === false) item.node.classList.add("failed");
+      item.node.setAttribute("data-received", "");
       if (claim.id != null && file.claim_id != null && claim.id !== file.claim_id) {
         // Another claim than the bar's: the next one, opened by this file after the staff closed the
         // bar's (or a late resend of an earlier claim's file): the server says which is current.
         refreshClaim(false);
       } else {
         var files = (claim.files || []).filter(function (f) { return f.id !== file.id; });
-        files.push({ id: file.id, name: file.name, size: file.size, read: true });
+        files.push({ id: file.id, name: file.name, size: file.size, read: true, usable: file.usable !== false });
         state.claim = { id: file.claim_id != null ? file.claim_id : claim.id, status: claim.status || "open", files: files };
       }
       if (Array.isArray(data.actions)) state.claimActions = data.actions;
@@ -1365,7 +1369,9 @@
     }, function () { /* the bar stays as it was; the next message or reload tries again */ });
   }
   function renderClaim() {
-    var claim = state.claim || {}, files = Array.isArray(claim.files) ? claim.files : [];
+    var claim = state.claim || {}, files = (Array.isArray(claim.files) ? claim.files : []).filter(function (f) {
+      return f && f.usable !== false;  // a file the reader refused is the staff's, not a document of the claim
+    });
     if (!files.length && !state.uploads.length) { ui.claim.hidden = true; return; }
     // "3 documenti, 2 in arrivo": stored, and still on their way (waiting, sent, being read).
     var unread = files.filter(function (f) { return f && f.read === false; }).length + state.uploads.length;
@@ -1481,7 +1487,7 @@
     // A staff message may be a claim's outcome (submitted or not): the bar then says it is closed.
     if (m.role === "assistant" || (m.role === "staff" && state.claim && state.claim.status && state.claim.status !== "resolved"))
       refreshClaim(!state.uploads.length && !state.claimBusy);
-    announce(label(m.role) + ": " + (b.body.innerText || b.body.textContent));
+    announce(b.node.querySelector(".who").textContent + " " + (b.body.innerText || b.body.textContent));
     if (MODE === "launcher" && !state.open) {
       state.unread += 1;
       ui.badge.textContent = String(state.unread);
