@@ -106,7 +106,7 @@ def test_the_widget_follows_the_conversation_language_through_a_handoff(
         )
         assert replied.status_code in (200, 303), replied.text[:500]
         expect(page.locator(".msg.staff")).to_contain_text(sme["reply"])
-        expect(page.locator(".msg.staff .who")).to_have_text(sme["staff"])
+        expect(page.locator(".msg.staff .who")).to_have_text(f"{account.name} · {sme['staff']}")  # signed
         expect(banner).to_have_attribute("data-state", "answered")
         expect(banner).to_have_text(sme["answered"])  # and no "a reply may come from 9:00" beside it
 
