@@ -188,12 +188,23 @@ def _page(
     context = {
         "d": dossier, "claim": dossier.claim, "who": who(dossier.conversation), "files": file_views(dossier),
         "findings": findings(dossier), "anchors": anchors(dossier), "missions": _missions(dossier),
-        "messages": state.desk.messages(dossier.conversation.id, last=MESSAGES_SHOWN), "rendered": rendered,
+        "messages": _claim_messages(dossier, state.desk.messages(dossier.conversation.id, last=MESSAGES_SHOWN)),
+        "rendered": rendered,
         "kinds": DOCUMENT_KINDS, "absent_fields": ABSENT_FIELDS, "typed": typed or {}, "error": error,
         "awaiting": _awaiting(dossier), "max_note": MAX_STAFF_NOTE, "today": _today(state),
         "field_word": lambda name: translate(_field_name(name), language),
     }  # fmt: skip
     return render(request, "claim.html", context | _words(words), status)
+
+
+def _claim_messages(dossier: Dossier, messages: list[Any]) -> list[Any]:
+    """The messages of this claim's time, when the conversation has several claims: after the
+    previous claim was closed, before the next was opened (each dossier links the others)."""
+    earlier = [c for c in dossier.others if c.number < dossier.claim.number]
+    later = [c for c in dossier.others if c.number > dossier.claim.number]
+    since = earlier[-1].updated_at if earlier else None
+    until = later[0].created_at if later else None
+    return [m for m in messages if (since is None or m.created_at > since) and (until is None or m.created_at < until)]
 
 
 def _words(words: ClaimWords) -> dict[str, Any]:

@@ -380,6 +380,10 @@ def test_closing_the_claim_sends_the_outcome_to_the_sme_on_telegram(staff: Offic
     assert later != claim_id and str(later) in rows_of(staff.client.get("/console/claims").text)
     page = staff.client.get(f"/console/claims/{later}").text
     assert f"Già presentato nella pratica #{claim_id} («hotel-sakura-shinjuku.pdf»)" in page
+    assert "Tessitura Valle Cervo" in page  # who the company is, from the conversation
+    conversation = page[page.index('<section class="conversation"') :]
+    assert outcome not in conversation and "vi mando le ricevute" not in conversation  # the first claim's time
+    assert "Pratica approvata" in staff.client.get(f"/console/claims/{claim_id}").text
     assert "Altre pratiche della stessa conversazione:" in page
     assert f'<a href="/console/claims/{claim_id}">Pratica #{claim_id}</a> (chiusa)' in page
     assert f'href="/console/claims/{later}/files/{hotel}"' not in page  # the closed claim's files stay there
