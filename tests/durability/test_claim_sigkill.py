@@ -22,28 +22,20 @@ from typing import Any
 import httpx
 import pytest
 from doubles.claim_samples import write_samples
-from doubles.network import free_port
-from doubles.processes import SportelloProcess, sportello_env
+from doubles.processes import SportelloProcess
+from doubles.served import served
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[SportelloProcess]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = sportello_env(
-        tmp_path / "data", WEB__PORT=str(port), WEB__IP_REQUESTS_PER_MINUTE="1000000",
-        WEB__SESSION_MESSAGES_PER_MINUTE="1000000", CLAIMS__RECOVERY_GRACE_SECONDS="1",
-        CLAIMS__OCR="false",
-    )  # fmt: skip
-    process = SportelloProcess(
-        ["serve"], env, tmp_path / "serve.log", lambda: httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-    )
-    process.start()
-    process.url = url  # type: ignore[attr-defined]
-    yield process
-    process.kill()
+    with served(
+        tmp_path, WEB__IP_REQUESTS_PER_MINUTE="1000000", WEB__SESSION_MESSAGES_PER_MINUTE="1000000",
+        CLAIMS__RECOVERY_GRACE_SECONDS="1", CLAIMS__OCR="false",
+    ) as running:  # fmt: skip
+        running.process.url = running.url  # type: ignore[attr-defined]
+        yield running.process
 
 
 def rows(database: Path, query: str) -> list[tuple[Any, ...]]:

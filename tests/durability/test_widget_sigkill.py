@@ -24,8 +24,8 @@ from typing import Any
 
 import httpx
 import pytest
-from doubles.network import free_port
-from doubles.processes import SportelloProcess, send_then_kill, sportello_env
+from doubles.processes import SportelloProcess, send_then_kill
+from doubles.served import served
 
 pytestmark = pytest.mark.integration
 
@@ -111,19 +111,11 @@ class Widget:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[SportelloProcess]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = sportello_env(
-        tmp_path / "data", WEB__PORT=str(port), WEB__IP_REQUESTS_PER_MINUTE="1000000",
-        WEB__SESSION_MESSAGES_PER_MINUTE="1000000",
-    )  # fmt: skip
-    process = SportelloProcess(
-        ["serve"], env, tmp_path / "serve.log", lambda: httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-    )
-    process.start()
-    process.url = url  # type: ignore[attr-defined]
-    yield process
-    process.kill()
+    with served(
+        tmp_path, WEB__IP_REQUESTS_PER_MINUTE="1000000", WEB__SESSION_MESSAGES_PER_MINUTE="1000000",
+    ) as running:  # fmt: skip
+        running.process.url = running.url  # type: ignore[attr-defined]
+        yield running.process
 
 
 @pytest.mark.parametrize("stream", [True, False], ids=["streamed", "json"])
